@@ -1,0 +1,96 @@
+import type { ProjectResolution } from "../project/types.js";
+
+/** The canonical memory shape shared by mcp/ and every backend (contracts/tools.md). */
+export interface Memory {
+  id: string;
+  content: string;
+  tags: string[];
+  type?: string;
+  metadata?: Record<string, unknown>;
+  created_at?: string;
+  updated_at?: string;
+  score?: number;
+}
+
+/** Per tool call: one deadline across every HTTP attempt, and the MCP cancellation signal. */
+export interface CallContext {
+  /** Absolute time (ms since epoch, same clock as Date.now()) by which the whole call must end. */
+  deadline: number;
+  /** Aborted when the client cancels the call (notifications/cancelled) or the deadline passes. */
+  signal: AbortSignal;
+  /** The project in force for this call. id null = global mode (no scoping). */
+  project: ProjectResolution;
+}
+
+export interface StoreInput {
+  content: string;
+  tags?: string[];
+  type?: string;
+  metadata?: Record<string, unknown>;
+}
+export interface StoreResult {
+  id: string;
+  deduplicated: boolean;
+}
+
+export interface SearchInput {
+  query: string;
+  limit: number;
+  tags?: string[];
+  scope: "project" | "all";
+}
+
+export interface ListInput {
+  page: number;
+  page_size: number;
+  tags?: string[];
+}
+export interface ListResult {
+  memories: Memory[];
+  has_more: boolean;
+  total?: number;
+}
+
+export interface UpdateInput {
+  id: string;
+  content?: string;
+  tags?: string[];
+  type?: string;
+  metadata?: Record<string, unknown>;
+}
+
+export interface HistoryEvent {
+  event: string;
+  old_content?: string;
+  new_content?: string;
+  at: string;
+}
+
+export interface BackendStatus {
+  reachable: boolean;
+  latency_ms?: number;
+  server?: Record<string, unknown>;
+}
+
+export interface BackendCapabilities {
+  history: boolean;
+  /** Whether update_memory may change `content`. */
+  updateContent: boolean;
+}
+
+/** One server flavour's HTTP API, seen through canonical operations. */
+export interface MemoryBackend {
+  readonly flavour: BackendFlavour;
+  readonly capabilities: BackendCapabilities;
+  store(input: StoreInput, ctx: CallContext): Promise<StoreResult>;
+  search(input: SearchInput, ctx: CallContext): Promise<Memory[]>;
+  list(input: ListInput, ctx: CallContext): Promise<ListResult>;
+  /** Throws MemoryNotFoundError / WrongProjectError. */
+  get(id: string, ctx: CallContext): Promise<Memory>;
+  update(input: UpdateInput, ctx: CallContext): Promise<Memory>;
+  delete(id: string, ctx: CallContext): Promise<void>;
+  history?(id: string, ctx: CallContext): Promise<HistoryEvent[]>;
+  status(ctx: Omit<CallContext, "project">): Promise<BackendStatus>;
+}
+
+export type BackendFlavour = "mcp-memory-service" | "mem0" | "mem0-platform";

@@ -1,0 +1,68 @@
+import type { Logger } from "../log.js";
+
+/**
+ * Which failures of a request may be retried (contracts/cli.md "Transport").
+ * - "idempotent": reads, updates, deletes, and stores to a backend that deduplicates —
+ *   every retryable failure (connect errors, resets, timeouts, 502/503/504, 429).
+ * - "unsent-only": stores to a backend that does not deduplicate — only failures where the
+ *   request cannot have reached the server (connect errors) or was explicitly refused unprocessed
+ *   (429, 503).
+ */
+export type RetryClass = "idempotent" | "unsent-only";
+
+export interface HttpRequest {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  /** Path below the endpoint's base URL, starting with "/", e.g. "/memories/abc". */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  /** Serialized as JSON when present. */
+  body?: unknown;
+  retry: RetryClass;
+  /** Send the auth header (default true). Public endpoints such as /health pass false. */
+  auth?: boolean;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** Parsed JSON body; undefined when empty; the raw text for a non-2xx body that is not JSON. */
+  body: unknown;
+  /** How many attempts it took (1 = no retry). */
+  attempts: number;
+}
+
+export interface RequestContext {
+  /** Absolute deadline (ms since epoch) covering every attempt, backoff included. */
+  deadline: number;
+  /** Client cancellation; aborts the in-flight attempt and any backoff sleep. */
+  signal?: AbortSignal;
+}
+
+/**
+ * One endpoint's HTTP client. Returns the final response for 2xx and for 4xx other than
+ * 401/403; throws a BridgeError (http/errors.ts) for everything else.
+ */
+export interface HttpClient {
+  /** Canonical base URL (contracts/cli.md "Credentials": scheme, lower-case host, port, path). */
+  readonly endpoint: string;
+  request(req: HttpRequest, ctx: RequestContext): Promise<HttpResponse>;
+  close(): Promise<void>;
+}
+
+export interface HttpClientOptions {
+  endpoint: string;
+  /** Added only to requests to the endpoint's own origin. */
+  auth?: { header: string; value: string };
+  allowHttp?: boolean;
+  /** Extra CA certificates (PEM file), in addition to the system/Node CAs. */
+  caFile?: string;
+  connectTimeoutMs?: number;
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  logger?: Logger;
+  /** Injected for deterministic tests. */
+  now?: () => number;
+  random?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
