@@ -1,0 +1,10 @@
+export type { ProjectMode, ProjectResolution, ProjectSource } from "./types.js";
+export { resolveProject, MANUAL_ID_MISSING, type ResolveProjectInput, type ProjectKeyMode } from "./resolve.js";
+export { normalizeRemote, remoteName } from "./normalize-remote.js";
+export { slugProjectName } from "./slug.js";
+export { makeProjectId } from "./project-id.js";
+export { parseOriginUrl, parseGitConfig, type GitConfigEntry } from "./git-config.js";
+export { findGitRoot, parseGitdirFile, type GitRoot } from "./git-root.js";
+export { directoryFromRoots } from "./start-dir.js";
+export { fallbackReason, type FallbackPlaces } from "./fallback.js";
+export { nodeProjectFs, type ProjectFs } from "./fs.js";

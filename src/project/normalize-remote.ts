@@ -1,0 +1,50 @@
+const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//;
+const DRIVE = /^[a-z]:\//;
+
+/**
+ * Canonical form of a git remote url (contracts/project.md step 3), used as the project key.
+ * `git@GitHub.com:Acme/App.git`, `https://github.com/acme/app` and
+ * `ssh://git@github.com/acme/app.git` all give `github.com/acme/app`.
+ *
+ * Beyond the contract's steps: credentials (`user:pass@`) and ports are dropped so the same
+ * repository reached over https and ssh gets one key and a password never reaches a hash or a
+ * message; backslashes become `/` and a drive letter (`c:/…`) is a local path, not scp-like
+ * `host:path`; runs of `/` collapse (`git@host:/acme/app` = `git@host:acme/app`).
+ */
+export function normalizeRemote(url: string): string {
+  let s = url.trim().toLowerCase().replace(/\\/g, "/");
+  const scheme = SCHEME.exec(s);
+  if (scheme) {
+    s = stripAuthorityExtras(s.slice(scheme[0].length));
+  } else if (!DRIVE.test(s)) {
+    s = s.replace(/^[^@/]*@/, "");
+    // scp-like only when a ':' comes before any '/' (git's rule); otherwise it is a local path.
+    s = s.replace(/^([^/:]+):/, "$1/");
+  }
+  s = s.replace(/\/{2,}/g, "/");
+  s = s.replace(/^\/([a-z]:\/)/, "$1"); // file:///c:/repo → c:/repo
+  s = s.replace(/\/+$/, "").replace(/\.git$/, "").replace(/\/+$/, "");
+  return s;
+}
+
+/** Drops `userinfo@` and `:port` from the authority of a url whose scheme was already removed. */
+function stripAuthorityExtras(s: string): string {
+  const slash = s.indexOf("/");
+  let authority = slash === -1 ? s : s.slice(0, slash);
+  const rest = slash === -1 ? "" : s.slice(slash);
+  // The last '@' ends the userinfo: a password may contain an (unencoded) '@'.
+  authority = authority.slice(authority.lastIndexOf("@") + 1);
+  const colon = authority.lastIndexOf(":");
+  if (colon > authority.lastIndexOf("]")) {
+    const port = authority.slice(colon + 1);
+    // A non-numeric "port" is a mistyped scp path (`ssh://host:acme/app`): keep it as a segment.
+    authority = /^\d*$/.test(port) ? authority.slice(0, colon) : `${authority.slice(0, colon)}/${port}`;
+  }
+  return authority + rest;
+}
+
+/** The last path segment of a normalized remote (`github.com/acme/app` → `app`). */
+export function remoteName(normalizedRemote: string): string {
+  const segments = normalizedRemote.split("/").filter((segment) => segment !== "");
+  return segments[segments.length - 1] ?? "";
+}
