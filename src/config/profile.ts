@@ -1,0 +1,133 @@
+import { readFileSync } from "node:fs";
+import { isSensitiveKey } from "../credentials/redact.js";
+import { PROJECT_NAME, profilePath } from "./config-dir.js";
+import { ConfigError } from "./errors.js";
+import { PROFILE_FIELDS, PROFILE_KEYS, ProfileSchema, SETTING_RULES, type Profile, type ProfileKey } from "./schema.js";
+import { showValue } from "./show-value.js";
+
+export { defaultConfigDir } from "./config-dir.js";
+
+export interface ProfileRead {
+  /** The valid fields of the file; {} when it is missing, unreadable or not a JSON object. */
+  profile: Profile;
+  path: string;
+  exists: boolean;
+  /** One sentence each, for status and doctor to show; empty when the file is fine or absent. */
+  problems: string[];
+}
+
+/** A change to the profile; a field set to undefined is removed. */
+export type ProfilePatch = { [K in ProfileKey]?: Profile[K] | undefined };
+
+type FileContents =
+  | { kind: "missing" }
+  | { kind: "unusable"; problem: string }
+  | { kind: "object"; data: Record<string, unknown> };
+
+function readProfileFile(file: string): FileContents {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return { kind: "missing" };
+    return {
+      kind: "unusable",
+      problem: `The saved profile ${file} cannot be read (${code ?? String(error)}); defaults are used. Check the file's permissions.`,
+    };
+  }
+  if (text.trim() === "") return { kind: "object", data: {} };
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return {
+      kind: "unusable",
+      problem: `The saved profile ${file} is not valid JSON; defaults are used. Fix it, or delete it and run login again.`,
+    };
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) {
+    return {
+      kind: "unusable",
+      problem: `The saved profile ${file} does not hold a JSON object; defaults are used. Fix it, or delete it and run login again.`,
+    };
+  }
+  return { kind: "object", data: data as Record<string, unknown> };
+}
+
+/**
+ * Keeps each valid field. An invalid field is dropped on its own (a bad logLevel should not lose
+ * the endpoint). Unknown keys are ignored (conf's `__internal__`, fields of a newer version).
+ */
+function validFields(data: Record<string, unknown>, file: string): { profile: Profile; problems: string[] } {
+  const profile: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const key of PROFILE_KEYS) {
+    if (data[key] === undefined) continue;
+    const parsed = PROFILE_FIELDS[key].safeParse(data[key]);
+    if (parsed.success) {
+      profile[key] = parsed.data;
+    } else {
+      const allowed = key === "allowHttp" ? "use true or false" : SETTING_RULES[key].allowed;
+      problems.push(`Invalid ${key} ${showValue(key, data[key])} in the saved profile ${file} is ignored: ${allowed}.`);
+    }
+  }
+  for (const key of Object.keys(data)) {
+    if (isSensitiveKey(key)) {
+      problems.push(
+        `The saved profile ${file} holds a "${key}" entry, which is ignored: tokens belong in the keychain (run login). Remove it from the file.`,
+      );
+    }
+  }
+  return { profile: profile as Profile, problems };
+}
+
+/**
+ * The saved profile. Never throws: a missing file is `{}`; an unreadable or invalid one is `{}`
+ * (or its valid fields) plus a description of what is wrong. Plain fs + zod rather than conf,
+ * because this is on serve's start-up path and importing conf costs ~100 ms.
+ */
+export function readProfile(configDir: string): ProfileRead {
+  const file = profilePath(configDir);
+  const contents = readProfileFile(file);
+  if (contents.kind === "missing") return { profile: {}, path: file, exists: false, problems: [] };
+  if (contents.kind === "unusable") return { profile: {}, path: file, exists: true, problems: [contents.problem] };
+  return { ...validFields(contents.data, file), path: file, exists: true };
+}
+
+/**
+ * Applies `patch` to the profile through conf (atomic write) and returns the profile now saved.
+ * Refuses to store a token, and refuses to overwrite a file that is not a JSON object (the person
+ * may want to fix it by hand). Entries named like secrets that a person put in the file are dropped.
+ */
+export async function saveProfile(configDir: string, patch: ProfilePatch): Promise<Profile> {
+  const file = profilePath(configDir);
+  const secretKeys = Object.keys(patch).filter(isSensitiveKey);
+  if (secretKeys.length > 0) {
+    throw new ConfigError(
+      `Refusing to save ${secretKeys.join(", ")} in the profile: tokens are stored in the keychain, never in ${file}.`,
+      "profile",
+      "profile",
+    );
+  }
+  const changes = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+  const checked = ProfileSchema.strict().safeParse(changes);
+  if (!checked.success) {
+    const keys = [...new Set(checked.error.issues.map((issue) => String(issue.path[0] ?? "profile")))];
+    throw new ConfigError(`Cannot save ${keys.join(", ")} in the profile: invalid value.`, "profile", "profile");
+  }
+
+  const contents = readProfileFile(file);
+  if (contents.kind === "unusable") throw new ConfigError(contents.problem.replace(/; defaults are used/, ""), "profile", "profile");
+  const current = contents.kind === "object" ? contents.data : {};
+  const next: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(current)) {
+    if (!isSensitiveKey(key) && !(key in patch)) next[key] = value;
+  }
+  Object.assign(next, checked.data);
+
+  const { default: Conf } = await import("conf");
+  const store = new Conf<Record<string, unknown>>({ projectName: PROJECT_NAME, cwd: configDir, configName: "config" });
+  store.store = next;
+  return validFields(next, file).profile;
+}
