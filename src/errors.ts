@@ -5,3 +5,8 @@
 export class BridgeError extends Error {
   override name = "BridgeError";
 }
+
+/** Something about the set-up (no endpoint, an unsupported backend, a missing project id) stops the call. */
+export class SetupError extends BridgeError {
+  override name = "SetupError";
+}
