@@ -1,0 +1,220 @@
+import type { Dispatcher } from "undici";
+import { CallSignal } from "./call-signal.js";
+import { CancelledError, DeadlineError, RedirectError, TransportError, type RedirectProblem } from "./errors.js";
+import { classifyNetworkError } from "./network-failure.js";
+import {
+  authErrorFor,
+  finalErrorFor,
+  passThroughResponse,
+  successResponse,
+  type OutcomeContext,
+  type RawResponse,
+} from "./outcome.js";
+import { createPool } from "./pool.js";
+import { followRedirect, isRedirect, type RedirectHop } from "./redirect.js";
+import { backoffDelay, isRetryable, mayHaveBeenProcessed, parseRetryAfter, type AttemptFailure } from "./retry.js";
+import { abortableSleep } from "./sleep.js";
+import type { HttpClient, HttpClientOptions, HttpRequest, HttpResponse, RequestContext } from "./types.js";
+import { assertTransportAllowed, canonicalEndpoint, parseEndpoint } from "./url.js";
+
+const USER_AGENT = "mcp-memory-bridge";
+const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
+const DEFAULT_MAX_ATTEMPTS = 4;
+
+type Headers = Record<string, string>;
+
+/**
+ * Undici's RetryAgent and redirect interceptor are not used: our retries depend on the call's
+ * RetryClass and on whether the request may have been processed, share one deadline across
+ * attempts, and redirects must stay on the endpoint's origin so the token never leaves it.
+ */
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const endpointUrl = parseEndpoint(options.endpoint);
+  assertTransportAllowed(endpointUrl, options.allowHttp ?? false);
+  const endpoint = canonicalEndpoint(options.endpoint);
+  const origin = endpointUrl.origin;
+  const basePath = endpointUrl.pathname.replace(/\/+$/, "");
+
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const sleep = options.sleep ?? abortableSleep;
+  const maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+  const backoff = { baseMs: options.baseDelayMs ?? 100, capMs: options.maxDelayMs ?? 2000 };
+  const logger = options.logger;
+  const auth = options.auth;
+  const outcome: OutcomeContext = { endpoint, secrets: auth === undefined ? [] : secretsOf(auth.value) };
+  if (auth !== undefined) logger?.addSecret(auth.value);
+
+  const pool = createPool(origin, {
+    connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    ...(options.caFile === undefined ? {} : { caFile: options.caFile }),
+  });
+  const connectedProbe = (): boolean => pool.stats.connected > 0;
+
+  // Built once and shared by every request; undici copies header objects, it never mutates them.
+  // Every request (and every followed redirect) targets the endpoint's own origin, so the auth
+  // header is always allowed here; a cross-origin Location is refused before anything is sent.
+  const plain: Headers = { accept: "application/json", "user-agent": USER_AGENT };
+  const plainJson: Headers = { ...plain, "content-type": "application/json" };
+  const authed: Headers = auth === undefined ? plain : { ...plain, [auth.header.toLowerCase()]: auth.value };
+  const authedJson: Headers = auth === undefined ? plainJson : { ...authed, "content-type": "application/json" };
+
+  function headersFor(sendAuth: boolean, hasBody: boolean): Headers {
+    if (sendAuth) return hasBody ? authedJson : authed;
+    return hasBody ? plainJson : plain;
+  }
+
+  async function request(req: HttpRequest, ctx: RequestContext): Promise<HttpResponse> {
+    const started = now();
+    const timeoutMs = Math.max(0, ctx.deadline - started);
+    if (ctx.signal?.aborted === true) {
+      throw new CancelledError({ endpoint, attempts: 0, maybeSent: false });
+    }
+    if (timeoutMs <= 0) throw new DeadlineError({ endpoint, attempts: 0, maybeSent: false, timeoutMs });
+
+    const sendAuth = auth !== undefined && req.auth !== false;
+    const first: RedirectHop = {
+      method: req.method,
+      path: basePath + req.path + queryString(req.query),
+      body: req.body === undefined ? undefined : JSON.stringify(req.body),
+    };
+    const call = new CallSignal(timeoutMs, ctx.signal, connectedProbe);
+    let maybeSent = false;
+    let attempt = 0;
+
+    const aborted = (): TransportError => {
+      const init = { endpoint, attempts: attempt, maybeSent };
+      return call.cancelled ? new CancelledError(init) : new DeadlineError({ ...init, timeoutMs });
+    };
+
+    try {
+      for (;;) {
+        attempt++;
+        let failure: AttemptFailure;
+        let res: RawResponse | undefined;
+        let cause: unknown;
+        try {
+          const answer = await exchange(first, sendAuth, call.signal, attempt);
+          if ("kind" in answer) {
+            throw new RedirectError({ endpoint, attempts: attempt, maybeSent, problem: answer });
+          }
+          res = answer;
+          const status = res.status;
+          if (status >= 200 && status < 300) return successResponse(outcome, req, res, attempt);
+          if (status === 401 || status === 403) throw authErrorFor(outcome, res, attempt, maybeSent, sendAuth);
+          if (status < 500 && status !== 429) return passThroughResponse(res, attempt);
+          failure = { kind: "status", status };
+        } catch (err) {
+          if (err instanceof TransportError) throw err;
+          if (call.aborted) {
+            // Aborted mid-attempt: the request may have been written if a socket was open.
+            maybeSent ||= call.connectedAtAbort;
+            throw aborted();
+          }
+          failure = classifyNetworkError(err);
+          cause = err;
+        }
+
+        maybeSent ||= mayHaveBeenProcessed(failure);
+        const delayMs = retryDelay(req.retry, failure, res, attempt, ctx.deadline);
+        if (logger?.level === "debug") {
+          const fields = { method: req.method, path: req.path, attempt, failure: describe(failure) };
+          logger.debug(delayMs === undefined ? "http give up" : "http retry", { ...fields, delayMs });
+        }
+        if (delayMs === undefined) throw finalErrorFor(outcome, failure, res, attempt, maybeSent, cause, now());
+        try {
+          await sleep(delayMs, call.signal);
+        } catch (err) {
+          if (call.aborted) throw aborted();
+          throw err;
+        }
+        if (call.aborted) throw aborted();
+      }
+    } finally {
+      call.dispose();
+    }
+  }
+
+  /** One attempt: send, follow same-origin redirects, read the final body. */
+  async function exchange(
+    first: RedirectHop,
+    sendAuth: boolean,
+    signal: AbortSignal,
+    attempt: number,
+  ): Promise<RawResponse | RedirectProblem> {
+    let hop = first;
+    for (let redirects = 0; ; redirects++) {
+      const res: Dispatcher.ResponseData = await pool.request({
+        method: hop.method as Dispatcher.HttpMethod,
+        path: hop.path,
+        headers: headersFor(sendAuth, hop.body !== undefined),
+        body: hop.body ?? null,
+        signal,
+      });
+      const status = res.statusCode;
+      if (logger?.level === "debug") {
+        logger.debug("http attempt", { method: hop.method, path: pathOnly(hop.path), status, attempt, redirects });
+      }
+      if (!isRedirect(status)) {
+        return { status, headers: res.headers, text: await res.body.text() };
+      }
+      await res.body.dump();
+      const next = followRedirect(origin, hop, status, res.headers["location"], redirects);
+      if ("kind" in next) return next;
+      hop = next;
+    }
+  }
+
+  /** Milliseconds to wait before the next attempt, or undefined to stop retrying. */
+  function retryDelay(
+    retry: HttpRequest["retry"],
+    failure: AttemptFailure,
+    res: RawResponse | undefined,
+    attempt: number,
+    deadline: number,
+  ): number | undefined {
+    if (attempt >= maxAttempts || !isRetryable(failure, retry)) return undefined;
+    const at = now();
+    let delayMs = backoffDelay(attempt, random, backoff);
+    if (res !== undefined && (res.status === 429 || res.status === 503)) {
+      delayMs = parseRetryAfter(res.headers["retry-after"], at) ?? delayMs;
+    }
+    // Waiting past the deadline would only turn this failure into a less helpful DeadlineError.
+    return at + delayMs < deadline ? delayMs : undefined;
+  }
+
+  return {
+    endpoint,
+    request,
+    async close() {
+      await pool.close();
+    },
+  };
+}
+
+function queryString(query: HttpRequest["query"]): string {
+  if (query === undefined) return "";
+  let out = "";
+  for (const key in query) {
+    const value = query[key];
+    if (value === undefined) continue;
+    out += `${out === "" ? "?" : "&"}${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`;
+  }
+  return out;
+}
+
+/** The path without its query: queries carry search text, which does not belong in logs. */
+function pathOnly(path: string): string {
+  const q = path.indexOf("?");
+  return q === -1 ? path : path.slice(0, q);
+}
+
+function describe(failure: AttemptFailure): string | number {
+  return failure.kind === "status" ? failure.status : failure.code;
+}
+
+/** The token itself and, for "Bearer xyz"-style values, the bare credential. */
+function secretsOf(value: string): string[] {
+  const bare = value.slice(value.lastIndexOf(" ") + 1);
+  return bare === value ? [value] : [value, bare];
+}

@@ -1,0 +1,113 @@
+import {
+  AuthError,
+  RateLimitedError,
+  ResponseFormatError,
+  ServerError,
+  TlsError,
+  UnreachableError,
+  type TransportError,
+} from "./errors.js";
+import { parseRetryAfter, type AttemptFailure } from "./retry.js";
+import { extractServerReason } from "./server-reason.js";
+import type { HttpRequest, HttpResponse } from "./types.js";
+
+/** One exchange's answer, with the body already read as text. */
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+/** What every error needs to know about the client that raised it. */
+export interface OutcomeContext {
+  endpoint: string;
+  /** Redacted from any server text quoted in an error. */
+  secrets: readonly string[];
+}
+
+/** A 2xx answer: its body must be JSON (or empty). */
+export function successResponse(ctx: OutcomeContext, req: HttpRequest, res: RawResponse, attempts: number): HttpResponse {
+  let body: unknown;
+  if (res.text !== "") {
+    try {
+      body = JSON.parse(res.text);
+    } catch (err) {
+      const contentType = firstValue(res.headers["content-type"]);
+      throw new ResponseFormatError({
+        endpoint: ctx.endpoint,
+        attempts,
+        maybeSent: true, // a 2xx means the server processed the request
+        method: req.method,
+        path: req.path,
+        ...(contentType === undefined ? {} : { contentType }),
+        cause: err,
+      });
+    }
+  }
+  return { status: res.status, headers: res.headers, body, attempts };
+}
+
+/** A 4xx (other than 401/403) or other non-2xx answer the backend interprets itself. */
+export function passThroughResponse(res: RawResponse, attempts: number): HttpResponse {
+  return { status: res.status, headers: res.headers, body: parseLenient(res.text), attempts };
+}
+
+export function authErrorFor(
+  ctx: OutcomeContext,
+  res: RawResponse,
+  attempts: number,
+  maybeSent: boolean,
+  tokenSent: boolean,
+): AuthError {
+  const reason = extractServerReason(parseLenient(res.text), ctx.secrets);
+  return new AuthError({
+    endpoint: ctx.endpoint,
+    attempts,
+    maybeSent,
+    status: res.status,
+    tokenSent,
+    ...(reason.code === undefined ? {} : { code: reason.code }),
+    ...(reason.reason === undefined ? {} : { serverReason: reason.reason }),
+  });
+}
+
+/** The error for the last failed attempt once retrying has stopped. */
+export function finalErrorFor(
+  ctx: OutcomeContext,
+  failure: AttemptFailure,
+  res: RawResponse | undefined,
+  attempts: number,
+  maybeSent: boolean,
+  cause: unknown,
+  now: number,
+): TransportError {
+  const init = { endpoint: ctx.endpoint, attempts, maybeSent, cause };
+  switch (failure.kind) {
+    case "status": {
+      if (failure.status === 429) {
+        const retryAfterMs = parseRetryAfter(res?.headers["retry-after"], now);
+        return new RateLimitedError({ ...init, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+      }
+      const reason = extractServerReason(parseLenient(res?.text ?? ""), ctx.secrets);
+      const detail = reason.reason ?? reason.code;
+      return new ServerError({ ...init, status: failure.status, ...(detail === undefined ? {} : { detail }) });
+    }
+    case "tls":
+      return new TlsError({ ...init, causeCode: failure.code });
+    default:
+      return new UnreachableError({ ...init, causeCode: failure.code });
+  }
+}
+
+function parseLenient(text: string): unknown {
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function firstValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,113 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createHttpClient } from "../../src/http/client.js";
+import { CaFileError, TlsError } from "../../src/http/errors.js";
+import type { HttpClient } from "../../src/http/types.js";
+
+// Node cannot mint X.509 certificates by itself, so the self-signed one comes from openssl.
+const hasOpenssl = (() => {
+  try {
+    execFileSync("openssl", ["version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+let dir = "";
+let certFile = "";
+let server: Server | undefined;
+let origin = "";
+let port = 0;
+const clients: HttpClient[] = [];
+
+beforeAll(async () => {
+  if (!hasOpenssl) return;
+  dir = mkdtempSync(join(tmpdir(), "http-tls-"));
+  certFile = join(dir, "cert.pem");
+  const keyFile = join(dir, "key.pem");
+  execFileSync(
+    "openssl",
+    ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", keyFile,
+      "-out", certFile, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+    { stdio: "ignore" },
+  );
+  server = createServer({ key: readFileSync(keyFile), cert: readFileSync(certFile) }, (_req, res) => {
+    res.writeHead(200, { "content-type": "application/json" }).end('{"status":"healthy"}');
+  });
+  await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+  port = (server.address() as AddressInfo).port;
+  origin = `https://127.0.0.1:${port}`;
+});
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+});
+
+afterAll(async () => {
+  if (server !== undefined) {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server!.close(() => resolve()));
+  }
+  if (dir !== "") rmSync(dir, { recursive: true, force: true });
+});
+
+function client(endpoint: string, caFile?: string): HttpClient {
+  const c = createHttpClient({ endpoint, ...(caFile === undefined ? {} : { caFile }), sleep: async () => undefined });
+  clients.push(c);
+  return c;
+}
+
+const health = { method: "GET", path: "/health", retry: "idempotent" } as const;
+const inMs = (ms: number) => ({ deadline: Date.now() + ms });
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error("expected the request to fail");
+}
+
+describe.skipIf(!hasOpenssl)("TLS", () => {
+  it("refuses a self-signed certificate, once, with a --ca-file hint", async () => {
+    const err = await rejection(client(origin).request(health, inMs(5000)));
+    expect(err).toBeInstanceOf(TlsError);
+    expect(err).toMatchObject({ causeCode: "DEPTH_ZERO_SELF_SIGNED_CERT", attempts: 1, maybeSent: false });
+    expect(err.message).toMatch(/self-signed certificate.*--ca-file PATH/);
+  });
+
+  it("trusts it when its certificate is given as caFile", async () => {
+    const res = await client(origin, certFile).request(health, inMs(5000));
+    expect(res).toMatchObject({ status: 200, body: { status: "healthy" } });
+  });
+
+  it("still checks the host name with the extra CA", async () => {
+    const err = await rejection(client(`https://localhost:${port}`, certFile).request(health, inMs(5000)));
+    expect(err).toBeInstanceOf(TlsError);
+    expect(err).toMatchObject({ causeCode: "ERR_TLS_CERT_ALTNAME_INVALID" });
+  });
+
+  it("keeps verifying even when NODE_TLS_REJECT_UNAUTHORIZED=0", async () => {
+    const before = process.env["NODE_TLS_REJECT_UNAUTHORIZED"];
+    process.env["NODE_TLS_REJECT_UNAUTHORIZED"] = "0";
+    try {
+      const err = await rejection(client(origin).request(health, inMs(5000)));
+      expect(err).toBeInstanceOf(TlsError);
+    } finally {
+      if (before === undefined) delete process.env["NODE_TLS_REJECT_UNAUTHORIZED"];
+      else process.env["NODE_TLS_REJECT_UNAUTHORIZED"] = before;
+    }
+  });
+
+  it("explains a CA file that cannot be read", () => {
+    expect(() => client(origin, join(dir, "missing.pem"))).toThrow(CaFileError);
+    expect(() => client(origin, join(dir, "missing.pem"))).toThrow(/ENOENT.*--ca-file/);
+  });
+});

@@ -1,0 +1,154 @@
+import { describe, expect, it } from "vitest";
+import { BridgeError } from "../../src/errors.js";
+import {
+  AuthError,
+  CancelledError,
+  DeadlineError,
+  RateLimitedError,
+  RedirectError,
+  ResponseFormatError,
+  ServerError,
+  TlsError,
+  TransportError,
+  UnreachableError,
+} from "../../src/http/errors.js";
+import { followRedirect } from "../../src/http/redirect.js";
+import { extractServerReason } from "../../src/http/server-reason.js";
+
+const endpoint = "https://mem.example.com/api";
+const base = { endpoint, attempts: 1, maybeSent: false };
+
+describe("error messages", () => {
+  it("401 invalid_token names the code and the login command", () => {
+    const err = new AuthError({ ...base, status: 401, code: "invalid_token", tokenSent: true });
+    expect(err.message).toBe(
+      "Authentication failed (401) at https://mem.example.com/api: the server rejected the token (invalid_token). Run: npx mcp-memory-bridge login https://mem.example.com/api",
+    );
+    expect(err).toBeInstanceOf(TransportError);
+    expect(err).toBeInstanceOf(BridgeError);
+    expect(err.name).toBe("AuthError");
+  });
+
+  it("401 without a token says none is configured", () => {
+    const err = new AuthError({ ...base, status: 401, code: "authorization_required", tokenSent: false });
+    expect(err.message).toMatch(/no token is configured/);
+    expect(err.message).toContain(`login ${endpoint}`);
+  });
+
+  it("401 with a plain reason quotes it without its full stop", () => {
+    const err = new AuthError({ ...base, status: 401, serverReason: "Invalid API key.", tokenSent: true });
+    expect(err.message).toContain("rejected the token (Invalid API key)");
+  });
+
+  it("403 says the token lacks the scope", () => {
+    const err = new AuthError({ ...base, status: 403, code: "insufficient_scope", tokenSent: true });
+    expect(err.message).toMatch(/^Access denied \(403\).*lacks the scope.*\(insufficient_scope\).*login https/);
+  });
+
+  it("unreachable says what happened, how often, and what to run", () => {
+    const err = new UnreachableError({ ...base, attempts: 4, causeCode: "ECONNREFUSED" });
+    expect(err.message).toBe(
+      "Cannot reach the memory server at https://mem.example.com/api (connection refused) after 4 attempts. Check that it is running and that the URL is right, or run: npx mcp-memory-bridge doctor",
+    );
+    expect(new UnreachableError({ ...base, causeCode: "UND_ERR_SOCKET" }).message).toMatch(/^Lost the connection .* after 1 attempt\./);
+  });
+
+  it("deadline names the budget and how to raise it", () => {
+    const err = new DeadlineError({ ...base, timeoutMs: 15000 });
+    expect(err.message).toMatch(/15000 ms/);
+    expect(err.message).toMatch(/--timeout/);
+    expect(err.message).toMatch(/MEMORY_BRIDGE_TIMEOUT_MS/);
+  });
+
+  it("server error quotes the server's detail", () => {
+    const err = new ServerError({ ...base, status: 500, detail: "Failed to store memory. Please try again." });
+    expect(err.message).toBe(
+      "The memory server at https://mem.example.com/api failed (500): Failed to store memory. Please try again.",
+    );
+    expect(new ServerError({ ...base, attempts: 4, status: 502 }).message).toMatch(/failed \(502\) after 4 attempts; try again later/);
+  });
+
+  it("rate limited mentions the wait", () => {
+    expect(new RateLimitedError({ ...base, retryAfterMs: 60000 }).message).toMatch(/\(429\).*wait 60 s/);
+  });
+
+  it("TLS mentions the cause and --ca-file", () => {
+    const err = new TlsError({ ...base, causeCode: "DEPTH_ZERO_SELF_SIGNED_CERT" });
+    expect(err.message).toMatch(/self-signed certificate/);
+    expect(err.message).toMatch(/--ca-file PATH \(MEMORY_BRIDGE_CA_FILE\)/);
+  });
+
+  it("format error hints at /api", () => {
+    const err = new ResponseFormatError({ ...base, method: "GET", path: "/health", contentType: "text/html" });
+    expect(err.message).toMatch(/not JSON \(text\/html\).*ends in \/api/);
+  });
+
+  it("redirect and cancel read as one sentence each", () => {
+    const cross = new RedirectError({ ...base, problem: { kind: "cross-origin", targetOrigin: "https://evil.example" } });
+    expect(cross.message).toMatch(/another origin \(https:\/\/evil.example\)/);
+    expect(new RedirectError({ ...base, problem: { kind: "too-many", limit: 3 } }).message).toMatch(/more than 3 times/);
+    expect(new CancelledError(base).message).toMatch(/cancelled by the client/);
+  });
+});
+
+describe("extractServerReason", () => {
+  it("reads mcp-memory-service auth bodies", () => {
+    expect(
+      extractServerReason({ detail: { error: "invalid_token", error_description: "The access token is invalid" } }),
+    ).toEqual({ code: "invalid_token", reason: "The access token is invalid" });
+  });
+  it("reads FastAPI detail strings and validation lists", () => {
+    expect(extractServerReason({ detail: "Memory not found" })).toEqual({ reason: "Memory not found" });
+    expect(extractServerReason({ detail: [{ msg: "field required" }, { msg: "too long" }] })).toEqual({
+      reason: "field required; too long",
+    });
+  });
+  it("reads mem0 platform error/details", () => {
+    expect(extractServerReason({ error: "Invalid request", details: "user_id is required" })).toEqual({
+      reason: "Invalid request: user_id is required",
+    });
+    expect(extractServerReason({ error: "rate_limited" })).toEqual({ code: "rate_limited" });
+  });
+  it("reads plain text but not HTML", () => {
+    expect(extractServerReason("upstream  timed\nout")).toEqual({ reason: "upstream timed out" });
+    expect(extractServerReason("<html><body>502 Bad Gateway</body></html>")).toEqual({});
+    expect(extractServerReason(undefined)).toEqual({});
+  });
+  it("truncates long reasons and redacts secrets", () => {
+    const long = extractServerReason({ detail: "x".repeat(1000) });
+    expect(long.reason!.length).toBeLessThanOrEqual(200);
+    expect(long.reason!.endsWith("…")).toBe(true);
+    expect(extractServerReason({ detail: "Invalid API key: m0sk_abcdef123" }, ["m0sk_abcdef123"]).reason).toBe(
+      "Invalid API key: [redacted]",
+    );
+  });
+});
+
+describe("followRedirect", () => {
+  const origin = "https://mem.example.com";
+  const post = { method: "POST", path: "/api/memories", body: "{}" };
+
+  it("follows same-origin Locations, relative or absolute", () => {
+    expect(followRedirect(origin, post, 307, "/api/v2/memories?x=1", 0)).toEqual({
+      method: "POST",
+      path: "/api/v2/memories?x=1",
+      body: "{}",
+    });
+    expect(followRedirect(origin, post, 308, "https://MEM.example.com:443/b", 0)).toMatchObject({ path: "/b" });
+    expect(followRedirect(origin, post, 301, "memories/", 0)).toMatchObject({ method: "POST", path: "/api/memories/" });
+  });
+  it("turns 303 into a body-less GET", () => {
+    expect(followRedirect(origin, post, 303, "/api/result", 0)).toEqual({ method: "GET", path: "/api/result", body: undefined });
+  });
+  it("refuses other origins, including a downgrade to http", () => {
+    expect(followRedirect(origin, post, 302, "https://other.example/api", 0)).toEqual({
+      kind: "cross-origin",
+      targetOrigin: "https://other.example",
+    });
+    expect(followRedirect(origin, post, 302, "http://mem.example.com/api", 0)).toMatchObject({ kind: "cross-origin" });
+  });
+  it("stops after three redirects and without a Location", () => {
+    expect(followRedirect(origin, post, 302, "/x", 3)).toEqual({ kind: "too-many", limit: 3 });
+    expect(followRedirect(origin, post, 302, undefined, 0)).toEqual({ kind: "no-location", status: 302 });
+  });
+});
