@@ -1,0 +1,60 @@
+// Bundles the CLI so `npx` installs almost nothing and starts fast. Code splitting keeps what
+// `initialize` does not need (undici, the subcommands) in chunks loaded on first use. The native
+// keychain modules stay external: they are optional dependencies loaded lazily.
+import { rmSync } from "node:fs";
+import { build } from "esbuild";
+
+/**
+ * The MCP SDK's Server constructs an Ajv instance for elicitation schemas, which this server never
+ * sends; we pass our own validator, so the SDK's Ajv provider is replaced by a stub at bundle time
+ * and Ajv's code never loads.
+ */
+const noAjv = {
+  name: "no-ajv",
+  setup(b) {
+    b.onResolve({ filter: /validation\/ajv-provider\.js$/ }, () => ({ path: "ajv-provider-stub", namespace: "no-ajv" }));
+    b.onLoad({ filter: /.*/, namespace: "no-ajv" }, () => ({
+      contents: "export class AjvJsonSchemaValidator { constructor() { throw new Error('Ajv is not bundled'); } }",
+      loader: "js",
+    }));
+  },
+};
+
+/**
+ * zod re-exports all of its ~60 locales (`z.locales`), which a namespace import keeps in the
+ * bundle; only English messages are ever used here (zod's default), so the others are left out.
+ */
+const englishOnlyZod = {
+  name: "english-only-zod",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes("/zod/") ? { path: "zod-locales-en", namespace: "english-only-zod", pluginData: args.resolveDir } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "english-only-zod" }, (args) => ({
+      contents: 'export { default as en } from "../locales/en.js";',
+      resolveDir: args.pluginData,
+      loader: "js",
+    }));
+  },
+};
+
+rmSync("dist", { recursive: true, force: true });
+await build({
+  entryPoints: ["src/cli.ts"],
+  outdir: "dist",
+  entryNames: "[name]",
+  chunkNames: "chunks/[name]-[hash]",
+  bundle: true,
+  splitting: true,
+  platform: "node",
+  format: "esm",
+  target: "node20.19",
+  minify: true,
+  sourcemap: "linked",
+  legalComments: "none",
+  external: ["keytar", "@napi-rs/keyring"],
+  plugins: [noAjv, englishOnlyZod],
+  // Some bundled dependencies are CommonJS and call require() for Node built-ins.
+  banner: { js: 'import { createRequire as __bridgeCreateRequire } from "node:module"; const require = __bridgeCreateRequire(import.meta.url);' },
+  logLevel: "warning",
+});

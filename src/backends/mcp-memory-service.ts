@@ -1,0 +1,239 @@
+import { createHash } from "node:crypto";
+import type { HttpClient, HttpResponse } from "../http/types.js";
+import { DeadlineError, TransportError, UnreachableError } from "../http/errors.js";
+import {
+  AmbiguousStoreError,
+  MemoryNotFoundError,
+  UnexpectedResponseError,
+  UnsupportedArgumentError,
+  WrongProjectError,
+} from "./errors.js";
+import { isDuplicateMessage, isServiceMemory, toMemory, type ServiceMemory } from "./mcp-memory-service-mapping.js";
+import { isProjectTag, projectTag, uniqueTags } from "./project-tag.js";
+import type {
+  BackendStatus,
+  CallContext,
+  ListInput,
+  ListResult,
+  Memory,
+  MemoryBackend,
+  SearchInput,
+  StoreInput,
+  StoreResult,
+  UpdateInput,
+} from "./types.js";
+
+const NAME = "mcp-memory-service";
+/** Semantic search cannot filter by tag server-side: fetch the most the API allows, then filter. */
+const OVERFETCH = 100;
+
+export interface McpMemoryServiceDeps {
+  http: HttpClient;
+  now?: () => number;
+}
+
+export function createMcpMemoryServiceBackend({ http, now = Date.now }: McpMemoryServiceDeps): MemoryBackend {
+  const endpoint = http.endpoint;
+
+  async function fetchRecord(id: string, ctx: CallContext): Promise<ServiceMemory> {
+    const res = await http.request({ method: "GET", path: `/memories/${encodeURIComponent(id)}`, retry: "idempotent" }, ctx);
+    if (res.status === 404) throw new MemoryNotFoundError(id);
+    const record = expectOk(res, "GET /memories/{id}");
+    if (!isServiceMemory(record)) throw new UnexpectedResponseError(endpoint, "GET /memories/{id} did not return a memory");
+    return record;
+  }
+
+  /** Fetches a record and checks it belongs to the project in force (global mode: any record). */
+  async function ownedRecord(id: string, ctx: CallContext): Promise<ServiceMemory> {
+    const record = await fetchRecord(id, ctx);
+    const own = ownTag(ctx);
+    if (own && !(record.tags ?? []).includes(own)) throw new WrongProjectError(id);
+    return record;
+  }
+
+  function expectOk(res: HttpResponse, call: string): unknown {
+    if (res.status >= 200 && res.status < 300) return res.body;
+    throw new UnexpectedResponseError(endpoint, `${call} answered ${res.status}${detailOf(res.body)}`);
+  }
+
+  return {
+    flavour: NAME,
+    capabilities: { history: false, updateContent: false },
+
+    async store(input: StoreInput, ctx: CallContext): Promise<StoreResult> {
+      const own = ownTag(ctx);
+      const body = {
+        content: input.content,
+        tags: uniqueTags(input.tags, own ? [own] : []),
+        ...(input.type !== undefined && { memory_type: input.type }),
+        metadata: input.metadata ?? {},
+      };
+      let res: HttpResponse;
+      try {
+        // The server deduplicates identical content, so a retried store cannot create a second record.
+        res = await http.request({ method: "POST", path: "/memories", body, retry: "idempotent" }, ctx);
+      } catch (error) {
+        if (isAmbiguous(error)) throw new AmbiguousStoreError(endpoint, error, true);
+        throw error;
+      }
+      const answer = expectOk(res, "POST /memories") as { success?: unknown; message?: unknown; content_hash?: unknown; memory?: unknown };
+      const hash = typeof answer?.content_hash === "string" ? answer.content_hash : isServiceMemory(answer?.memory) ? answer.memory.content_hash : undefined;
+      if (answer?.success === true) {
+        if (!hash) throw new UnexpectedResponseError(endpoint, "POST /memories succeeded without a content_hash");
+        return { id: hash, deduplicated: false };
+      }
+      if (isDuplicateMessage(answer?.message)) {
+        const id = hash ?? serviceContentHash(input.content);
+        if (own) await adoptIntoProject(id, own, ctx);
+        return { id, deduplicated: true };
+      }
+      throw new UnexpectedResponseError(endpoint, `the store was refused: ${String(answer?.message ?? "no reason given")}`);
+    },
+
+    async search(input: SearchInput, ctx: CallContext): Promise<Memory[]> {
+      const own = input.scope === "project" ? ownTag(ctx) : undefined;
+      const required = uniqueTags(own ? [own] : [], input.tags);
+      const body = { query: input.query, n_results: required.length > 0 ? OVERFETCH : input.limit };
+      const res = await http.request({ method: "POST", path: "/search", body, retry: "idempotent" }, ctx);
+      const answer = expectOk(res, "POST /search") as { results?: unknown };
+      if (!Array.isArray(answer?.results)) throw new UnexpectedResponseError(endpoint, "POST /search returned no results list");
+      const hidden = ownTag(ctx);
+      const found: Memory[] = [];
+      for (const hit of answer.results as { memory?: unknown; similarity_score?: unknown }[]) {
+        if (!isServiceMemory(hit?.memory)) continue;
+        const tags = hit.memory.tags ?? [];
+        if (!required.every((tag) => tags.includes(tag))) continue;
+        found.push(toMemory(hit.memory, hidden, typeof hit.similarity_score === "number" ? hit.similarity_score : undefined));
+        if (found.length === input.limit) break;
+      }
+      return found;
+    },
+
+    async list(input: ListInput, ctx: CallContext): Promise<ListResult> {
+      const own = ownTag(ctx);
+      const tags = uniqueTags(own ? [own] : [], input.tags);
+      const query = {
+        page: input.page,
+        page_size: input.page_size,
+        ...(tags.length > 0 && { tag: tags.join(","), tag_match: "all" }),
+      };
+      const res = await http.request({ method: "GET", path: "/memories", query, retry: "idempotent" }, ctx);
+      const answer = expectOk(res, "GET /memories") as { memories?: unknown; total?: unknown; has_more?: unknown };
+      if (!Array.isArray(answer?.memories)) throw new UnexpectedResponseError(endpoint, "GET /memories returned no memories list");
+      const memories = (answer.memories as unknown[]).filter(isServiceMemory).map((m) => toMemory(m, own));
+      const total = typeof answer.total === "number" ? answer.total : undefined;
+      const hasMore = typeof answer.has_more === "boolean" ? answer.has_more : total !== undefined && input.page * input.page_size < total;
+      return { memories, has_more: hasMore, ...(total !== undefined && { total }) };
+    },
+
+    async get(id: string, ctx: CallContext): Promise<Memory> {
+      return toMemory(await ownedRecord(id, ctx), ownTag(ctx));
+    },
+
+    async update(input: UpdateInput, ctx: CallContext): Promise<Memory> {
+      if (input.content !== undefined) {
+        throw new UnsupportedArgumentError(
+          NAME,
+          "content",
+          "a memory's id is the hash of its content. Store the new text with store_memory and delete the old memory instead.",
+        );
+      }
+      const record = await ownedRecord(input.id, ctx);
+      const own = ownTag(ctx);
+      const body: Record<string, unknown> = {};
+      if (input.tags !== undefined) {
+        // Project tags are bookkeeping: a tag edit must not move the memory out of its projects.
+        const kept = (record.tags ?? []).filter(isProjectTag);
+        body.tags = uniqueTags(input.tags, kept, own ? [own] : []);
+      }
+      if (input.type !== undefined) body.memory_type = input.type;
+      if (input.metadata !== undefined) body.metadata = input.metadata;
+      const path = `/memories/${encodeURIComponent(input.id)}`;
+      const res = await http.request({ method: "PUT", path, body, retry: "idempotent" }, ctx);
+      if (res.status === 404) throw new MemoryNotFoundError(input.id);
+      const answer = expectOk(res, "PUT /memories/{id}") as { memory?: unknown };
+      const updated = isServiceMemory(answer) ? answer : isServiceMemory(answer?.memory) ? answer.memory : await fetchRecord(input.id, ctx);
+      return toMemory(updated, own);
+    },
+
+    async delete(id: string, ctx: CallContext): Promise<void> {
+      await ownedRecord(id, ctx);
+      const res = await http.request({ method: "DELETE", path: `/memories/${encodeURIComponent(id)}`, retry: "idempotent" }, ctx);
+      if (res.status === 404) throw new MemoryNotFoundError(id);
+      const answer = expectOk(res, "DELETE /memories/{id}") as { success?: unknown };
+      // The server answers 200 whether or not the record existed; only `success` tells.
+      // After a retry, success:false most likely means our own earlier attempt deleted it.
+      if (answer?.success !== true && res.attempts === 1) throw new MemoryNotFoundError(id);
+    },
+
+    async status(ctx): Promise<BackendStatus> {
+      const started = now();
+      let health: HttpResponse;
+      try {
+        health = await http.request({ method: "GET", path: "/health", retry: "idempotent", auth: false }, ctx);
+      } catch (error) {
+        return { reachable: false, server: { error: error instanceof Error ? error.message : String(error) } };
+      }
+      const latency_ms = now() - started;
+      const server: Record<string, unknown> = { health: summarize(health.body) };
+      try {
+        const detailed = await http.request({ method: "GET", path: "/health/detailed", retry: "idempotent" }, ctx);
+        const info = detailed.body as Record<string, unknown> | undefined;
+        if (detailed.status === 200 && info && typeof info === "object") {
+          server.token_accepted = true;
+          if (info.version !== undefined) server.version = info.version;
+          const stats = info.statistics as Record<string, unknown> | undefined;
+          if (stats?.total_memories !== undefined) server.total_memories = stats.total_memories;
+          if (stats?.backend !== undefined) server.storage_backend = stats.backend;
+        }
+      } catch (error) {
+        server.token_accepted = false;
+        server.error = error instanceof Error ? error.message : String(error);
+      }
+      return { reachable: true, latency_ms, server };
+    },
+  };
+
+  async function adoptIntoProject(id: string, own: string, ctx: CallContext): Promise<void> {
+    // Identical content stored from another project: tag it into this one too, so the store the
+    // user just made is visible here rather than silently living elsewhere.
+    let record: ServiceMemory;
+    try {
+      record = await fetchRecord(id, ctx);
+    } catch (error) {
+      if (error instanceof MemoryNotFoundError) return;
+      throw error;
+    }
+    const tags = record.tags ?? [];
+    if (tags.includes(own)) return;
+    await http.request(
+      { method: "PUT", path: `/memories/${encodeURIComponent(id)}`, body: { tags: uniqueTags(tags, [own]) }, retry: "idempotent" },
+      ctx,
+    );
+  }
+}
+
+function ownTag(ctx: CallContext): string | undefined {
+  return ctx.project.id ? projectTag(ctx.project.id) : undefined;
+}
+
+function isAmbiguous(error: unknown): error is TransportError {
+  return (error instanceof UnreachableError || error instanceof DeadlineError) && error.maybeSent;
+}
+
+/** How the server derives a record's id: sha256 of the stripped, lower-cased content. */
+function serviceContentHash(content: string): string {
+  return createHash("sha256").update(content.trim().toLowerCase(), "utf8").digest("hex");
+}
+
+function detailOf(body: unknown): string {
+  if (body && typeof body === "object" && "detail" in body) {
+    const detail = (body as { detail: unknown }).detail;
+    return `: ${typeof detail === "string" ? detail : JSON.stringify(detail)}`.slice(0, 200);
+  }
+  return "";
+}
+
+function summarize(body: unknown): unknown {
+  return body && typeof body === "object" ? body : String(body ?? "");
+}

@@ -1,0 +1,96 @@
+import { parseArgs } from "node:util";
+import { BridgeError } from "./errors.js";
+import { formatGlobalFlagsHelp, globalFlagOptions } from "./config/flags.js";
+import type { CommandContext, ExitCode } from "./commands/context.js";
+import type { CommandSpec } from "./commands/registry.js";
+import { serveCommand } from "./commands/serve-command.js";
+import { PACKAGE_NAME, VERSION } from "./version.js";
+
+const COMMANDS: CommandSpec[] = [serveCommand];
+
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  return [
+    `${PACKAGE_NAME} ${VERSION} — use a remote memory server from any MCP client, safely.`,
+    "",
+    `Usage: ${PACKAGE_NAME} [command] [options]`,
+    "",
+    "Commands:",
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    "",
+    "With no command it runs `serve`, which is what an MCP client starts:",
+    `  {"command": "npx", "args": ["-y", "${PACKAGE_NAME}"]}`,
+    "",
+    "Options (every command):",
+    formatGlobalFlagsHelp(),
+    "  -h, --help          Show help (also: <command> --help)",
+    "  -v, --version       Show the version",
+    "",
+    "The token never goes on the command line: it comes from MEMORY_BRIDGE_TOKEN (legacy MCP_MEMORY_API_KEY).",
+  ].join("\n");
+}
+
+/** argv (without node and script) → exit code. The only place exit codes are decided. */
+export async function runCli(ctx: CommandContext): Promise<ExitCode> {
+  const [first, ...rest] = ctx.argv;
+  if (first === "--version" || first === "-v") {
+    ctx.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (first === "--help" || first === "-h" || first === "help") {
+    ctx.stdout.write(`${usage()}\n`);
+    return 0;
+  }
+  const named = first !== undefined && !first.startsWith("-") ? COMMANDS.find((c) => c.name === first) : undefined;
+  if (first !== undefined && !first.startsWith("-") && !named) {
+    ctx.stderr.write(`Unknown command "${first}". Run: ${PACKAGE_NAME} --help\n`);
+    return 2;
+  }
+  const command = named ?? serveCommand;
+  const args = named ? rest : ctx.argv;
+
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args,
+      options: { ...globalFlagOptions, ...command.options, help: { type: "boolean", short: "h" }, version: { type: "boolean", short: "v" } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    ctx.stderr.write(`${error instanceof Error ? error.message : String(error)}. Run: ${PACKAGE_NAME} ${command.name} --help\n`);
+    return 2;
+  }
+  if (parsed.values.version) {
+    ctx.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (parsed.values.help) {
+    ctx.stdout.write(`${command.help}\n\nOptions (every command):\n${formatGlobalFlagsHelp()}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(ctx, parsed.values as Record<string, unknown>, parsed.positionals);
+  } catch (error) {
+    if (error instanceof BridgeError) {
+      ctx.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+/** Entry point of the bundled CLI (bin/mcp-memory-bridge.js). */
+export async function main(): Promise<void> {
+  const code = await runCli({
+    argv: process.argv.slice(2),
+    env: process.env,
+    cwd: process.cwd(),
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+  });
+  // Let piped output drain before exiting: process.exit() does not wait for it.
+  await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
+  process.exit(code);
+}

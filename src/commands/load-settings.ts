@@ -1,0 +1,25 @@
+import { toSettingFlags } from "../config/flags.js";
+import { loadSettings } from "../config/load.js";
+import { resolveConfigDir } from "../config/config-dir.js";
+import { currentOsUserName } from "../config/os-user.js";
+import { readProfile } from "../config/profile.js";
+import type { Settings } from "../config/types.js";
+import type { CommandContext } from "./context.js";
+
+export interface LoadedSettings {
+  settings: Readonly<Settings>;
+  /** Problems with the saved profile that did not stop loading (shown by status/doctor, logged by serve). */
+  profileProblems: string[];
+}
+
+/** flags > env > saved profile > defaults, for any command. Throws ConfigError on a bad value. */
+export function settingsFor(ctx: CommandContext, values: Record<string, unknown>): LoadedSettings {
+  const profile = readProfile(resolveConfigDir(ctx.env));
+  const settings = loadSettings({
+    flags: toSettingFlags(values),
+    env: ctx.env,
+    profile: profile.profile,
+    osUserName: currentOsUserName(ctx.env),
+  });
+  return { settings, profileProblems: profile.problems };
+}

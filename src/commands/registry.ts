@@ -1,0 +1,11 @@
+import type { CommandContext, ExitCode } from "./context.js";
+
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  /** Usage line and command-specific text for `<command> --help`. */
+  help: string;
+  /** Own options, merged with the global flags for parseArgs. */
+  options?: Record<string, { type: "string" | "boolean"; short?: string }>;
+  run(ctx: CommandContext, values: Record<string, unknown>, positionals: string[]): Promise<ExitCode>;
+}

@@ -1,0 +1,29 @@
+import { createLogger } from "../log.js";
+import { PACKAGE_NAME } from "../version.js";
+import type { CommandSpec } from "./registry.js";
+import { settingsFor } from "./load-settings.js";
+import { serve } from "./serve.js";
+
+export const serveCommand: CommandSpec = {
+  name: "serve",
+  summary: "Run the stdio MCP server (the default; an MCP client starts it)",
+  help: [
+    `Usage: ${PACKAGE_NAME} [serve] [options]`,
+    "",
+    "Speaks MCP over stdin/stdout. An MCP client (Claude Desktop, Claude Code, Cursor…) starts it; you",
+    "normally never run it by hand. Logs go to stderr (--log-level). Only JSON-RPC is written to stdout.",
+    "",
+    "It answers `initialize` at once; the token, project and server are resolved on first use. A missing",
+    "server or token never stops it: each tool call says what is wrong and what to run.",
+    "",
+    "Example client entry (Claude Desktop's claude_desktop_config.json):",
+    `  "memory": { "command": "npx", "args": ["-y", "${PACKAGE_NAME}"],`,
+    `              "env": { "MEMORY_BRIDGE_ENDPOINT": "https://memory.example.com/api" } }`,
+  ].join("\n"),
+  async run(ctx, values) {
+    const { settings, profileProblems } = settingsFor(ctx, values);
+    const logger = createLogger({ level: settings.logLevel, write: (line) => ctx.stderr.write(`${line}\n`) });
+    for (const problem of profileProblems) logger.warn(problem);
+    return serve(ctx, { settings, logger });
+  },
+};

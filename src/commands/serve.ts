@@ -1,0 +1,100 @@
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import { RootsListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import type { Settings } from "../config/types.js";
+import type { Logger } from "../log.js";
+import { InFlightRequests } from "../mcp/in-flight.js";
+import { createBridgeServer } from "../mcp/server.js";
+import { Session } from "../session.js";
+import type { CommandContext, ExitCode } from "./context.js";
+
+const ROOTS_TIMEOUT_MS = 2_000;
+
+export interface ServeOptions {
+  settings: Readonly<Settings>;
+  logger: Logger;
+}
+
+/**
+ * The stdio MCP server. Resolves with the exit code once stdin has ended or a signal arrived and
+ * every request in flight has been answered.
+ */
+export async function serve(ctx: CommandContext, { settings, logger }: ServeOptions): Promise<ExitCode> {
+  if (ctx.stdin.isTTY) {
+    ctx.stderr.write(
+      "mcp-memory-bridge speaks MCP on stdio: an MCP client (Claude Desktop, Claude Code, Cursor…) starts it. " +
+        "To set it up, run: npx mcp-memory-bridge setup\n",
+    );
+  }
+  const session = new Session({ settings, env: ctx.env, cwd: ctx.cwd, logger });
+  const server = createBridgeServer({ session, logger });
+  const transport = new StdioServerTransport(ctx.stdin as NodeJS.ReadStream, ctx.stdout as NodeJS.WriteStream);
+
+  server.server.oninitialized = () => {
+    if (server.server.getClientCapabilities()?.roots) {
+      session.useRoots(async () => {
+        const { roots } = await server.server.listRoots(undefined, { timeout: ROOTS_TIMEOUT_MS });
+        return roots.map((root) => root.uri);
+      });
+    }
+    // Warm up after the handshake so the first tool call does not pay for it.
+    setImmediate(() => {
+      session.project().catch(() => undefined);
+      session.backend().catch(() => undefined);
+    });
+  };
+  server.server.setNotificationHandler(RootsListChangedNotificationSchema, () => {
+    logger.debug("client roots changed; resolving the project again");
+    session.invalidateProject();
+  });
+
+  await server.connect(transport);
+  const inFlight = new InFlightRequests(transport);
+
+  return new Promise<ExitCode>((resolve) => {
+    let stopping = false;
+    const stop = async (reason: string, canDeliver = true) => {
+      if (stopping) return;
+      stopping = true;
+      logger.debug("stopping", { reason, inFlight: inFlight.size });
+      ctx.stdin.pause();
+      if (canDeliver) {
+        // Every call in flight ends within its own deadline; the cap only guards against a bug.
+        await withCap(inFlight.idle(), settings.timeoutMs + 5_000, () =>
+          logger.warn("some calls did not finish in time; exiting anyway", { inFlight: inFlight.size }),
+        );
+        await flush(ctx.stdout);
+      }
+      await session.close().catch(() => undefined);
+      resolve(0);
+    };
+    ctx.stdin.on("end", () => void stop("stdin ended"));
+    ctx.stdin.on("close", () => void stop("stdin closed"));
+    process.once("SIGINT", () => void stop("SIGINT"));
+    process.once("SIGTERM", () => void stop("SIGTERM"));
+    ctx.stdout.on("error", (error) => {
+      // The client is gone (EPIPE): nothing more can be delivered.
+      logger.debug("stdout closed", { error: String(error) });
+      void stop("stdout closed", false);
+    });
+  });
+}
+
+function flush(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (!stream.writable) return resolve();
+    stream.write("", () => resolve());
+  });
+}
+
+async function withCap(work: Promise<void>, ms: number, onTimeout: () => void): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const cap = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      onTimeout();
+      resolve();
+    }, ms);
+    timer.unref();
+  });
+  await Promise.race([work, cap]);
+  clearTimeout(timer);
+}

@@ -1,0 +1,65 @@
+import type { Memory } from "../backends/types.js";
+
+/** Short human/model-readable renderings for each tool's text content block. */
+
+const PREVIEW_CHARS = 1_000;
+
+export function renderMemoryLine(memory: Memory, index?: number): string {
+  const prefix = index === undefined ? "" : `${index}. `;
+  const score = memory.score === undefined ? "" : ` (relevance ${memory.score.toFixed(2)})`;
+  const details = [`id: ${memory.id}`];
+  if (memory.tags.length > 0) details.push(`tags: ${memory.tags.join(", ")}`);
+  if (memory.type) details.push(`type: ${memory.type}`);
+  if (memory.created_at) details.push(`created: ${memory.created_at}`);
+  return `${prefix}${preview(memory.content)}${score}\n   ${details.join(" · ")}`;
+}
+
+export function renderMemory(memory: Memory): string {
+  const lines = [`Memory ${memory.id}`, "", memory.content, ""];
+  lines.push(`tags: ${memory.tags.length > 0 ? memory.tags.join(", ") : "(none)"}`);
+  if (memory.type) lines.push(`type: ${memory.type}`);
+  if (memory.metadata) lines.push(`metadata: ${JSON.stringify(memory.metadata)}`);
+  if (memory.created_at) lines.push(`created: ${memory.created_at}`);
+  if (memory.updated_at && memory.updated_at !== memory.created_at) lines.push(`updated: ${memory.updated_at}`);
+  return lines.join("\n");
+}
+
+export function renderStore(id: string, deduplicated: boolean, project: string | null): string {
+  const where = project ? ` in project ${project}` : "";
+  return deduplicated
+    ? `Already stored${where}: identical content exists as memory ${id}.`
+    : `Stored memory ${id}${where}.`;
+}
+
+export function renderSearch(query: string, results: Memory[], project: string | null, scope: "project" | "all"): string {
+  const where = scope === "all" || !project ? "across all projects" : `in project ${project}`;
+  if (results.length === 0) return `No memories match "${query}" ${where}.`;
+  const head = `${results.length} ${plural(results.length, "memory", "memories")} for "${query}" ${where}, best first:`;
+  return [head, ...results.map((m, i) => renderMemoryLine(m, i + 1))].join("\n");
+}
+
+export function renderList(memories: Memory[], page: number, pageSize: number, hasMore: boolean, total: number | undefined): string {
+  const of = total === undefined ? "" : ` of ${total}`;
+  if (memories.length === 0) return page === 1 ? "No memories stored yet." : `Page ${page} is empty${of ? ` (${total} memories in all)` : ""}.`;
+  const first = (page - 1) * pageSize + 1;
+  const head = `Memories ${first}–${first + memories.length - 1}${of}, newest first (page ${page}):`;
+  const tail = hasMore ? `More on page ${page + 1}.` : "";
+  return [head, ...memories.map((m, i) => renderMemoryLine(m, first + i)), tail].filter(Boolean).join("\n");
+}
+
+export function renderUpdate(memory: Memory): string {
+  return `Updated memory ${memory.id}.\n\n${renderMemory(memory)}`;
+}
+
+export function renderDelete(id: string): string {
+  return `Deleted memory ${id}.`;
+}
+
+function preview(content: string): string {
+  const oneLine = content.replace(/\s+/g, " ").trim();
+  return oneLine.length > PREVIEW_CHARS ? `${oneLine.slice(0, PREVIEW_CHARS)}…` : oneLine;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return n === 1 ? one : many;
+}

@@ -1,0 +1,58 @@
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
+import { SetupError } from "../errors.js";
+import type { Logger } from "../log.js";
+import type { Session } from "../session.js";
+import { PACKAGE_NAME, VERSION } from "../version.js";
+import { TOOLS, type ToolDefinition } from "./tools.js";
+import { errorResult, successResult } from "./tool-result.js";
+
+export interface BridgeServerDeps {
+  session: Session;
+  logger: Logger;
+  now?: () => number;
+}
+
+const INSTRUCTIONS =
+  "Long-term memory shared across conversations. Search it (search_memories) before answering questions about earlier " +
+  "decisions, conventions or preferences, and store durable facts worth keeping (store_memory). Memories are scoped to the " +
+  "current project unless the bridge runs in global mode. If a memory tool fails, memory_status explains the setup.";
+
+/** This server never elicits input, so it needs no JSON Schema validator (and so no Ajv: see scripts/build.mjs). */
+const NO_ELICITATION: jsonSchemaValidator = {
+  getValidator: () => () => ({ valid: false, data: undefined, errorMessage: "mcp-memory-bridge does not validate elicitation schemas" }),
+};
+
+export function createBridgeServer({ session, logger, now = Date.now }: BridgeServerDeps): McpServer {
+  const server = new McpServer(
+    { name: PACKAGE_NAME, version: VERSION },
+    { capabilities: { tools: { listChanged: true } }, instructions: INSTRUCTIONS, jsonSchemaValidator: NO_ELICITATION },
+  );
+  for (const tool of TOOLS) register(server, tool, session, logger, now);
+  return server;
+}
+
+function register(server: McpServer, tool: ToolDefinition, session: Session, logger: Logger, now: () => number): void {
+  server.registerTool(
+    tool.name,
+    {
+      title: tool.title,
+      description: tool.description,
+      inputSchema: tool.inputSchema,
+      outputSchema: tool.outputSchema,
+      annotations: tool.annotations,
+    },
+    async (args: Record<string, unknown>, extra) => {
+      // One deadline for the whole call, every HTTP attempt and backoff included.
+      const deadline = now() + session.settings.timeoutMs;
+      try {
+        const project = await session.project();
+        if (tool.scoped && project.error) throw new SetupError(project.error);
+        const outcome = await tool.run(args as never, { deadline, signal: extra.signal, project }, session);
+        return successResult(outcome);
+      } catch (error) {
+        return errorResult(tool.name, error, logger);
+      }
+    },
+  );
+}

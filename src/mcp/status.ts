@@ -1,0 +1,58 @@
+import type { CallContext } from "../backends/types.js";
+import type { Session } from "../session.js";
+import { VERSION } from "../version.js";
+
+export interface BridgeStatus {
+  endpoint: string | null;
+  backend: string | null;
+  project: { id: string | null; mode: "auto" | "manual" | "global"; source: string; reason?: string };
+  auth: { source: "env" | "keychain" | "file" | "none"; scheme: string | null };
+  reachable: boolean;
+  latency_ms?: number;
+  server?: Record<string, unknown>;
+  problems?: string[];
+  version: string;
+}
+
+/** Everything memory_status reports. Never includes the token or any part of it. */
+export async function collectStatus(session: Session, ctx: Pick<CallContext, "deadline" | "signal">): Promise<BridgeStatus> {
+  const problems: string[] = [];
+  const project = await session.project();
+  if (project.error) problems.push(project.error);
+  const auth = await session.auth();
+  const status: BridgeStatus = {
+    endpoint: session.endpoint,
+    backend: session.endpoint ? session.flavour : null,
+    project: { id: project.id, mode: project.mode, source: project.source, reason: project.reason },
+    auth: { source: auth.source, scheme: auth.scheme },
+    reachable: false,
+    version: VERSION,
+  };
+  try {
+    const backend = await session.backend();
+    const probe = await backend.status(ctx);
+    status.reachable = probe.reachable;
+    if (probe.latency_ms !== undefined) status.latency_ms = probe.latency_ms;
+    if (probe.server) status.server = probe.server;
+    if (typeof probe.server?.error === "string") problems.push(probe.server.error);
+  } catch (error) {
+    problems.push(error instanceof Error ? error.message : String(error));
+  }
+  if (problems.length > 0) status.problems = problems;
+  return status;
+}
+
+export function renderStatus(status: BridgeStatus): string {
+  const lines = [
+    `mcp-memory-bridge ${status.version}`,
+    `endpoint: ${status.endpoint ?? "(none configured)"}`,
+    `backend: ${status.backend ?? "(unknown)"}`,
+    `project: ${status.project.id ?? "(none: global scope)"} — mode ${status.project.mode}, from ${status.project.source}${status.project.reason ? ` (${status.project.reason})` : ""}`,
+    `token: ${status.auth.source === "none" ? "none" : `from ${status.auth.source}`}${status.auth.scheme ? `, sent as ${status.auth.scheme}` : ""}`,
+    `reachable: ${status.reachable ? `yes${status.latency_ms !== undefined ? ` (${status.latency_ms} ms)` : ""}` : "no"}`,
+  ];
+  if (status.server?.version !== undefined) lines.push(`server version: ${String(status.server.version)}`);
+  if (status.server?.total_memories !== undefined) lines.push(`memories on server: ${String(status.server.total_memories)}`);
+  for (const problem of status.problems ?? []) lines.push(`problem: ${problem}`);
+  return lines.join("\n");
+}

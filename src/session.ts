@@ -1,0 +1,142 @@
+import { homedir, tmpdir } from "node:os";
+import type { AuthScheme, Settings } from "./config/types.js";
+import { SetupError } from "./errors.js";
+import type { TokenSource, TokenStore } from "./credentials/token-store.js";
+import { resolveToken } from "./credentials/resolve-token.js";
+import type { HttpClient } from "./http/types.js";
+import type { Logger } from "./log.js";
+import { resolveProject } from "./project/resolve.js";
+import type { ProjectResolution } from "./project/types.js";
+import { authHeader, createBackend, DEFAULT_AUTH_SCHEME, resolveFlavour } from "./backends/registry.js";
+import type { BackendFlavour, MemoryBackend } from "./backends/types.js";
+
+export interface SessionDeps {
+  settings: Readonly<Settings>;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  logger: Logger;
+  /** Keychain and file stores, tried after the environment (credentials/). */
+  stores?: TokenStore[];
+  home?: string;
+  tmpdir?: string;
+}
+
+export interface AuthInfo {
+  token: string | undefined;
+  source: TokenSource;
+  scheme: AuthScheme | null;
+}
+
+/**
+ * The state one bridge process resolves lazily and shares between calls: the token, the backend
+ * (with its connection pool) and the project. Nothing here runs until a caller asks for it, so
+ * `initialize` is answered before any of it.
+ */
+export class Session {
+  private authPromise?: Promise<AuthInfo>;
+  private backendPromise?: Promise<MemoryBackend>;
+  private http?: HttpClient;
+  private projectPromise?: Promise<ProjectResolution>;
+  private rootsProvider?: () => Promise<string[] | undefined>;
+
+  constructor(private readonly deps: SessionDeps) {}
+
+  get settings(): Readonly<Settings> {
+    return this.deps.settings;
+  }
+
+  get endpoint(): string | null {
+    return this.deps.settings.endpoint ?? null;
+  }
+
+  get flavour(): BackendFlavour {
+    return resolveFlavour(this.deps.settings.backend);
+  }
+
+  /** Where the project's start directory comes from when the client reports roots. */
+  useRoots(provider: () => Promise<string[] | undefined>): void {
+    this.rootsProvider = provider;
+    this.projectPromise = undefined;
+  }
+
+  /** The client's roots changed: resolve the project again on the next call. */
+  invalidateProject(): void {
+    this.projectPromise = undefined;
+  }
+
+  project(): Promise<ProjectResolution> {
+    this.projectPromise ??= this.resolveProjectNow();
+    return this.projectPromise;
+  }
+
+  private async resolveProjectNow(): Promise<ProjectResolution> {
+    const { settings, cwd } = this.deps;
+    let roots: string[] | undefined;
+    if (settings.projectMode === "auto" && this.rootsProvider) {
+      try {
+        roots = await this.rootsProvider();
+      } catch (error) {
+        this.deps.logger.debug("roots/list failed; using the working directory", { error: String(error) });
+      }
+    }
+    return resolveProject({
+      mode: settings.projectMode,
+      manualId: settings.projectId,
+      keyMode: settings.projectKey,
+      roots,
+      cwd,
+      home: this.deps.home ?? homedir(),
+      tmpdir: this.deps.tmpdir ?? tmpdir(),
+    });
+  }
+
+  auth(): Promise<AuthInfo> {
+    this.authPromise ??= this.resolveAuth();
+    return this.authPromise;
+  }
+
+  private async resolveAuth(): Promise<AuthInfo> {
+    const { settings, env, logger } = this.deps;
+    const scheme = settings.authScheme ?? DEFAULT_AUTH_SCHEME[this.flavour];
+    if (!settings.endpoint) return { token: undefined, source: "none", scheme };
+    const { token, source } = await resolveToken({ env, endpoint: settings.endpoint, stores: this.deps.stores ?? [], logger });
+    if (token) logger.addSecret(token);
+    return { token, source, scheme };
+  }
+
+  backend(): Promise<MemoryBackend> {
+    if (!this.backendPromise) {
+      const created = this.createBackendNow();
+      // A failed creation (e.g. no endpoint) is not cached, so the next call tries again.
+      created.catch(() => {
+        if (this.backendPromise === created) this.backendPromise = undefined;
+      });
+      this.backendPromise = created;
+    }
+    return this.backendPromise;
+  }
+
+  private async createBackendNow(): Promise<MemoryBackend> {
+    const { settings, logger } = this.deps;
+    if (!settings.endpoint) {
+      throw new SetupError(
+        "No memory server is configured. Run: npx mcp-memory-bridge login <URL> (or set MEMORY_BRIDGE_ENDPOINT in the client's config).",
+      );
+    }
+    const { token, scheme } = await this.auth();
+    // Loaded on first use: undici is a large module, and `initialize` must not wait for it.
+    const { createHttpClient } = await import("./http/client.js");
+    this.http = createHttpClient({
+      endpoint: settings.endpoint,
+      ...(token && scheme && { auth: authHeader(scheme, token) }),
+      allowHttp: settings.allowHttp,
+      ...(settings.caFile && { caFile: settings.caFile }),
+      logger,
+    });
+    return createBackend(this.flavour, this.http);
+  }
+
+  async close(): Promise<void> {
+    await this.http?.close();
+  }
+}
