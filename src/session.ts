@@ -120,7 +120,7 @@ export class Session {
     const { settings, logger } = this.deps;
     if (!settings.endpoint) {
       throw new SetupError(
-        "No memory server is configured. Run: npx mcp-memory-bridge login <URL> (or set MEMORY_BRIDGE_ENDPOINT in the client's config).",
+        "No memory server is configured: set MEMORY_BRIDGE_ENDPOINT (or --endpoint) in the client's config to the server's URL, e.g. http://127.0.0.1:8000/api.",
       );
     }
     const { token, scheme } = await this.auth();

@@ -16,8 +16,10 @@ export interface Memory {
 export interface CallContext {
   /** Absolute time (ms since epoch, same clock as Date.now()) by which the whole call must end. */
   deadline: number;
-  /** Aborted when the client cancels the call (notifications/cancelled) or the deadline passes. */
+  /** Aborted when the client cancels the call (notifications/cancelled). */
   signal: AbortSignal;
+  /** The configured per-call timeout behind `deadline` (for messages). */
+  timeoutMs?: number;
   /** The project in force for this call. id null = global mode (no scoping). */
   project: ProjectResolution;
 }

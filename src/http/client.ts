@@ -70,7 +70,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     if (ctx.signal?.aborted === true) {
       throw new CancelledError({ endpoint, attempts: 0, maybeSent: false });
     }
-    if (timeoutMs <= 0) throw new DeadlineError({ endpoint, attempts: 0, maybeSent: false, timeoutMs });
+    const reportedTimeoutMs = ctx.timeoutMs ?? timeoutMs;
+    if (timeoutMs <= 0) throw new DeadlineError({ endpoint, attempts: 0, maybeSent: false, timeoutMs: reportedTimeoutMs });
 
     const sendAuth = auth !== undefined && req.auth !== false;
     const first: RedirectHop = {
@@ -84,7 +85,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
 
     const aborted = (): TransportError => {
       const init = { endpoint, attempts: attempt, maybeSent };
-      return call.cancelled ? new CancelledError(init) : new DeadlineError({ ...init, timeoutMs });
+      return call.cancelled ? new CancelledError(init) : new DeadlineError({ ...init, timeoutMs: reportedTimeoutMs });
     };
 
     try {

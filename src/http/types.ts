@@ -36,6 +36,8 @@ export interface RequestContext {
   deadline: number;
   /** Client cancellation; aborts the in-flight attempt and any backoff sleep. */
   signal?: AbortSignal;
+  /** The configured per-call timeout the deadline came from, named in a DeadlineError's message. */
+  timeoutMs?: number;
 }
 
 /**

@@ -48,7 +48,7 @@ function register(server: McpServer, tool: ToolDefinition, session: Session, log
       try {
         const project = await session.project();
         if (tool.scoped && project.error) throw new SetupError(project.error);
-        const outcome = await tool.run(args as never, { deadline, signal: extra.signal, project }, session);
+        const outcome = await tool.run(args as never, { deadline, timeoutMs: session.settings.timeoutMs, signal: extra.signal, project }, session);
         return successResult(outcome);
       } catch (error) {
         return errorResult(tool.name, error, logger);
