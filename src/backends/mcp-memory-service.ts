@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { HttpClient, HttpResponse } from "../http/types.js";
 import { DeadlineError, TransportError, UnreachableError } from "../http/errors.js";
 import {
@@ -10,6 +9,7 @@ import {
 } from "./errors.js";
 import { isDuplicateMessage, isServiceMemory, toMemory, type ServiceMemory } from "./mcp-memory-service-mapping.js";
 import { isProjectTag, projectTag, uniqueTags } from "./project-tag.js";
+import { serviceContentHash } from "./service-content-hash.js";
 import type {
   BackendStatus,
   CallContext,
@@ -84,7 +84,7 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now }: McpMemor
       }
       if (isDuplicateMessage(answer?.message)) {
         const id = hash ?? serviceContentHash(input.content);
-        if (own) await adoptIntoProject(id, own, ctx);
+        await mergeIntoExisting(id, uniqueTags(input.tags, own ? [own] : []), ctx);
         return { id, deduplicated: true };
       }
       throw new UnexpectedResponseError(endpoint, `the store was refused: ${String(answer?.message ?? "no reason given")}`);
@@ -92,7 +92,7 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now }: McpMemor
 
     async search(input: SearchInput, ctx: CallContext): Promise<Memory[]> {
       const own = input.scope === "project" ? ownTag(ctx) : undefined;
-      const required = uniqueTags(own ? [own] : [], input.tags);
+      const required = uniqueTags(own ? [own] : [], input.tags).map(normalizeTag);
       const body = { query: input.query, n_results: required.length > 0 ? OVERFETCH : input.limit };
       const res = await http.request({ method: "POST", path: "/search", body, retry: "idempotent" }, ctx);
       const answer = expectOk(res, "POST /search") as { results?: unknown };
@@ -101,7 +101,7 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now }: McpMemor
       const found: Memory[] = [];
       for (const hit of answer.results as { memory?: unknown; similarity_score?: unknown }[]) {
         if (!isServiceMemory(hit?.memory)) continue;
-        const tags = hit.memory.tags ?? [];
+        const tags = (hit.memory.tags ?? []).map(normalizeTag);
         if (!required.every((tag) => tags.includes(tag))) continue;
         found.push(toMemory(hit.memory, hidden, typeof hit.similarity_score === "number" ? hit.similarity_score : undefined));
         if (found.length === input.limit) break;
@@ -159,11 +159,10 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now }: McpMemor
     async delete(id: string, ctx: CallContext): Promise<void> {
       await ownedRecord(id, ctx);
       const res = await http.request({ method: "DELETE", path: `/memories/${encodeURIComponent(id)}`, retry: "idempotent" }, ctx);
-      if (res.status === 404) throw new MemoryNotFoundError(id);
-      const answer = expectOk(res, "DELETE /memories/{id}") as { success?: unknown };
-      // The server answers 200 whether or not the record existed; only `success` tells.
-      // After a retry, success:false most likely means our own earlier attempt deleted it.
-      if (answer?.success !== true && res.attempts === 1) throw new MemoryNotFoundError(id);
+      // Older servers answer 200 {success:false} for a missing record, newer ones 404. After a retry,
+      // either most likely means our own earlier attempt deleted it (it existed a moment ago).
+      const gone = res.status === 404 || (expectOk(res, "DELETE /memories/{id}") as { success?: unknown })?.success !== true;
+      if (gone && res.attempts === 1) throw new MemoryNotFoundError(id);
     },
 
     async status(ctx): Promise<BackendStatus> {
@@ -194,9 +193,13 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now }: McpMemor
     },
   };
 
-  async function adoptIntoProject(id: string, own: string, ctx: CallContext): Promise<void> {
-    // Identical content stored from another project: tag it into this one too, so the store the
-    // user just made is visible here rather than silently living elsewhere.
+  /**
+   * Identical content already exists (perhaps stored from another project): give the existing record
+   * this store's tags and project tag, so what the user just stored is visible here and findable by
+   * its tags, rather than silently living elsewhere.
+   */
+  async function mergeIntoExisting(id: string, tags: string[], ctx: CallContext): Promise<void> {
+    if (tags.length === 0) return;
     let record: ServiceMemory;
     try {
       record = await fetchRecord(id, ctx);
@@ -204,13 +207,17 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now }: McpMemor
       if (error instanceof MemoryNotFoundError) return;
       throw error;
     }
-    const tags = record.tags ?? [];
-    if (tags.includes(own)) return;
-    await http.request(
-      { method: "PUT", path: `/memories/${encodeURIComponent(id)}`, body: { tags: uniqueTags(tags, [own]) }, retry: "idempotent" },
-      ctx,
-    );
+    const existing = record.tags ?? [];
+    if (tags.every((tag) => existing.includes(tag))) return;
+    const path = `/memories/${encodeURIComponent(id)}`;
+    const res = await http.request({ method: "PUT", path, body: { tags: uniqueTags(existing, tags) }, retry: "idempotent" }, ctx);
+    if (res.status !== 404) expectOk(res, "PUT /memories/{id}");
   }
+}
+
+/** The server matches tags without regard to case or surrounding spaces; so does the search filter. */
+function normalizeTag(tag: string): string {
+  return tag.trim().toLowerCase();
 }
 
 function ownTag(ctx: CallContext): string | undefined {
@@ -221,10 +228,6 @@ function isAmbiguous(error: unknown): error is TransportError {
   return (error instanceof UnreachableError || error instanceof DeadlineError) && error.maybeSent;
 }
 
-/** How the server derives a record's id: sha256 of the stripped, lower-cased content. */
-function serviceContentHash(content: string): string {
-  return createHash("sha256").update(content.trim().toLowerCase(), "utf8").digest("hex");
-}
 
 function detailOf(body: unknown): string {
   if (body && typeof body === "object" && "detail" in body) {

@@ -40,7 +40,10 @@ export function renderSearch(query: string, results: Memory[], project: string |
 
 export function renderList(memories: Memory[], page: number, pageSize: number, hasMore: boolean, total: number | undefined): string {
   const of = total === undefined ? "" : ` of ${total}`;
-  if (memories.length === 0) return page === 1 ? "No memories stored yet." : `Page ${page} is empty${of ? ` (${total} memories in all)` : ""}.`;
+  if (memories.length === 0) {
+    if (page === 1) return "No memories stored yet.";
+    return `Page ${page} is empty${total === undefined ? "" : ` (${total} ${plural(total, "memory", "memories")} in all)`}.`;
+  }
   const first = (page - 1) * pageSize + 1;
   const head = `Memories ${first}–${first + memories.length - 1}${of}, newest first (page ${page}):`;
   const tail = hasMore ? `More on page ${page + 1}.` : "";
@@ -57,7 +60,10 @@ export function renderDelete(id: string): string {
 
 function preview(content: string): string {
   const oneLine = content.replace(/\s+/g, " ").trim();
-  return oneLine.length > PREVIEW_CHARS ? `${oneLine.slice(0, PREVIEW_CHARS)}…` : oneLine;
+  if (oneLine.length <= PREVIEW_CHARS) return oneLine;
+  // Do not cut a surrogate pair (an emoji, say) in half.
+  const end = /[\uD800-\uDBFF]/.test(oneLine.charAt(PREVIEW_CHARS - 1)) ? PREVIEW_CHARS - 1 : PREVIEW_CHARS;
+  return `${oneLine.slice(0, end)}…`;
 }
 
 function plural(n: number, one: string, many: string): string {

@@ -1,0 +1,231 @@
+import { describe, expect, it } from "vitest";
+import type { Memory } from "../../src/backends/types.js";
+import {
+  renderDelete,
+  renderList,
+  renderMemory,
+  renderMemoryLine,
+  renderSearch,
+  renderStore,
+  renderUpdate,
+} from "../../src/mcp/render.js";
+
+const PROJECT = "project_app_12345678";
+
+function mem(n: number, extra: Partial<Memory> = {}): Memory {
+  return { id: `id${n}`, content: `content number ${n}`, tags: [], ...extra };
+}
+
+const FULL: Memory = {
+  id: "abc123",
+  content: "Deploy with docker compose.\nThen run migrations.",
+  tags: ["ops", "deploy"],
+  type: "decision",
+  metadata: { source: "chat", n: 2 },
+  created_at: "2024-05-01T12:00:00.000Z",
+  updated_at: "2024-05-02T08:30:00.000Z",
+  score: 0.8765,
+};
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** No `undefined`, `null`, `NaN` or `[object Object]` leaking into text meant for a model. */
+function expectClean(text: string): void {
+  expect(text).not.toMatch(/\bundefined\b/);
+  expect(text).not.toMatch(/\bnull\b/);
+  expect(text).not.toMatch(/\bNaN\b/);
+  expect(text).not.toContain("[object Object]");
+}
+
+describe("renderMemoryLine", () => {
+  it("renders content, score, id, tags, type and created time", () => {
+    const line = renderMemoryLine(FULL, 3);
+    expect(line).toBe(
+      "3. Deploy with docker compose. Then run migrations. (relevance 0.88)\n" +
+        "   id: abc123 · tags: ops, deploy · type: decision · created: 2024-05-01T12:00:00.000Z",
+    );
+  });
+
+  it("a minimal memory: just content and id, no number without index", () => {
+    const line = renderMemoryLine(mem(1));
+    expect(line).toBe("content number 1\n   id: id1");
+    expectClean(line);
+  });
+
+  it("score 0 is shown", () => {
+    expect(renderMemoryLine(mem(1, { score: 0 }))).toContain("(relevance 0.00)");
+  });
+
+  it("long content is truncated to 1000 characters plus an ellipsis, on one line", () => {
+    const long = "word ".repeat(500) + "\n\nEND-MARKER";
+    const line = renderMemoryLine(mem(1, { content: long }));
+    const first = line.split("\n")[0]!;
+    expect(first.endsWith("…")).toBe(true);
+    expect(first.length).toBe(1001);
+    expect(line).not.toContain("END-MARKER");
+  });
+
+  it("content of exactly 1000 characters is not truncated", () => {
+    const exact = "x".repeat(1000);
+    const first = renderMemoryLine(mem(1, { content: exact })).split("\n")[0]!;
+    expect(first).toBe(exact);
+  });
+
+  // A character outside the BMP straddling the cut must not leave a lone surrogate behind.
+  it("truncation never splits a surrogate pair", () => {
+    const content = "a".repeat(999) + "😀".repeat(10);
+    const first = renderMemoryLine(mem(1, { content })).split("\n")[0]!;
+    expect(first.endsWith("…")).toBe(true);
+    expect(LONE_SURROGATE.test(first), "lone surrogate in the preview").toBe(false);
+  });
+});
+
+describe("renderStore", () => {
+  it("new memory in a project", () => {
+    expect(renderStore("abc", false, PROJECT)).toBe(`Stored memory abc in project ${PROJECT}.`);
+  });
+  it("new memory in global mode mentions no project", () => {
+    const text = renderStore("abc", false, null);
+    expect(text).toBe("Stored memory abc.");
+    expectClean(text);
+  });
+  it("deduplicated", () => {
+    expect(renderStore("abc", true, PROJECT)).toBe(`Already stored in project ${PROJECT}: identical content exists as memory abc.`);
+    const global = renderStore("abc", true, null);
+    expect(global).toBe("Already stored: identical content exists as memory abc.");
+    expectClean(global);
+  });
+});
+
+describe("renderSearch", () => {
+  it("no results, project scope", () => {
+    expect(renderSearch("docker", [], PROJECT, "project")).toBe(`No memories match "docker" in project ${PROJECT}.`);
+  });
+
+  it("no results, scope all or global mode", () => {
+    expect(renderSearch("docker", [], PROJECT, "all")).toBe('No memories match "docker" across all projects.');
+    const global = renderSearch("docker", [], null, "project");
+    expect(global).toBe('No memories match "docker" across all projects.');
+    expectClean(global);
+  });
+
+  it("one result: singular, numbered from 1", () => {
+    const text = renderSearch("docker", [mem(1, { score: 0.5 })], PROJECT, "project");
+    expect(text).toBe(
+      `1 memory for "docker" in project ${PROJECT}, best first:\n` + "1. content number 1 (relevance 0.50)\n   id: id1",
+    );
+  });
+
+  it("many results: plural, numbered in order, every id present", () => {
+    const results = [mem(1, { score: 0.9 }), mem(2, { score: 0.5, tags: ["x"] }), mem(3, { score: 0.1 })];
+    const text = renderSearch("q", results, null, "project");
+    const lines = text.split("\n");
+    expect(lines[0]).toBe('3 memories for "q" across all projects, best first:');
+    expect(lines[1]).toBe("1. content number 1 (relevance 0.90)");
+    expect(lines[3]).toBe("2. content number 2 (relevance 0.50)");
+    expect(lines[4]).toBe("   id: id2 · tags: x");
+    expect(lines[5]).toBe("3. content number 3 (relevance 0.10)");
+    expectClean(text);
+  });
+
+  it("long contents are truncated in the list", () => {
+    const text = renderSearch("q", [mem(1, { content: "y".repeat(5000) })], PROJECT, "project");
+    expect(text).toContain("y".repeat(1000) + "…");
+    expect(text).not.toContain("y".repeat(1001));
+  });
+});
+
+describe("renderList", () => {
+  it("empty first page", () => {
+    expect(renderList([], 1, 20, false, 0)).toBe("No memories stored yet.");
+    expect(renderList([], 1, 20, false, undefined)).toBe("No memories stored yet.");
+  });
+
+  it("empty later page, with and without a total", () => {
+    expect(renderList([], 3, 10, false, 5)).toBe("Page 3 is empty (5 memories in all).");
+    const noTotal = renderList([], 3, 10, false, undefined);
+    expect(noTotal).toBe("Page 3 is empty.");
+    expectClean(noTotal);
+  });
+
+  it("empty later page with a total of one says “1 memory”", () => {
+    expect(renderList([], 2, 10, false, 1)).toBe("Page 2 is empty (1 memory in all).");
+  });
+
+  it("one memory", () => {
+    const text = renderList([mem(1, { created_at: "2024-05-01T12:00:00.000Z" })], 1, 20, false, 1);
+    expect(text).toBe(
+      "Memories 1–1 of 1, newest first (page 1):\n1. content number 1\n   id: id1 · created: 2024-05-01T12:00:00.000Z",
+    );
+  });
+
+  it("many memories on a later page: numbering continues, and points to the next page", () => {
+    const text = renderList([mem(11), mem(12)], 2, 10, true, 25);
+    const lines = text.split("\n");
+    expect(lines[0]).toBe("Memories 11–12 of 25, newest first (page 2):");
+    expect(lines[1]).toBe("11. content number 11");
+    expect(lines[3]).toBe("12. content number 12");
+    expect(lines[lines.length - 1]).toBe("More on page 3.");
+    expectClean(text);
+  });
+
+  it("without a total and without more: no 'of', no trailing line", () => {
+    const text = renderList([mem(1), mem(2)], 1, 2, false, undefined);
+    expect(text.split("\n")[0]).toBe("Memories 1–2, newest first (page 1):");
+    expect(text).not.toContain("More on page");
+    expect(text.endsWith("\n")).toBe(false);
+    expectClean(text);
+  });
+
+  it("long contents are truncated in the list", () => {
+    const text = renderList([mem(1, { content: "z".repeat(3000) })], 1, 20, false, 1);
+    expect(text).toContain("z".repeat(1000) + "…");
+    expect(text).not.toContain("z".repeat(1001));
+  });
+});
+
+describe("renderMemory", () => {
+  it("shows every field, full content", () => {
+    expect(renderMemory(FULL)).toBe(
+      [
+        "Memory abc123",
+        "",
+        "Deploy with docker compose.\nThen run migrations.",
+        "",
+        "tags: ops, deploy",
+        "type: decision",
+        'metadata: {"source":"chat","n":2}',
+        "created: 2024-05-01T12:00:00.000Z",
+        "updated: 2024-05-02T08:30:00.000Z",
+      ].join("\n"),
+    );
+  });
+
+  it("a minimal memory: tags (none), nothing else, no undefined", () => {
+    const text = renderMemory(mem(1));
+    expect(text).toBe("Memory id1\n\ncontent number 1\n\ntags: (none)");
+    expectClean(text);
+  });
+
+  it("updated is left out when equal to created", () => {
+    const text = renderMemory(mem(1, { created_at: "2024-05-01T12:00:00.000Z", updated_at: "2024-05-01T12:00:00.000Z" }));
+    expect(text).toContain("created: 2024-05-01T12:00:00.000Z");
+    expect(text).not.toContain("updated:");
+  });
+
+  it("long content is shown in full (it is not a preview)", () => {
+    const long = "q".repeat(5000);
+    expect(renderMemory(mem(1, { content: long }))).toContain(long);
+  });
+});
+
+describe("renderUpdate / renderDelete", () => {
+  it("renderUpdate announces the update and shows the memory", () => {
+    expect(renderUpdate(FULL)).toBe(`Updated memory abc123.\n\n${renderMemory(FULL)}`);
+    expectClean(renderUpdate(mem(1)));
+  });
+
+  it("renderDelete", () => {
+    expect(renderDelete("abc123")).toBe("Deleted memory abc123.");
+  });
+});
