@@ -19,6 +19,11 @@ export interface SessionDeps {
   stores?: TokenStore[];
   home?: string;
   tmpdir?: string;
+  /**
+   * A set-up problem found at start (e.g. an invalid setting). serve keeps running so the client
+   * can show it: every scoped tool call fails with it, and memory_status reports it.
+   */
+  setupProblem?: string;
 }
 
 export interface AuthInfo {
@@ -40,6 +45,10 @@ export class Session {
   private rootsProvider?: () => Promise<string[] | undefined>;
 
   constructor(private readonly deps: SessionDeps) {}
+
+  get setupProblem(): string | undefined {
+    return this.deps.setupProblem;
+  }
 
   get settings(): Readonly<Settings> {
     return this.deps.settings;

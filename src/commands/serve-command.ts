@@ -1,7 +1,9 @@
 import { createLogger } from "../log.js";
 import { PACKAGE_NAME } from "../version.js";
 import type { CommandSpec } from "./registry.js";
-import { settingsFor } from "./load-settings.js";
+import { ConfigError } from "../config/errors.js";
+import { loadSettings } from "../config/load.js";
+import { settingsFor, type LoadedSettings } from "./load-settings.js";
 import { serve } from "./serve.js";
 
 export const serveCommand: CommandSpec = {
@@ -21,9 +23,21 @@ export const serveCommand: CommandSpec = {
     `              "env": { "MEMORY_BRIDGE_ENDPOINT": "https://memory.example.com/api" } }`,
   ].join("\n"),
   async run(ctx, values) {
-    const { settings, profileProblems } = settingsFor(ctx, values);
+    let loaded: LoadedSettings;
+    let setupProblem: string | undefined;
+    try {
+      loaded = settingsFor(ctx, values);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      // Exiting would leave the client with a bare "server disconnected"; serving lets every tool
+      // call, and memory_status, say exactly which setting is wrong.
+      setupProblem = error.message;
+      loaded = { settings: loadSettings({ env: {} }), profileProblems: [] };
+    }
+    const { settings, profileProblems } = loaded;
     const logger = createLogger({ level: settings.logLevel, write: (line) => ctx.stderr.write(`${line}\n`) });
+    if (setupProblem) logger.error(setupProblem);
     for (const problem of profileProblems) logger.warn(problem);
-    return serve(ctx, { settings, logger });
+    return serve(ctx, { settings, logger, ...(setupProblem && { setupProblem }) });
   },
 };

@@ -12,20 +12,22 @@ const ROOTS_TIMEOUT_MS = 2_000;
 export interface ServeOptions {
   settings: Readonly<Settings>;
   logger: Logger;
+  /** See Session's setupProblem. */
+  setupProblem?: string;
 }
 
 /**
  * The stdio MCP server. Resolves with the exit code once stdin has ended or a signal arrived and
  * every request in flight has been answered.
  */
-export async function serve(ctx: CommandContext, { settings, logger }: ServeOptions): Promise<ExitCode> {
+export async function serve(ctx: CommandContext, { settings, logger, setupProblem }: ServeOptions): Promise<ExitCode> {
   if (ctx.stdin.isTTY) {
     ctx.stderr.write(
       "mcp-memory-bridge speaks MCP on stdio: an MCP client (Claude Desktop, Claude Code, Cursor…) starts it. " +
         "To set it up, run: npx mcp-memory-bridge setup\n",
     );
   }
-  const session = new Session({ settings, env: ctx.env, cwd: ctx.cwd, logger });
+  const session = new Session({ settings, env: ctx.env, cwd: ctx.cwd, logger, ...(setupProblem && { setupProblem }) });
   const server = createBridgeServer({ session, logger });
   const transport = new StdioServerTransport(ctx.stdin as NodeJS.ReadStream, ctx.stdout as NodeJS.WriteStream);
 
@@ -65,12 +67,16 @@ export async function serve(ctx: CommandContext, { settings, logger }: ServeOpti
         await flush(ctx.stdout);
       }
       await session.close().catch(() => undefined);
+      process.off("SIGINT", onSigint);
+      process.off("SIGTERM", onSigterm);
       resolve(0);
     };
+    const onSigint = () => void stop("SIGINT");
+    const onSigterm = () => void stop("SIGTERM");
     ctx.stdin.on("end", () => void stop("stdin ended"));
     ctx.stdin.on("close", () => void stop("stdin closed"));
-    process.once("SIGINT", () => void stop("SIGINT"));
-    process.once("SIGTERM", () => void stop("SIGTERM"));
+    process.once("SIGINT", onSigint);
+    process.once("SIGTERM", onSigterm);
     ctx.stdout.on("error", (error) => {
       // The client is gone (EPIPE): nothing more can be delivered.
       logger.debug("stdout closed", { error: String(error) });

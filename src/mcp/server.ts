@@ -46,6 +46,7 @@ function register(server: McpServer, tool: ToolDefinition, session: Session, log
       // One deadline for the whole call, every HTTP attempt and backoff included.
       const deadline = now() + session.settings.timeoutMs;
       try {
+        if (tool.scoped && session.setupProblem) throw new SetupError(session.setupProblem);
         const project = await session.project();
         if (tool.scoped && project.error) throw new SetupError(project.error);
         const outcome = await tool.run(args as never, { deadline, timeoutMs: session.settings.timeoutMs, signal: extra.signal, project }, session);

@@ -16,7 +16,7 @@ export interface BridgeStatus {
 
 /** Everything memory_status reports. Never includes the token or any part of it. */
 export async function collectStatus(session: Session, ctx: Pick<CallContext, "deadline" | "signal">): Promise<BridgeStatus> {
-  const problems: string[] = [];
+  const problems: string[] = session.setupProblem ? [session.setupProblem] : [];
   const project = await session.project();
   if (project.error) problems.push(project.error);
   const auth = await session.auth();

@@ -84,9 +84,9 @@ export async function startBridge(options: {
   );
   if (options.roots) {
     const { ListRootsRequestSchema } = await import("@modelcontextprotocol/sdk/types.js");
-    client.setRequestHandler(ListRootsRequestSchema, async () => ({
-      roots: (options.roots ?? []).map((uri) => ({ uri })),
-    }));
+    // Read on every request, so a test can change the array and send roots/list_changed.
+    const roots = options.roots;
+    client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: roots.map((uri) => ({ uri })) }));
   }
   await client.connect(transport);
   return { client, transport, configDir };

@@ -205,6 +205,19 @@ describe("project modes", () => {
     expect(status.structuredContent).toMatchObject({ project: { id: projectId("gizmos", "github.com/acme/gizmos"), source: "roots" } });
   });
 
+  it("resolves the project again when the client's roots change", async () => {
+    const first = makeGitRepo("https://github.com/acme/first.git");
+    const second = makeGitRepo("https://github.com/acme/second.git");
+    const roots = [pathToFileURL(first).href];
+    const client = await start({}, { roots, cwd: repo });
+    const before = await client.callTool({ name: "memory_status", arguments: {} });
+    expect(before.structuredContent).toMatchObject({ project: { id: projectId("first", "github.com/acme/first") } });
+    roots.splice(0, 1, pathToFileURL(second).href);
+    await client.sendRootsListChanged();
+    const after = await client.callTool({ name: "memory_status", arguments: {} });
+    expect(after.structuredContent).toMatchObject({ project: { id: projectId("second", "github.com/acme/second"), source: "roots" } });
+  });
+
   it("falls back to global scope when started at the filesystem root, as desktop clients do", async () => {
     const client = await start({}, { cwd: "/" });
     const status = await client.callTool({ name: "memory_status", arguments: {} });
@@ -237,6 +250,16 @@ describe("authentication and set-up errors", () => {
     expect(textOf(result)).toMatch(/No memory server is configured/);
     const status = await bridge.client.callTool({ name: "memory_status", arguments: {} });
     expect(status.structuredContent).toMatchObject({ endpoint: null, reachable: false });
+  });
+
+  it("an invalid setting does not stop the server: every tool and memory_status name it", async () => {
+    const client = await start({ MEMORY_BRIDGE_TIMEOUT_MS: "soon" });
+    const result = await client.callTool({ name: "list_memories", arguments: {} });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/MEMORY_BRIDGE_TIMEOUT_MS "soon"/);
+    const status = await client.callTool({ name: "memory_status", arguments: {} });
+    expect((status.structuredContent as { problems: string[] }).problems.join(" ")).toMatch(/MEMORY_BRIDGE_TIMEOUT_MS/);
+    expect(bridge!.transport.stderr).toMatch(/MEMORY_BRIDGE_TIMEOUT_MS/);
   });
 
   it("legacy http-mcp-bridge.js variables work unchanged", async () => {

@@ -1,0 +1,77 @@
+import { PassThrough } from "node:stream";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli.js";
+import pkg from "../../package.json" with { type: "json" };
+
+function io(argv: string[], env: Record<string, string> = {}, tty = false) {
+  const stdin = Object.assign(new PassThrough(), { isTTY: tty });
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = "";
+  let err = "";
+  stdout.on("data", (c) => (out += c));
+  stderr.on("data", (c) => (err += c));
+  const configDir = mkdtempSync(join(tmpdir(), "bridge-cli-"));
+  const ctx = { argv, env: { MEMORY_BRIDGE_CONFIG_DIR: configDir, ...env }, cwd: configDir, stdin, stdout, stderr };
+  return { ctx, stdin, out: () => out, err: () => err };
+}
+
+describe("cli", () => {
+  it("--version prints the package version", async () => {
+    const t = io(["--version"]);
+    expect(await runCli(t.ctx)).toBe(0);
+    expect(t.out()).toBe(`${pkg.version}\n`);
+  });
+
+  it("--help teaches the commands, the client entry and every global flag", async () => {
+    const t = io(["--help"]);
+    expect(await runCli(t.ctx)).toBe(0);
+    for (const text of ["serve", '"command": "npx"', "--endpoint URL", "--timeout MS", "MEMORY_BRIDGE_TOKEN", "--log-level"]) {
+      expect(t.out()).toContain(text);
+    }
+  });
+
+  it("serve --help explains what serve does", async () => {
+    const t = io(["serve", "--help"]);
+    expect(await runCli(t.ctx)).toBe(0);
+    expect(t.out()).toMatch(/Speaks MCP over stdin\/stdout/);
+  });
+
+  it("an unknown command is a usage error (exit 2) that points at --help", async () => {
+    const t = io(["frobnicate"]);
+    expect(await runCli(t.ctx)).toBe(2);
+    expect(t.err()).toMatch(/Unknown command "frobnicate".*--help/);
+  });
+
+  it("an unknown flag is a usage error (exit 2)", async () => {
+    const t = io(["serve", "--no-such-flag"]);
+    expect(await runCli(t.ctx)).toBe(2);
+    expect(t.err()).toMatch(/no-such-flag/);
+  });
+
+  it("serve on a terminal says it speaks MCP on stdio and points at setup, and exits 0 when input ends", async () => {
+    const t = io([], {}, true);
+    const done = runCli(t.ctx);
+    await new Promise((r) => setTimeout(r, 50));
+    t.stdin.end();
+    expect(await done).toBe(0);
+    expect(t.err()).toMatch(/speaks MCP on stdio.*setup/);
+    expect(t.out()).toBe("");
+  });
+
+  it("serve off a terminal prints nothing to stdout but JSON-RPC", async () => {
+    const t = io([]);
+    const done = runCli(t.ctx);
+    t.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } } })}\n`);
+    await new Promise((r) => setTimeout(r, 100));
+    t.stdin.end();
+    expect(await done).toBe(0);
+    expect(t.err()).toBe("");
+    const lines = t.out().trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ jsonrpc: "2.0", id: 1, result: { serverInfo: { name: "mcp-memory-bridge", version: pkg.version } } });
+  });
+});
