@@ -1,7 +1,7 @@
-import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { RootsListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { Settings } from "../config/types.js";
 import type { Logger } from "../log.js";
+import { BatchingStdioServerTransport } from "../mcp/batching-stdio-transport.js";
 import { InFlightRequests } from "../mcp/in-flight.js";
 import { createBridgeServer } from "../mcp/server.js";
 import { Session } from "../session.js";
@@ -29,7 +29,7 @@ export async function serve(ctx: CommandContext, { settings, logger, setupProble
   }
   const session = new Session({ settings, env: ctx.env, cwd: ctx.cwd, logger, ...(setupProblem && { setupProblem }) });
   const server = createBridgeServer({ session, logger });
-  const transport = new StdioServerTransport(ctx.stdin as NodeJS.ReadStream, ctx.stdout as NodeJS.WriteStream);
+  const transport = new BatchingStdioServerTransport(ctx.stdin, ctx.stdout);
 
   server.server.oninitialized = () => {
     if (server.server.getClientCapabilities()?.roots) {
