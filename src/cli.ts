@@ -3,10 +3,11 @@ import { BridgeError } from "./errors.js";
 import { formatGlobalFlagsHelp, globalFlagOptions } from "./config/flags.js";
 import type { CommandContext, ExitCode } from "./commands/context.js";
 import type { CommandSpec } from "./commands/registry.js";
+import { projectCommand } from "./commands/project-command.js";
 import { serveCommand } from "./commands/serve-command.js";
 import { PACKAGE_NAME, VERSION } from "./version.js";
 
-const COMMANDS: CommandSpec[] = [serveCommand];
+const COMMANDS: CommandSpec[] = [serveCommand, projectCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;

@@ -56,6 +56,20 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now }: McpMemor
     throw new UnexpectedResponseError(endpoint, `${call} answered ${res.status}${detailOf(res.body)}`);
   }
 
+  async function verifyToken(ctx: Omit<CallContext, "project">): Promise<Record<string, unknown>> {
+    // /health/detailed needs authentication while /health does not: the cheapest proof of a token.
+    const res = await http.request({ method: "GET", path: "/health/detailed", retry: "idempotent" }, ctx);
+    const info = expectOk(res, "GET /health/detailed") as Record<string, unknown> | undefined;
+    const server: Record<string, unknown> = {};
+    if (info && typeof info === "object") {
+      if (info.version !== undefined) server.version = info.version;
+      const stats = info.statistics as Record<string, unknown> | undefined;
+      if (stats?.total_memories !== undefined) server.total_memories = stats.total_memories;
+      if (stats?.backend !== undefined) server.storage_backend = stats.backend;
+    }
+    return server;
+  }
+
   return {
     flavour: NAME,
     capabilities: { history: false, updateContent: false },
@@ -167,30 +181,20 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now }: McpMemor
 
     async status(ctx): Promise<BackendStatus> {
       const started = now();
-      let health: HttpResponse;
       try {
-        health = await http.request({ method: "GET", path: "/health", retry: "idempotent", auth: false }, ctx);
+        await http.request({ method: "GET", path: "/health", retry: "idempotent", auth: false }, ctx);
       } catch (error) {
-        return { reachable: false, server: { error: error instanceof Error ? error.message : String(error) } };
+        return { reachable: false, error: asError(error) };
       }
       const latency_ms = now() - started;
-      const server: Record<string, unknown> = { health: summarize(health.body) };
       try {
-        const detailed = await http.request({ method: "GET", path: "/health/detailed", retry: "idempotent" }, ctx);
-        const info = detailed.body as Record<string, unknown> | undefined;
-        if (detailed.status === 200 && info && typeof info === "object") {
-          server.token_accepted = true;
-          if (info.version !== undefined) server.version = info.version;
-          const stats = info.statistics as Record<string, unknown> | undefined;
-          if (stats?.total_memories !== undefined) server.total_memories = stats.total_memories;
-          if (stats?.backend !== undefined) server.storage_backend = stats.backend;
-        }
+        return { reachable: true, latency_ms, tokenAccepted: true, server: await verifyToken(ctx) };
       } catch (error) {
-        server.token_accepted = false;
-        server.error = error instanceof Error ? error.message : String(error);
+        return { reachable: true, latency_ms, tokenAccepted: false, error: asError(error) };
       }
-      return { reachable: true, latency_ms, server };
     },
+
+    verifyToken,
   };
 
   /**
@@ -237,6 +241,6 @@ function detailOf(body: unknown): string {
   return "";
 }
 
-function summarize(body: unknown): unknown {
-  return body && typeof body === "object" ? body : String(body ?? "");
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

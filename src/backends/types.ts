@@ -71,7 +71,12 @@ export interface HistoryEvent {
 export interface BackendStatus {
   reachable: boolean;
   latency_ms?: number;
+  /** What the server says about itself: version, storage backend, memory count. */
   server?: Record<string, unknown>;
+  /** true: an authenticated call succeeded; false: it was refused; undefined: not checked (unreachable). */
+  tokenAccepted?: boolean;
+  /** The failure behind reachable: false or tokenAccepted: false. */
+  error?: Error;
 }
 
 export interface BackendCapabilities {
@@ -92,7 +97,10 @@ export interface MemoryBackend {
   update(input: UpdateInput, ctx: CallContext): Promise<Memory>;
   delete(id: string, ctx: CallContext): Promise<void>;
   history?(id: string, ctx: CallContext): Promise<HistoryEvent[]>;
+  /** Reachability (public health check) and whether the token is accepted. Never throws. */
   status(ctx: Omit<CallContext, "project">): Promise<BackendStatus>;
+  /** One authenticated call that proves the token works; returns what the server says about itself. Throws AuthError etc. */
+  verifyToken(ctx: Omit<CallContext, "project">): Promise<Record<string, unknown>>;
 }
 
 export type BackendFlavour = "mcp-memory-service" | "mem0" | "mem0-platform";

@@ -88,6 +88,7 @@ export const statusOutput = {
   }),
   auth: z.object({ source: z.enum(["env", "keychain", "file", "none"]), scheme: z.string().nullable() }),
   reachable: z.boolean(),
+  token_accepted: z.boolean().optional(),
   latency_ms: z.number().optional(),
   server: z.record(z.string(), z.unknown()).optional(),
   problems: z.array(z.string()).optional(),

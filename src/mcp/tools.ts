@@ -5,7 +5,7 @@ import { BridgeError } from "../errors.js";
 import type { Session } from "../session.js";
 import { renderDelete, renderList, renderMemory, renderSearch, renderStore, renderUpdate } from "./render.js";
 import * as s from "./schemas.js";
-import { collectStatus, renderStatus } from "./status.js";
+import { collectStatus, renderStatus } from "../status.js";
 
 type Shape = Record<string, z.ZodType>;
 

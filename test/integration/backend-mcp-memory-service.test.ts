@@ -688,7 +688,8 @@ describe("status", () => {
     expect(status.reachable).toBe(true);
     expect(typeof status.latency_ms).toBe("number");
     expect(status.latency_ms!).toBeGreaterThanOrEqual(0);
-    expect(status.server).toMatchObject({ version: "9.8.7-fixture", token_accepted: true, total_memories: 1 });
+    expect(status.tokenAccepted).toBe(true);
+    expect(status.server).toMatchObject({ version: "9.8.7-fixture", total_memories: 1 });
     expect(only("GET", "/health").headers.authorization).toBeUndefined();
     expect(only("GET", "/health/detailed").headers.authorization).toBe(`Bearer ${fixture.token}`);
   });
@@ -698,8 +699,8 @@ describe("status", () => {
     const status = await bad.status(ctx());
     expect(status.reachable).toBe(true);
     expect(typeof status.latency_ms).toBe("number");
-    expect(status.server?.token_accepted).toBe(false);
-    const text = JSON.stringify(status);
+    expect(status.tokenAccepted).toBe(false);
+    const text = `${JSON.stringify(status)} ${status.error?.message}`;
     expect(text).toContain("401");
     expect(text).toContain(`npx mcp-memory-bridge login ${fixture.url}`);
     expect(text).not.toContain(WRONG_TOKEN);
@@ -711,7 +712,13 @@ describe("status", () => {
     const status = await backend.status(ctx());
     expect(status.reachable).toBe(false);
     expect(status.latency_ms).toBeUndefined();
-    expect(JSON.stringify(status)).not.toContain(fixture.token!);
+    expect(status.error?.message).toMatch(/Cannot reach/);
+    expect(`${JSON.stringify(status)} ${status.error?.message}`).not.toContain(fixture.token!);
+  });
+
+  it("verifyToken proves the token with one authenticated call, and throws on a rejected one", async () => {
+    await expect(backend.verifyToken(ctx())).resolves.toMatchObject({ version: "9.8.7-fixture" });
+    await expect(backendFor(fixture, WRONG_TOKEN).verifyToken(ctx())).rejects.toThrow(/401/);
   });
 });
 

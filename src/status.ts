@@ -1,6 +1,6 @@
-import type { CallContext } from "../backends/types.js";
-import type { Session } from "../session.js";
-import { VERSION } from "../version.js";
+import type { CallContext } from "./backends/types.js";
+import type { Session } from "./session.js";
+import { VERSION } from "./version.js";
 
 export interface BridgeStatus {
   endpoint: string | null;
@@ -8,13 +8,15 @@ export interface BridgeStatus {
   project: { id: string | null; mode: "auto" | "manual" | "global"; source: string; reason?: string };
   auth: { source: "env" | "keychain" | "file" | "none"; scheme: string | null };
   reachable: boolean;
+  /** Whether an authenticated call succeeded (absent when the server was not reached). */
+  token_accepted?: boolean;
   latency_ms?: number;
   server?: Record<string, unknown>;
   problems?: string[];
   version: string;
 }
 
-/** Everything memory_status reports. Never includes the token or any part of it. */
+/** Everything memory_status and `status` report. Never includes the token or any part of it. */
 export async function collectStatus(session: Session, ctx: Pick<CallContext, "deadline" | "signal">): Promise<BridgeStatus> {
   const problems: string[] = session.setupProblem ? [session.setupProblem] : [];
   const project = await session.project();
@@ -33,8 +35,9 @@ export async function collectStatus(session: Session, ctx: Pick<CallContext, "de
     const probe = await backend.status(ctx);
     status.reachable = probe.reachable;
     if (probe.latency_ms !== undefined) status.latency_ms = probe.latency_ms;
+    if (probe.tokenAccepted !== undefined) status.token_accepted = probe.tokenAccepted;
     if (probe.server) status.server = probe.server;
-    if (typeof probe.server?.error === "string") problems.push(probe.server.error);
+    if (probe.error) problems.push(probe.error.message);
   } catch (error) {
     problems.push(error instanceof Error ? error.message : String(error));
   }
@@ -51,6 +54,7 @@ export function renderStatus(status: BridgeStatus): string {
     `token: ${status.auth.source === "none" ? "none" : `from ${status.auth.source}`}${status.auth.scheme ? `, sent as ${status.auth.scheme}` : ""}`,
     `reachable: ${status.reachable ? `yes${status.latency_ms !== undefined ? ` (${status.latency_ms} ms)` : ""}` : "no"}`,
   ];
+  if (status.token_accepted !== undefined) lines.push(`token accepted: ${status.token_accepted ? "yes" : "no"}`);
   if (status.server?.version !== undefined) lines.push(`server version: ${String(status.server.version)}`);
   if (status.server?.total_memories !== undefined) lines.push(`memories on server: ${String(status.server.total_memories)}`);
   for (const problem of status.problems ?? []) lines.push(`problem: ${problem}`);

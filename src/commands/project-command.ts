@@ -1,0 +1,50 @@
+import { homedir, tmpdir } from "node:os";
+import { resolveProject } from "../project/resolve.js";
+import type { ProjectResolution } from "../project/types.js";
+import { PACKAGE_NAME } from "../version.js";
+import type { CommandSpec } from "./registry.js";
+import { settingsFor } from "./load-settings.js";
+
+export const projectCommand: CommandSpec = {
+  name: "project",
+  summary: "Show the project id this directory resolves to, and why",
+  help: [
+    `Usage: ${PACKAGE_NAME} project [--json] [options]`,
+    "",
+    "Prints the project id that memories stored from this directory are scoped to, the mode in force",
+    "and how it was derived (git remote, path, manual id, or the fallback to global scope). MCP clients",
+    "may report another directory (their root) than your shell's; memory_status shows the one in use.",
+    "",
+    "Examples:",
+    `  ${PACKAGE_NAME} project`,
+    `  ${PACKAGE_NAME} project --project-key path      # key by path even when there is a git remote`,
+    `  ${PACKAGE_NAME} project --json`,
+  ].join("\n"),
+  options: { json: { type: "boolean" } },
+  async run(ctx, values) {
+    const { settings } = settingsFor(ctx, values);
+    const project = await resolveProject({
+      mode: settings.projectMode,
+      manualId: settings.projectId,
+      keyMode: settings.projectKey,
+      cwd: ctx.cwd,
+      home: homedir(),
+      tmpdir: tmpdir(),
+    });
+    if (values.json) ctx.stdout.write(`${JSON.stringify(project, null, 2)}\n`);
+    else ctx.stdout.write(`${renderProject(project)}\n`);
+    if (project.error) {
+      if (!values.json) ctx.stderr.write(`${project.error}\n`);
+      return 1;
+    }
+    return 0;
+  },
+};
+
+export function renderProject(project: ProjectResolution): string {
+  const none = project.error ? "(not set)" : "(none: global scope, memories are shared)";
+  const lines = [`project: ${project.id ?? none}`, `mode: ${project.mode}`, `source: ${project.source}`];
+  lines.push(`why: ${project.reason}`);
+  if (project.root) lines.push(`root: ${project.root}`);
+  return lines.join("\n");
+}
