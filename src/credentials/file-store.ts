@@ -1,0 +1,137 @@
+import { randomBytes } from "node:crypto";
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { BridgeError } from "../errors.js";
+import type { Logger } from "../log.js";
+import type { TokenStore } from "./token-store.js";
+
+/**
+ * The insecure store: `{ "<endpoint>": "<token>" }` in `<configDir>/credentials.json`, mode 0600.
+ * Used only when the user asks for it (`login --insecure-storage`) or, at lookup, when the file
+ * already exists. Every read of a token and every write logs a warning (never the token). Writes
+ * are atomic (temporary file in the same directory, then rename); a file that is not a JSON object
+ * of strings is reported, never overwritten.
+ */
+
+export const CREDENTIALS_FILE_NAME = "credentials.json";
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
+
+export function credentialsFilePath(configDir: string): string {
+  return path.join(configDir, CREDENTIALS_FILE_NAME);
+}
+
+/** The credentials file is unreadable or not what this store writes. The message never quotes its content. */
+export class CredentialsFileError extends BridgeError {
+  override name = "CredentialsFileError";
+}
+
+export interface FileStoreOptions {
+  configDir: string;
+  logger?: Logger;
+  /** Modes are not enforced on Windows (no POSIX permissions). */
+  platform?: NodeJS.Platform;
+}
+
+export interface FileTokenStore extends TokenStore {
+  readonly name: "file";
+  readonly path: string;
+}
+
+type Tokens = Record<string, string>;
+
+const MOVE_HINT = "move it to the keychain with `mcp-memory-bridge login`";
+
+export function createFileStore(options: FileStoreOptions): FileTokenStore {
+  const { configDir, logger } = options;
+  const platform = options.platform ?? process.platform;
+  const file = credentialsFilePath(configDir);
+  const posix = platform !== "win32";
+
+  async function ensureMode(): Promise<void> {
+    if (!posix) return;
+    const stat = await fs.stat(file);
+    const mode = stat.mode & 0o777;
+    if (mode === FILE_MODE) return;
+    await fs.chmod(file, FILE_MODE);
+    logger?.warn("the insecure token file was readable by others; its mode is now 0600", { path: file, was: mode.toString(8).padStart(4, "0") });
+  }
+
+  /** undefined when the file does not exist. */
+  async function read(): Promise<Tokens | undefined> {
+    let text: string;
+    try {
+      text = await fs.readFile(file, "utf8");
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") return undefined;
+      throw new CredentialsFileError(`Cannot read the token file ${file} (${code ?? "error"}); fix its permissions or delete it.`);
+    }
+    await ensureMode();
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      // JSON.parse's message quotes the text, which may hold a token: never pass it on.
+      throw new CredentialsFileError(`The token file ${file} is not valid JSON; fix it or delete it and run \`mcp-memory-bridge login\` again.`);
+    }
+    if (typeof data !== "object" || data === null || Array.isArray(data) || !Object.values(data).every((v) => typeof v === "string")) {
+      throw new CredentialsFileError(
+        `The token file ${file} is not a JSON object of endpoint → token strings; fix it or delete it and run \`mcp-memory-bridge login\` again.`,
+      );
+    }
+    return data as Tokens;
+  }
+
+  async function writeAtomically(tokens: Tokens): Promise<void> {
+    await fs.mkdir(configDir, { recursive: true, mode: DIR_MODE });
+    const temp = path.join(configDir, `.${CREDENTIALS_FILE_NAME}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+    let handle: fs.FileHandle | undefined;
+    try {
+      handle = await fs.open(temp, "wx", FILE_MODE);
+      if (posix) await handle.chmod(FILE_MODE); // the umask may have removed bits; make it exactly 0600
+      await handle.writeFile(`${JSON.stringify(tokens, null, 2)}\n`, "utf8");
+      await handle.sync();
+      await handle.close();
+      handle = undefined;
+      await fs.rename(temp, file);
+    } catch (error) {
+      await handle?.close().catch(() => undefined);
+      await fs.rm(temp, { force: true }).catch(() => undefined);
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new CredentialsFileError(`Cannot write the token file ${file} (${code ?? (error as Error).message}).`);
+    }
+  }
+
+  return {
+    name: "file",
+    path: file,
+
+    async get(account) {
+      const tokens = await read();
+      const token = tokens !== undefined && Object.hasOwn(tokens, account) ? tokens[account] : undefined;
+      if (token !== undefined) logger?.warn(`token read from the insecure file ${file}; ${MOVE_HINT}`, { endpoint: account });
+      return token;
+    },
+
+    async set(account, token) {
+      const tokens = (await read()) ?? {};
+      tokens[account] = token;
+      await writeAtomically(tokens);
+      logger?.warn(`token written to the insecure file ${file} (mode 0600); ${MOVE_HINT} once a keychain is available`, { endpoint: account });
+    },
+
+    async delete(account) {
+      const tokens = await read();
+      if (tokens === undefined || !Object.hasOwn(tokens, account)) return false;
+      delete tokens[account];
+      if (Object.keys(tokens).length === 0) {
+        await fs.rm(file, { force: true });
+      } else {
+        await writeAtomically(tokens);
+      }
+      logger?.info("token removed from the insecure file", { path: file, endpoint: account });
+      return true;
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { existsSync } from "node:fs";
+import type { Env } from "../config/env.js";
+import type { Logger } from "../log.js";
+import { createFileStore, credentialsFilePath } from "./file-store.js";
+import { KeychainError } from "./keychain-problem.js";
+import { backendChoiceFromEnv, backendsFor, invalidBackendProblem, type KeychainBackend } from "./keychain-backend.js";
+import type { Keychain, OpenKeychainOptions } from "./keychain.js";
+import type { TokenStore } from "./token-store.js";
+
+/**
+ * The stores a running bridge looks a token up in, after the environment: the keychain stores,
+ * then the insecure file when it exists (contracts/cli.md, "Runtime lookup order").
+ *
+ * Nothing slow happens here: the keychain stores are placeholders whose first use opens the
+ * keychain (Secret Service probe, module loading) once for all of them. When MEMORY_BRIDGE_TOKEN
+ * supplies the token, resolveToken never asks a store, so the keychain is never touched.
+ */
+
+export interface RuntimeTokenStoresOptions {
+  platform: NodeJS.Platform;
+  env: Env;
+  configDir: string;
+  logger?: Logger;
+  /** Test seam; default openKeychain. */
+  openKeychain?: (options: OpenKeychainOptions) => Promise<Keychain>;
+}
+
+/**
+ * A placeholder for one keychain backend. When the keychain is unusable, the first placeholder
+ * throws the problem from get() and delete() (so resolveToken records it once, and doctor can show
+ * why); the others, and a backend whose module alone is missing, read as empty. set() always
+ * throws when its backend is unusable: a write must never pretend to succeed.
+ */
+function lazyKeychainStore(name: KeychainBackend, reportsProblem: boolean, keychain: () => Promise<Keychain>): TokenStore {
+  const resolve = async (mustExist: boolean): Promise<TokenStore | undefined> => {
+    const opened = await keychain();
+    const store = opened.stores.find((candidate) => candidate.name === name);
+    if (store) return store;
+    if (opened.problem && (reportsProblem || mustExist)) throw new KeychainError(opened.problem);
+    if (mustExist) throw new Error(`the ${name} keychain module is not available`);
+    return undefined;
+  };
+  return {
+    name,
+    async get(account) {
+      return (await resolve(false))?.get(account);
+    },
+    async set(account, token) {
+      await (await resolve(true))!.set(account, token);
+    },
+    async delete(account) {
+      return (await resolve(false))?.delete(account) ?? false;
+    },
+  };
+}
+
+export function runtimeTokenStores(options: RuntimeTokenStoresOptions): TokenStore[] {
+  const { platform, env, configDir, logger } = options;
+  // Loaded on first use: the probe, the D-Bus client and the store adapters stay out of startup.
+  const open = options.openKeychain ?? (async (openOptions: OpenKeychainOptions) => (await import("./keychain.js")).openKeychain(openOptions));
+  let opened: Promise<Keychain> | undefined;
+  const keychain = () => (opened ??= open({ platform, env, logger }));
+
+  const choice = backendChoiceFromEnv(env);
+  const backends = choice.ok ? backendsFor(choice.choice) : ["keytar" as const];
+  if (!choice.ok) {
+    const problem = invalidBackendProblem(choice.value, platform);
+    opened = Promise.resolve({ stores: [], problem });
+  }
+  const stores: TokenStore[] = backends.map((name, index) => lazyKeychainStore(name, index === 0, keychain));
+
+  if (existsSync(credentialsFilePath(configDir))) {
+    stores.push(createFileStore({ configDir, platform, logger }));
+  }
+  return stores;
+}

@@ -1,0 +1,148 @@
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createFileStore, credentialsFilePath, CredentialsFileError } from "../../src/credentials/file-store.js";
+import { createLogger } from "../../src/log.js";
+
+const A = "https://a.example.com";
+const B = "http://127.0.0.1:8000/base";
+const TOKEN = "file-token-1234567890";
+const posix = process.platform !== "win32";
+
+let dir = "";
+let configDir = "";
+let lines: string[] = [];
+const logger = () => createLogger({ level: "debug", write: (line) => lines.push(line) });
+const mode = (path: string) => statSync(path).mode & 0o777;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "file-store-"));
+  configDir = join(dir, "config", "mcp-memory-bridge");
+  lines = [];
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("file store", () => {
+  it("reads nothing (and warns nothing) when the file does not exist", async () => {
+    const store = createFileStore({ configDir, logger: logger() });
+    expect(store.name).toBe("file");
+    expect(store.path).toBe(credentialsFilePath(configDir));
+    expect(await store.get(A)).toBeUndefined();
+    expect(await store.delete(A)).toBe(false);
+    expect(existsSync(store.path)).toBe(false);
+    expect(lines).toEqual([]);
+  });
+
+  it("writes { endpoint: token } with mode 0600 in a new 0700 directory", async () => {
+    const store = createFileStore({ configDir, logger: logger() });
+    await store.set(A, TOKEN);
+    await store.set(B, "other-token-0987654321");
+    expect(JSON.parse(readFileSync(store.path, "utf8"))).toEqual({ [A]: TOKEN, [B]: "other-token-0987654321" });
+    if (posix) {
+      expect(mode(store.path)).toBe(0o600);
+      expect(mode(configDir)).toBe(0o700);
+    }
+    expect(await store.get(A)).toBe(TOKEN);
+  });
+
+  it("warns on every token read and write, naming the file and never the token", async () => {
+    const store = createFileStore({ configDir, logger: logger() });
+    await store.set(A, TOKEN);
+    await store.get(A);
+    await store.get(A);
+    const warnings = lines.filter((line) => line.includes(" warn: "));
+    expect(warnings).toHaveLength(3);
+    expect(warnings[0]).toContain(`token written to the insecure file ${store.path}`);
+    expect(warnings[1]).toContain(`token read from the insecure file ${store.path}; move it to the keychain with \`mcp-memory-bridge login\``);
+    expect(lines.join("\n")).not.toContain(TOKEN);
+  });
+
+  it("writes atomically: a new file replaces the old one by rename, no temporary file is left", async () => {
+    const store = createFileStore({ configDir });
+    await store.set(A, TOKEN);
+    const before = statSync(store.path).ino;
+    await store.set(B, "t2-abcdefghijkl");
+    expect(statSync(store.path).ino).not.toBe(before); // renamed over, not rewritten in place
+    expect(readdirSync(configDir)).toEqual(["credentials.json"]);
+  });
+
+  it("a failed write leaves the previous file intact and no temporary file", async () => {
+    const store = createFileStore({ configDir });
+    await store.set(A, TOKEN);
+    const previous = readFileSync(store.path, "utf8");
+    // Make the rename fail: the target becomes a non-empty directory.
+    rmSync(store.path);
+    mkdirSync(join(store.path, "blocker"), { recursive: true });
+    writeFileSync(join(configDir, "keep.json"), previous);
+    await expect(store.set(B, "t2-abcdefghijkl")).rejects.toBeInstanceOf(CredentialsFileError);
+    expect(readdirSync(configDir).sort()).toEqual(["credentials.json", "keep.json"]);
+    expect(readFileSync(join(configDir, "keep.json"), "utf8")).toBe(previous);
+  });
+
+  it.runIf(posix)("fixes the mode of an existing file that others can read", async () => {
+    mkdirSync(configDir, { recursive: true });
+    const path = credentialsFilePath(configDir);
+    writeFileSync(path, JSON.stringify({ [A]: TOKEN }));
+    chmodSync(path, 0o644);
+    const store = createFileStore({ configDir, logger: logger() });
+    expect(await store.get(A)).toBe(TOKEN);
+    expect(mode(path)).toBe(0o600);
+    expect(lines.join("\n")).toMatch(/mode is now 0600.*was="0644"/);
+  });
+
+  it.runIf(posix)("leaves modes alone on Windows", async () => {
+    mkdirSync(configDir, { recursive: true });
+    const path = credentialsFilePath(configDir);
+    writeFileSync(path, JSON.stringify({ [A]: TOKEN }));
+    chmodSync(path, 0o644);
+    const store = createFileStore({ configDir, platform: "win32" });
+    expect(await store.get(A)).toBe(TOKEN);
+    expect(mode(path)).toBe(0o644);
+  });
+
+  it("a corrupt file is a clear error, never overwritten, and its content is not quoted", async () => {
+    mkdirSync(configDir, { recursive: true });
+    const path = credentialsFilePath(configDir);
+    const corrupt = `{"${A}": "${TOKEN}"`; // truncated JSON holding a token
+    writeFileSync(path, corrupt);
+    const store = createFileStore({ configDir });
+    for (const attempt of [() => store.get(A), () => store.set(B, "new-token-value-123"), () => store.delete(A)]) {
+      const error = await attempt().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(CredentialsFileError);
+      expect((error as Error).message).toContain("is not valid JSON; fix it or delete it");
+      expect((error as Error).message).not.toContain(TOKEN);
+    }
+    expect(readFileSync(path, "utf8")).toBe(corrupt);
+  });
+
+  it("valid JSON of the wrong shape is refused too", async () => {
+    mkdirSync(configDir, { recursive: true });
+    for (const content of ["[]", "null", '"x"', JSON.stringify({ [A]: 42 })]) {
+      writeFileSync(credentialsFilePath(configDir), content);
+      await expect(createFileStore({ configDir }).get(A)).rejects.toThrow(/not a JSON object of endpoint → token strings/);
+    }
+  });
+
+  it("delete removes one endpoint, and the file with the last one", async () => {
+    const store = createFileStore({ configDir, logger: logger() });
+    await store.set(A, TOKEN);
+    await store.set(B, "t2-abcdefghijkl");
+    expect(await store.delete(A)).toBe(true);
+    expect(JSON.parse(readFileSync(store.path, "utf8"))).toEqual({ [B]: "t2-abcdefghijkl" });
+    if (posix) expect(mode(store.path)).toBe(0o600);
+    expect(await store.delete(A)).toBe(false);
+    expect(await store.delete(B)).toBe(true);
+    expect(existsSync(store.path)).toBe(false);
+  });
+
+  it("does not read inherited properties as tokens", async () => {
+    const store = createFileStore({ configDir });
+    await store.set(A, TOKEN);
+    expect(await store.get("constructor")).toBeUndefined();
+    expect(await store.get("__proto__")).toBeUndefined();
+  });
+});
