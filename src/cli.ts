@@ -3,11 +3,15 @@ import { BridgeError } from "./errors.js";
 import { formatGlobalFlagsHelp, globalFlagOptions } from "./config/flags.js";
 import type { CommandContext, ExitCode } from "./commands/context.js";
 import type { CommandSpec } from "./commands/registry.js";
+import { doctorCommand } from "./commands/doctor-command.js";
+import { loginCommand } from "./commands/login-command.js";
+import { logoutCommand } from "./commands/logout-command.js";
 import { projectCommand } from "./commands/project-command.js";
 import { serveCommand } from "./commands/serve-command.js";
+import { statusCommand } from "./commands/status-command.js";
 import { PACKAGE_NAME, VERSION } from "./version.js";
 
-const COMMANDS: CommandSpec[] = [serveCommand, projectCommand];
+const COMMANDS: CommandSpec[] = [serveCommand, loginCommand, logoutCommand, statusCommand, doctorCommand, projectCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;

@@ -2,7 +2,7 @@ import { homedir, tmpdir } from "node:os";
 import type { AuthScheme, Settings } from "./config/types.js";
 import { SetupError } from "./errors.js";
 import type { TokenSource, TokenStore } from "./credentials/token-store.js";
-import { resolveToken } from "./credentials/resolve-token.js";
+import { resolveToken, type StoreFailure } from "./credentials/resolve-token.js";
 import type { HttpClient } from "./http/types.js";
 import type { Logger } from "./log.js";
 import { resolveProject } from "./project/resolve.js";
@@ -29,6 +29,10 @@ export interface SessionDeps {
 export interface AuthInfo {
   token: string | undefined;
   source: TokenSource;
+  /** The variable or store that supplied the token (e.g. MEMORY_BRIDGE_TOKEN, keytar, file). */
+  origin?: string;
+  /** Stores that could not be read (e.g. why the keychain is unusable). */
+  failures: StoreFailure[];
   scheme: AuthScheme | null;
 }
 
@@ -107,10 +111,15 @@ export class Session {
   private async resolveAuth(): Promise<AuthInfo> {
     const { settings, env, logger } = this.deps;
     const scheme = settings.authScheme ?? DEFAULT_AUTH_SCHEME[this.flavour];
-    if (!settings.endpoint) return { token: undefined, source: "none", scheme };
-    const { token, source } = await resolveToken({ env, endpoint: settings.endpoint, stores: this.deps.stores ?? [], logger });
-    if (token) logger.addSecret(token);
-    return { token, source, scheme };
+    const resolved = await resolveToken({ env, endpoint: settings.endpoint, stores: this.deps.stores ?? [], logger });
+    if (resolved.token) logger.addSecret(resolved.token);
+    return {
+      token: resolved.token,
+      source: resolved.source,
+      ...(resolved.origin && { origin: resolved.origin }),
+      failures: resolved.failures,
+      scheme,
+    };
   }
 
   backend(): Promise<MemoryBackend> {
@@ -129,7 +138,7 @@ export class Session {
     const { settings, logger } = this.deps;
     if (!settings.endpoint) {
       throw new SetupError(
-        "No memory server is configured: set MEMORY_BRIDGE_ENDPOINT (or --endpoint) in the client's config to the server's URL, e.g. http://127.0.0.1:8000/api.",
+        "No memory server is configured: run `npx mcp-memory-bridge login <URL>` (e.g. http://127.0.0.1:8000/api), or set MEMORY_BRIDGE_ENDPOINT in the client's config.",
       );
     }
     const { token, scheme } = await this.auth();

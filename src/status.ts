@@ -51,7 +51,7 @@ export function renderStatus(status: BridgeStatus): string {
     `endpoint: ${status.endpoint ?? "(none configured)"}`,
     `backend: ${status.backend ?? "(unknown)"}`,
     `project: ${status.project.id ?? "(none: global scope)"} — mode ${status.project.mode}, from ${status.project.source}${status.project.reason ? ` (${status.project.reason})` : ""}`,
-    `token: ${status.auth.source === "none" ? "none" : `from ${status.auth.source}`}${status.auth.scheme ? `, sent as ${status.auth.scheme}` : ""}`,
+    status.auth.source === "none" ? "token: none" : `token: from ${status.auth.source}${status.auth.scheme ? `, sent as ${status.auth.scheme}` : ""}`,
     `reachable: ${status.reachable ? `yes${status.latency_ms !== undefined ? ` (${status.latency_ms} ms)` : ""}` : "no"}`,
   ];
   if (status.token_accepted !== undefined) lines.push(`token accepted: ${status.token_accepted ? "yes" : "no"}`);

@@ -1,3 +1,4 @@
+import { runtimeTokenStores } from "../credentials/token-stores.js";
 import { createLogger } from "../log.js";
 import { PACKAGE_NAME } from "../version.js";
 import type { CommandSpec } from "./registry.js";
@@ -38,6 +39,7 @@ export const serveCommand: CommandSpec = {
     const logger = createLogger({ level: settings.logLevel, write: (line) => ctx.stderr.write(`${line}\n`) });
     if (setupProblem) logger.error(setupProblem);
     for (const problem of profileProblems) logger.warn(problem);
-    return serve(ctx, { settings, logger, ...(setupProblem && { setupProblem }) });
+    const stores = runtimeTokenStores({ platform: process.platform, env: ctx.env, configDir: settings.configDir, logger });
+    return serve(ctx, { settings, logger, stores, ...(setupProblem && { setupProblem }) });
   },
 };

@@ -1,5 +1,6 @@
 import { RootsListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { Settings } from "../config/types.js";
+import type { TokenStore } from "../credentials/token-store.js";
 import type { Logger } from "../log.js";
 import { BatchingStdioServerTransport } from "../mcp/batching-stdio-transport.js";
 import { InFlightRequests } from "../mcp/in-flight.js";
@@ -14,20 +15,22 @@ export interface ServeOptions {
   logger: Logger;
   /** See Session's setupProblem. */
   setupProblem?: string;
+  /** Keychain and file stores for the token, after the environment. */
+  stores?: TokenStore[];
 }
 
 /**
  * The stdio MCP server. Resolves with the exit code once stdin has ended or a signal arrived and
  * every request in flight has been answered.
  */
-export async function serve(ctx: CommandContext, { settings, logger, setupProblem }: ServeOptions): Promise<ExitCode> {
+export async function serve(ctx: CommandContext, { settings, logger, setupProblem, stores }: ServeOptions): Promise<ExitCode> {
   if (ctx.stdin.isTTY) {
     ctx.stderr.write(
       "mcp-memory-bridge speaks MCP on stdio: an MCP client (Claude Desktop, Claude Code, Cursor…) starts it. " +
         "To set it up, run: npx mcp-memory-bridge setup\n",
     );
   }
-  const session = new Session({ settings, env: ctx.env, cwd: ctx.cwd, logger, ...(setupProblem && { setupProblem }) });
+  const session = new Session({ settings, env: ctx.env, cwd: ctx.cwd, logger, ...(stores && { stores }), ...(setupProblem && { setupProblem }) });
   const server = createBridgeServer({ session, logger });
   const transport = new BatchingStdioServerTransport(ctx.stdin, ctx.stdout);
 

@@ -75,6 +75,8 @@ export async function startBridge(options: {
     PATH: process.env.PATH,
     HOME: configDir,
     MEMORY_BRIDGE_CONFIG_DIR: configDir,
+    // No session bus: keeps every e2e run away from a real keychain (see credentials/session-bus.ts).
+    XDG_RUNTIME_DIR: configDir,
     ...options.env,
   };
   const transport = new RecordingStdioTransport(options.args ?? [], env, options.cwd ?? process.cwd());

@@ -1,0 +1,29 @@
+import type { Settings } from "../config/types.js";
+import { runtimeTokenStores } from "../credentials/token-stores.js";
+import { createLogger, type Logger } from "../log.js";
+import { Session } from "../session.js";
+import type { CommandContext } from "./context.js";
+import { settingsFor } from "./load-settings.js";
+
+export interface CommandSession {
+  settings: Readonly<Settings>;
+  profileProblems: string[];
+  configDir: string;
+  logger: Logger;
+  session: Session;
+}
+
+/** Settings, a stderr logger, the runtime token stores and a Session, as serve builds them. */
+export function openCommandSession(ctx: CommandContext, values: Record<string, unknown>): CommandSession {
+  const { settings, profileProblems } = settingsFor(ctx, values);
+  const logger = createLogger({ level: settings.logLevel, write: (line) => ctx.stderr.write(`${line}\n`) });
+  const configDir = settings.configDir;
+  const stores = runtimeTokenStores({ platform: process.platform, env: ctx.env, configDir, logger });
+  const session = new Session({ settings, env: ctx.env, cwd: ctx.cwd, logger, stores });
+  return { settings, profileProblems, configDir, logger, session };
+}
+
+/** A deadline and signal for one command's network work, from the configured timeout. */
+export function commandCallContext(settings: Readonly<Settings>): { deadline: number; timeoutMs: number; signal: AbortSignal } {
+  return { deadline: Date.now() + settings.timeoutMs, timeoutMs: settings.timeoutMs, signal: new AbortController().signal };
+}

@@ -1,0 +1,126 @@
+import { ConfigError } from "../config/errors.js";
+import { openKeychain } from "../credentials/keychain.js";
+import { TlsError } from "../http/errors.js";
+import { isLoopbackHost } from "../http/url.js";
+import { PACKAGE_NAME } from "../version.js";
+import { commandCallContext, openCommandSession, type CommandSession } from "./command-session.js";
+import type { CommandContext } from "./context.js";
+import type { CommandSpec } from "./registry.js";
+import { describeSource } from "./status-command.js";
+
+export interface Check {
+  ok: boolean;
+  name: string;
+  /** What was found, or (when not ok) what is wrong and how to fix it. */
+  detail: string;
+}
+
+const MIN_NODE: [number, number] = [20, 19];
+
+export const doctorCommand: CommandSpec = {
+  name: "doctor",
+  summary: "Check everything the bridge needs, with a fix for each problem",
+  help: [
+    `Usage: ${PACKAGE_NAME} doctor [options]`,
+    "",
+    "One line per check, ✓ or ✗, each ✗ with what to do: Node.js version, settings and saved profile,",
+    "the OS keychain (and why it cannot be used), the endpoint, whether it answers, TLS, and whether",
+    "the server accepts the token. Exit status 1 if any check fails. Never prints the token.",
+  ].join("\n"),
+  async run(ctx, values) {
+    const checks: Check[] = [nodeCheck(process.versions.node)];
+    let opened: CommandSession;
+    try {
+      opened = openCommandSession(ctx, values);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      checks.push({ ok: false, name: "settings", detail: error.message });
+      return report(ctx, checks);
+    }
+    try {
+      checks.push(...(await sessionChecks(ctx, opened)));
+    } finally {
+      await opened.session.close();
+    }
+    return report(ctx, checks);
+  },
+};
+
+export function nodeCheck(version: string): Check {
+  const [major = 0, minor = 0] = version.split(".").map(Number);
+  const ok = major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
+  return {
+    ok,
+    name: "Node.js",
+    detail: ok ? `${version}` : `${version} is too old: install Node.js ${MIN_NODE.join(".")} or newer (an LTS from https://nodejs.org)`,
+  };
+}
+
+async function sessionChecks(ctx: CommandContext, { settings, profileProblems, session, logger }: CommandSession): Promise<Check[]> {
+  const checks: Check[] = [];
+  checks.push(
+    profileProblems.length === 0
+      ? { ok: true, name: "settings", detail: `readable (config directory ${settings.configDir})` }
+      : { ok: false, name: "settings", detail: profileProblems.join(" ") },
+  );
+
+  const auth = await session.auth();
+  const keychain = await openKeychain({ platform: process.platform, env: ctx.env, logger });
+  if (!keychain.problem) {
+    checks.push({ ok: true, name: "keychain", detail: `usable (${keychain.stores.map((s) => s.name).join(", ")})` });
+  } else if (auth.source === "env" || auth.source === "file") {
+    const from = auth.source === "env" ? (auth.origin ?? "the environment") : "the insecure token file";
+    checks.push({ ok: true, name: "keychain", detail: `not needed: the token comes from ${from} (the keychain itself is unusable: ${keychain.problem.detail})` });
+  } else {
+    checks.push({ ok: false, name: "keychain", detail: keychain.problem.message });
+  }
+
+  if (!settings.endpoint) {
+    checks.push({ ok: false, name: "endpoint", detail: `none configured: run \`${PACKAGE_NAME} login <URL>\`, or set MEMORY_BRIDGE_ENDPOINT` });
+    return checks;
+  }
+  checks.push({ ok: true, name: "endpoint", detail: `${settings.endpoint} (from ${describeSource(settings.endpointSource)}, backend ${session.flavour})` });
+
+  let backendStatus;
+  try {
+    backendStatus = await (await session.backend()).status(commandCallContext(settings));
+  } catch (error) {
+    checks.push({ ok: false, name: "reachable", detail: error instanceof Error ? error.message : String(error) });
+    return checks;
+  }
+  checks.push(
+    backendStatus.reachable
+      ? { ok: true, name: "reachable", detail: `answered in ${backendStatus.latency_ms ?? "?"} ms` }
+      : { ok: false, name: "reachable", detail: backendStatus.error?.message ?? "no answer" },
+  );
+  checks.push(tlsCheck(settings.endpoint, backendStatus.error));
+  if (backendStatus.reachable) {
+    if (backendStatus.tokenAccepted) {
+      checks.push({ ok: true, name: "token", detail: auth.token ? `accepted (from ${auth.origin ?? auth.source})` : "none needed: the server accepts requests without one" });
+    } else {
+      checks.push({ ok: false, name: "token", detail: backendStatus.error?.message ?? "rejected" });
+    }
+  }
+  return checks;
+}
+
+export function tlsCheck(endpoint: string, error: Error | undefined): Check {
+  const url = new URL(endpoint);
+  if (error instanceof TlsError) return { ok: false, name: "TLS", detail: error.message };
+  if (url.protocol === "https:") {
+    return error ? { ok: true, name: "TLS", detail: "https (not verified: the server did not answer)" } : { ok: true, name: "TLS", detail: "certificate verified" };
+  }
+  if (isLoopbackHost(url.hostname)) return { ok: true, name: "TLS", detail: "plain http to a loopback address: nothing crosses the network" };
+  return {
+    ok: false,
+    name: "TLS",
+    detail: "plain http to a non-loopback host (allowed by --allow-http): the token crosses the network unencrypted; use https://",
+  };
+}
+
+function report(ctx: CommandContext, checks: Check[]): 0 | 1 {
+  for (const check of checks) ctx.stdout.write(`${check.ok ? "✓" : "✗"} ${check.name}: ${check.detail}\n`);
+  const failed = checks.filter((c) => !c.ok).length;
+  ctx.stdout.write(failed === 0 ? "All checks passed.\n" : `${failed} check${failed === 1 ? "" : "s"} failed.\n`);
+  return failed === 0 ? 0 : 1;
+}

@@ -1,0 +1,136 @@
+import { saveProfile } from "../config/profile.js";
+import { createFileStore } from "../credentials/file-store.js";
+import { openKeychain } from "../credentials/keychain.js";
+import type { TokenStore } from "../credentials/token-store.js";
+import { KEYCHAIN_SERVICE } from "../credentials/token-store.js";
+import { BridgeError } from "../errors.js";
+import { AuthError } from "../http/errors.js";
+import { authHeader, createBackend, DEFAULT_AUTH_SCHEME, resolveFlavour } from "../backends/registry.js";
+import { assertTransportAllowed, canonicalEndpoint } from "../http/url.js";
+import { PACKAGE_NAME } from "../version.js";
+import { commandCallContext, openCommandSession } from "./command-session.js";
+import type { CommandSpec } from "./registry.js";
+import { promptHidden, readAllTrimmed } from "./read-secret.js";
+
+export const loginCommand: CommandSpec = {
+  name: "login",
+  summary: "Check a token against the server and store it in the OS keychain",
+  help: [
+    `Usage: ${PACKAGE_NAME} login [URL] [--with-token] [--insecure-storage] [options]`,
+    "",
+    "Asks for the memory server's token (input hidden), checks it with an authenticated call, stores it",
+    "in the OS keychain (macOS Keychain, Windows Credential Manager, the Secret Service on Linux) under",
+    `service "${KEYCHAIN_SERVICE}" and the endpoint URL, and saves the URL as the default endpoint.`,
+    "A token the server rejects is not stored. MCP clients then need no token in their config.",
+    "",
+    "URL defaults to --endpoint, MEMORY_BRIDGE_ENDPOINT or the saved profile. For mcp-memory-service",
+    "it includes /api, e.g. https://memory.example.com/api or http://127.0.0.1:8000/api.",
+    "",
+    "Options:",
+    "  --with-token        Read the token from standard input instead of asking",
+    "  --insecure-storage  No keychain here: keep the token in a file only you can read (mode 0600)",
+    "",
+    "Examples:",
+    `  ${PACKAGE_NAME} login https://memory.example.com/api`,
+    `  ${PACKAGE_NAME} login https://memory.example.com/api --with-token < token.txt`,
+    `  pass show memory-token | ${PACKAGE_NAME} login http://127.0.0.1:8000/api --with-token`,
+  ].join("\n"),
+  options: { "with-token": { type: "boolean" }, "insecure-storage": { type: "boolean" } },
+  async run(ctx, values, positionals) {
+    if (positionals.length > 1) {
+      ctx.stderr.write(`login takes one URL; got ${positionals.length} arguments. Run: ${PACKAGE_NAME} login --help\n`);
+      return 2;
+    }
+    const { settings, configDir, logger } = openCommandSession(ctx, values);
+    const raw = positionals[0] ?? settings.endpoint;
+    if (!raw) {
+      ctx.stderr.write(`login needs the memory server's URL, e.g. ${PACKAGE_NAME} login https://memory.example.com/api\n`);
+      return 2;
+    }
+    const endpoint = canonicalEndpoint(raw);
+    assertTransportAllowed(endpoint, settings.allowHttp);
+
+    let token: string | undefined;
+    if (values["with-token"]) {
+      token = await readAllTrimmed(ctx.stdin);
+      if (!token) throw new BridgeError("No token on standard input: pipe it in, e.g. `login URL --with-token < token.txt`.");
+    } else if (ctx.stdin.isTTY) {
+      token = (await promptHidden(ctx, `Token for ${endpoint} (input hidden): `))?.trim();
+      if (!token) throw new BridgeError("No token entered; nothing was stored.");
+    } else {
+      ctx.stderr.write(`Standard input is not a terminal, so login cannot ask for the token: pass --with-token to read it from standard input.\n`);
+      return 2;
+    }
+    logger.addSecret(token);
+
+    const flavour = resolveFlavour(settings.backend);
+    const scheme = settings.authScheme ?? DEFAULT_AUTH_SCHEME[flavour];
+    const { createHttpClient } = await import("../http/client.js");
+    const http = createHttpClient({
+      endpoint,
+      auth: authHeader(scheme, token),
+      allowHttp: settings.allowHttp,
+      ...(settings.caFile && { caFile: settings.caFile }),
+      logger,
+    });
+    let server: Record<string, unknown>;
+    try {
+      server = await createBackend(flavour, http).verifyToken(commandCallContext(settings));
+    } catch (error) {
+      if (error instanceof AuthError) throw new BridgeError(rejectedMessage(endpoint, error));
+      if (error instanceof BridgeError) throw new BridgeError(`${error.message.replace(/\.?$/, ".")} The token was not stored.`);
+      throw error;
+    } finally {
+      await http.close();
+    }
+
+    let where: string;
+    let store: TokenStore;
+    if (values["insecure-storage"]) {
+      const file = createFileStore({ configDir, logger, platform: process.platform });
+      store = file;
+      where = `the insecure token file ${file.path} (mode 0600). Anyone who can read your files as you can read it; prefer the keychain when one is available`;
+    } else {
+      const keychain = await openKeychain({ platform: process.platform, env: ctx.env, logger });
+      const first = keychain.stores[0];
+      if (!first) throw new BridgeError(`${keychain.problem?.message ?? "No keychain is available."} Nothing was stored.`);
+      store = first;
+      where = `the OS keychain (${first.name}), service "${KEYCHAIN_SERVICE}", account "${endpoint}"`;
+    }
+    await store.set(endpoint, token);
+    if (store.name !== "file") await removeFromInsecureFile(configDir, endpoint, logger, ctx);
+
+    await saveProfile(configDir, { endpoint, backend: flavour });
+
+    const about = [flavour, typeof server.version === "string" ? server.version : undefined].filter(Boolean).join(" ");
+    ctx.stdout.write(
+      [
+        `✓ Logged in to ${endpoint} (${about}).`,
+        `✓ Token stored in ${where}.`,
+        `✓ Saved ${endpoint} as the default endpoint (${configDir}).`,
+        ctx.env.MEMORY_BRIDGE_TOKEN || ctx.env.MCP_MEMORY_API_KEY
+          ? "! A token is also set in this environment (MEMORY_BRIDGE_TOKEN / MCP_MEMORY_API_KEY); where it is set, it wins over the stored one."
+          : "",
+        `MCP clients started with \`npx -y ${PACKAGE_NAME}\` now use this server and token; their config needs no token.`,
+      ]
+        .filter(Boolean)
+        .join("\n") + "\n",
+    );
+    return 0;
+  },
+};
+
+/** The server's own reason, without the "run login" hint the serve-time message carries. */
+function rejectedMessage(endpoint: string, error: AuthError): string {
+  const reason = [error.code, error.serverReason].filter(Boolean).join(": ");
+  const what = error.status === 403 ? "accepted the token but it lacks the scope needed" : "rejected the token";
+  return `The server at ${endpoint} ${what} (${error.status}${reason ? ` ${reason}` : ""}); the token was not stored. Check it and try again.`;
+}
+
+/** After a keychain login, an older copy of the token in the insecure file is removed. */
+async function removeFromInsecureFile(configDir: string, endpoint: string, logger: Parameters<typeof createFileStore>[0]["logger"], ctx: { stdout: NodeJS.WritableStream }) {
+  const { existsSync } = await import("node:fs");
+  const file = createFileStore({ configDir, ...(logger && { logger }), platform: process.platform });
+  if (!existsSync(file.path)) return;
+  if (await file.delete(endpoint)) ctx.stdout.write(`✓ Removed the old copy of this token from ${file.path}.\n`);
+}

@@ -1,0 +1,62 @@
+import { existsSync } from "node:fs";
+import { createFileStore } from "../credentials/file-store.js";
+import { openKeychain } from "../credentials/keychain.js";
+import type { KeychainProblemKind } from "../credentials/keychain-problem.js";
+import { BridgeError } from "../errors.js";
+import { canonicalEndpoint } from "../http/url.js";
+import { PACKAGE_NAME } from "../version.js";
+import { openCommandSession } from "./command-session.js";
+import type { CommandSpec } from "./registry.js";
+
+/** Problems that mean this machine has no keychain at all, so none can hold a token. */
+const NO_KEYCHAIN_HERE = new Set<KeychainProblemKind>(["no-dbus", "no-secret-service", "module-missing"]);
+
+export const logoutCommand: CommandSpec = {
+  name: "logout",
+  summary: "Remove the stored token for an endpoint from every store",
+  help: [
+    `Usage: ${PACKAGE_NAME} logout [URL] [options]`,
+    "",
+    "Removes the token stored for URL (default: the current endpoint) from the OS keychain — through",
+    "every keychain module that can reach it — and from the insecure token file. Says so when there was",
+    "none. A token set in the environment (MEMORY_BRIDGE_TOKEN) is not touched: unset it yourself.",
+    "",
+    "Examples:",
+    `  ${PACKAGE_NAME} logout`,
+    `  ${PACKAGE_NAME} logout https://memory.example.com/api`,
+  ].join("\n"),
+  async run(ctx, values, positionals) {
+    if (positionals.length > 1) {
+      ctx.stderr.write(`logout takes one URL; got ${positionals.length} arguments. Run: ${PACKAGE_NAME} logout --help\n`);
+      return 2;
+    }
+    const { settings, configDir, logger } = openCommandSession(ctx, values);
+    const raw = positionals[0] ?? settings.endpoint;
+    if (!raw) {
+      ctx.stderr.write(`No endpoint is configured; say which one: ${PACKAGE_NAME} logout https://memory.example.com/api\n`);
+      return 2;
+    }
+    const endpoint = canonicalEndpoint(raw);
+
+    const removedFrom: string[] = [];
+    const keychain = await openKeychain({ platform: process.platform, env: ctx.env, logger });
+    for (const store of keychain.stores) {
+      if (await store.delete(endpoint)) removedFrom.push(`the OS keychain (${store.name})`);
+    }
+    const file = createFileStore({ configDir, logger, platform: process.platform });
+    if (existsSync(file.path) && (await file.delete(endpoint))) removedFrom.push(`the insecure token file ${file.path}`);
+
+    if (removedFrom.length > 0) ctx.stdout.write(`✓ Removed the token for ${endpoint} from ${removedFrom.join(" and ")}.\n`);
+    else if (!keychain.problem || NO_KEYCHAIN_HERE.has(keychain.problem.kind)) {
+      ctx.stdout.write(`No token was stored for ${endpoint}; nothing to remove.\n`);
+    }
+    if (ctx.env.MEMORY_BRIDGE_TOKEN || ctx.env.MCP_MEMORY_API_KEY) {
+      ctx.stdout.write("! A token is still set in this environment (MEMORY_BRIDGE_TOKEN / MCP_MEMORY_API_KEY); unset it to log out fully.\n");
+    }
+    if (keychain.problem && !NO_KEYCHAIN_HERE.has(keychain.problem.kind)) {
+      // A locked or refusing keychain may still hold a token: say so rather than claim success.
+      throw new BridgeError(`Could not check the keychain for a token for ${endpoint}: ${keychain.problem.message}`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,70 @@
+import { collectStatus, renderStatus, type BridgeStatus } from "../status.js";
+import { PACKAGE_NAME } from "../version.js";
+import { commandCallContext, openCommandSession } from "./command-session.js";
+import type { CommandSpec } from "./registry.js";
+
+export const statusCommand: CommandSpec = {
+  name: "status",
+  summary: "Show the endpoint, backend, project, where the token comes from, and reachability",
+  help: [
+    `Usage: ${PACKAGE_NAME} status [--json] [options]`,
+    "",
+    "Reports what the bridge would use if an MCP client started it here: the endpoint and where that",
+    "setting came from, the backend, the project for this directory, where the token comes from (the",
+    "environment, the keychain or the insecure file — never the token itself), whether the server",
+    "answers (and how fast), and whether it accepts the token.",
+    "",
+    "Exit status: 0 when an endpoint is set, reachable, and the token (if any is needed) is accepted; 1 otherwise.",
+    "",
+    "Examples:",
+    `  ${PACKAGE_NAME} status`,
+    `  ${PACKAGE_NAME} status --json | jq .reachable`,
+  ].join("\n"),
+  options: { json: { type: "boolean" } },
+  async run(ctx, values) {
+    const { session, settings, profileProblems } = openCommandSession(ctx, values);
+    try {
+      const status = await collectStatus(session, commandCallContext(settings));
+      const auth = await session.auth();
+      const report = {
+        ...status,
+        endpoint_source: settings.endpoint ? settings.endpointSource : null,
+        auth: { ...status.auth, ...(auth.origin && { origin: auth.origin }) },
+        ...(profileProblems.length > 0 && { problems: [...profileProblems, ...(status.problems ?? [])] }),
+      };
+      ctx.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderCliStatus(report)}\n`);
+      return healthy(status) ? 0 : 1;
+    } finally {
+      await session.close();
+    }
+  },
+};
+
+function healthy(status: BridgeStatus): boolean {
+  const missingManualId = status.project.mode === "manual" && status.project.id === null;
+  return status.endpoint !== null && status.reachable && status.token_accepted !== false && !missingManualId;
+}
+
+type CliStatus = BridgeStatus & { endpoint_source: string | null; auth: BridgeStatus["auth"] & { origin?: string } };
+
+function renderCliStatus(status: CliStatus): string {
+  const lines = renderStatus(status).split("\n");
+  return lines
+    .map((line) => {
+      if (line.startsWith("endpoint: ") && status.endpoint_source) return `${line} (from ${describeSource(status.endpoint_source)})`;
+      if (line.startsWith("token: ") && status.auth.origin) return `token: from ${describeOrigin(status.auth.source, status.auth.origin)}${status.auth.scheme ? `, sent as ${status.auth.scheme}` : ""}`;
+      return line;
+    })
+    .join("\n");
+}
+
+/** Where a setting came from, in words. */
+export function describeSource(source: string): string {
+  return source === "flag" ? "--endpoint" : source === "env" ? "the environment" : source === "profile" ? "the saved profile" : source;
+}
+
+function describeOrigin(source: string, origin: string): string {
+  if (source === "env") return origin;
+  if (source === "file") return "the insecure token file (run login to move it to the keychain)";
+  return `the keychain (${origin})`;
+}

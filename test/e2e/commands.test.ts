@@ -1,0 +1,166 @@
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createMemoryServiceFixture, type MemoryServiceFixture } from "../fixtures/memory-service/index.js";
+import { makeGitRepo } from "./git-repo.js";
+import { startBridge } from "./harness.js";
+import { runCli } from "./run-cli.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+
+const TOKEN = "tok_cmds_Kq81distinctive_value";
+let fixture: MemoryServiceFixture;
+let configDir: string;
+
+beforeAll(async () => {
+  fixture = await createMemoryServiceFixture({ token: TOKEN });
+});
+afterAll(async () => {
+  await fixture.close();
+});
+beforeEach(() => {
+  fixture.reset();
+  configDir = mkdtempSync(join(tmpdir(), "bridge-cmd-config-"));
+});
+
+const envWith = (extra: Record<string, string> = {}) => ({ MEMORY_BRIDGE_CONFIG_DIR: configDir, ...extra });
+
+describe("project", () => {
+  it("prints the id for a repository, and --json the whole resolution", async () => {
+    const repo = makeGitRepo("git@github.com:Acme/Widgets.git");
+    const text = await runCli(["project"], { cwd: repo, env: envWith() });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/project: project_widgets_[0-9a-f]{8}/);
+    expect(text.stdout).toContain("git remote github.com/acme/widgets");
+    const json = await runCli(["project", "--json"], { cwd: repo, env: envWith() });
+    expect(JSON.parse(json.stdout)).toMatchObject({ mode: "auto", source: "cwd", key: "github.com/acme/widgets" });
+  });
+
+  it("manual mode without an id exits 1 and says what to set", async () => {
+    const run = await runCli(["project", "--project-mode", "manual"], { env: envWith() });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/--project or MEMORY_BRIDGE_PROJECT_ID/);
+  });
+});
+
+describe("login without a keychain", () => {
+  it("exits 1 with the three ways out, and writes nothing to disk", async () => {
+    const run = await runCli(["login", fixture.url, "--with-token"], { input: `${TOKEN}\n`, env: envWith() });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/D-Bus/);
+    expect(run.stderr).toMatch(/--insecure-storage/);
+    expect(run.stderr).toMatch(/MEMORY_BRIDGE_TOKEN/);
+    expect(run.stderr).toMatch(/gnome-keyring-daemon|Secret Service/);
+    expect(existsSync(configDir) ? readdirSync(configDir) : []).toEqual([]);
+    expect(run.stdout + run.stderr).not.toContain(TOKEN);
+  });
+
+  it("a token the server rejects is not stored, and the message says so", async () => {
+    const run = await runCli(["login", fixture.url, "--with-token", "--insecure-storage"], { input: "tok_wrong_value_123456\n", env: envWith() });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/rejected the token \(401 invalid_token/);
+    expect(run.stderr).toMatch(/not stored/);
+    expect(existsSync(join(configDir, "credentials.json"))).toBe(false);
+    expect(run.stderr).not.toContain("tok_wrong_value_123456");
+  });
+
+  it("empty standard input is an error; no URL or no terminal are usage errors", async () => {
+    const empty = await runCli(["login", fixture.url, "--with-token"], { input: "\r\n", env: envWith() });
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toMatch(/No token on standard input/);
+    const noUrl = await runCli(["login", "--with-token"], { input: TOKEN, env: envWith() });
+    expect(noUrl.code).toBe(2);
+    expect(noUrl.stderr).toMatch(/needs the memory server's URL/);
+    const noTty = await runCli(["login", fixture.url], { env: envWith() });
+    expect(noTty.code).toBe(2);
+    expect(noTty.stderr).toMatch(/--with-token/);
+  });
+
+  it("refuses plain http to a non-loopback host unless --allow-http, before sending anything", async () => {
+    const run = await runCli(["login", "http://10.11.12.13:8000/api", "--with-token"], { input: TOKEN, env: envWith() });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/Refusing plain http:\/\//);
+  });
+});
+
+describe("--insecure-storage", () => {
+  it("stores the token in a 0600 file (CRLF trimmed), saves the profile, and serve uses it", async () => {
+    const login = await runCli(["login", fixture.url, "--with-token", "--insecure-storage"], { input: `${TOKEN}\r\n`, env: envWith() });
+    expect(login.code, login.stderr).toBe(0);
+    expect(login.stdout).toMatch(/insecure token file/);
+    const file = join(configDir, "credentials.json");
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({ [fixture.url]: TOKEN });
+    const profile = JSON.parse(readFileSync(join(configDir, "config.json"), "utf8"));
+    expect(profile).toEqual({ endpoint: fixture.url, backend: "mcp-memory-service" });
+
+    const status = await runCli(["status", "--json"], { env: envWith() });
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ endpoint: fixture.url, reachable: true, token_accepted: true, auth: { source: "file" } });
+    expect(status.stderr).toMatch(/insecure/);
+
+    const bridge = await startBridge({ env: envWith({ DBUS_SESSION_BUS_ADDRESS: "unix:path=/nonexistent/bus" }) });
+    try {
+      const result = await bridge.client.callTool({ name: "memory_status", arguments: {} });
+      expect(result.structuredContent).toMatchObject({ endpoint: fixture.url, auth: { source: "file" }, token_accepted: true });
+      expect(fixture.requests.some((r) => r.headers.authorization === `Bearer ${TOKEN}`)).toBe(true);
+    } finally {
+      await bridge.transport.close();
+    }
+    expect(bridge.transport.stderr).not.toContain(TOKEN);
+
+    const logout = await runCli(["logout"], { env: envWith() });
+    expect(logout.code, logout.stderr).toBe(0);
+    expect(logout.stdout).toMatch(/Removed the token .* insecure token file/);
+    expect(existsSync(file)).toBe(false); // the last token gone, the file goes too
+    const again = await runCli(["logout"], { env: envWith() });
+    expect(again.stdout).toMatch(/No token was stored/);
+  });
+});
+
+describe("status and doctor", () => {
+  it("status: token source from the environment, never the token; exit 1 without an endpoint", async () => {
+    const ok = await runCli(["status"], { env: envWith({ MEMORY_BRIDGE_ENDPOINT: fixture.url, MEMORY_BRIDGE_TOKEN: TOKEN }) });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/token: from MEMORY_BRIDGE_TOKEN/);
+    expect(ok.stdout).toMatch(/reachable: yes/);
+    expect(ok.stdout + ok.stderr).not.toContain(TOKEN);
+    const none = await runCli(["status"], { env: envWith() });
+    expect(none.code).toBe(1);
+    expect(none.stdout).toMatch(/No memory server is configured/);
+  });
+
+  it("doctor: one line per check; a wrong token and no keychain are ✗ with fixes, exit 1", async () => {
+    const bad = await runCli(["doctor"], { env: envWith({ MEMORY_BRIDGE_ENDPOINT: fixture.url }) });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/^✓ Node\.js: /m);
+    expect(bad.stdout).toMatch(/^✗ keychain: .*D-Bus/m);
+    expect(bad.stdout).toMatch(/^✓ reachable: /m);
+    expect(bad.stdout).toMatch(/^✗ token: .*401/m);
+    const good = await runCli(["doctor"], { env: envWith({ MEMORY_BRIDGE_ENDPOINT: fixture.url, MEMORY_BRIDGE_TOKEN: TOKEN }) });
+    expect(good.code, good.stdout).toBe(0);
+    expect(good.stdout).toMatch(/^✓ keychain: not needed: the token comes from MEMORY_BRIDGE_TOKEN/m);
+    expect(good.stdout).toMatch(/^✓ token: accepted/m);
+    expect(good.stdout).toMatch(/All checks passed/);
+    expect(good.stdout + good.stderr).not.toContain(TOKEN);
+  });
+});
+
+describe("token hygiene", () => {
+  it("no command prints or writes the token, even at debug level", async () => {
+    const env = envWith({ MEMORY_BRIDGE_LOG_LEVEL: "debug" });
+    const runs = [
+      await runCli(["login", fixture.url, "--with-token", "--insecure-storage"], { input: TOKEN, env }),
+      await runCli(["status"], { env }),
+      await runCli(["status", "--json"], { env }),
+      await runCli(["doctor"], { env }),
+      await runCli(["project"], { env }),
+      await runCli(["logout"], { env }),
+      await runCli(["status"], { env: { ...env, MEMORY_BRIDGE_TOKEN: TOKEN, MEMORY_BRIDGE_ENDPOINT: fixture.url } }),
+    ];
+    expect(runs[0]!.code, runs[0]!.stderr).toBe(0);
+    for (const run of runs) expect(run.stdout + run.stderr).not.toContain(TOKEN);
+    expect(runs.some((run) => /debug/.test(run.stderr))).toBe(true);
+    expect(readFileSync(join(configDir, "config.json"), "utf8")).not.toContain(TOKEN);
+  });
+});

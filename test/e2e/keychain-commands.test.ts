@@ -1,0 +1,81 @@
+/**
+ * login → serve → status/doctor → logout with a REAL Secret Service, once per keychain backend.
+ * Runs test/keychain/commands-scenario.ts inside test/keychain/with-secret-service.sh (a private
+ * D-Bus session and a fresh unlocked gnome-keyring, never the user's), so plain `npm test` covers it.
+ */
+import { spawn } from "node:child_process";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const RUNNER = resolve("test/keychain/with-secret-service.sh");
+const SCENARIO = resolve("test/keychain/commands-scenario.ts");
+
+function runScenario(backend: "keytar" | "keyring"): Promise<{ code: number | null; stderr: string; result: Record<string, any> | undefined }> {
+  return new Promise((done) => {
+    const child = spawn("bash", [RUNNER, "--", process.execPath, "--import", "tsx", SCENARIO, backend], {
+      cwd: resolve("."),
+      env: process.env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        // gone already
+      }
+    }, 60_000);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      const line = stdout.trim().split("\n").at(-1);
+      let result: Record<string, any> | undefined;
+      try {
+        result = line ? JSON.parse(line) : undefined;
+      } catch {
+        result = undefined;
+      }
+      done({ code, stderr, result });
+    });
+  });
+}
+
+describe.runIf(process.platform === "linux").each(["keytar", "keyring"] as const)("with the %s backend", (backend) => {
+  it("login stores the token in the Secret Service, serve sends it, logout removes it", { timeout: 90_000 }, async () => {
+    const { code, stderr, result } = await runScenario(backend);
+    expect(code, `sandbox failed (install dbus-daemon dbus-bin gnome-keyring libsecret-tools): ${stderr}`).toBe(0);
+    const r = result!;
+    const endpoint = r.memoryStatus?.endpoint as string;
+
+    expect(r.login.code, r.login.stderr).toBe(0);
+    expect(r.login.stdout).toContain(`OS keychain (${backend})`);
+    // Seen from outside the bridge: one item, under the service and the endpoint.
+    expect(r.itemsAfterLogin).toContain("attribute.service = mcp-memory-bridge");
+    // keytar names the endpoint attribute `account`, @napi-rs/keyring `username`.
+    expect(r.itemsAfterLogin).toContain(`attribute.${backend === "keytar" ? "account" : "username"} = ${endpoint}`);
+
+    expect(r.memoryStatus).toMatchObject({ auth: { source: "keychain", scheme: "bearer" }, reachable: true, token_accepted: true });
+    expect(r.list.isError).toBeFalsy();
+    expect(r.authorizationHeaders).toEqual([`Bearer ${r.token}`]);
+
+    expect(r.status.code, r.status.stderr).toBe(0);
+    expect(JSON.parse(r.status.stdout)).toMatchObject({ auth: { source: "keychain", origin: backend } });
+    expect(r.doctor.code, r.doctor.stdout).toBe(0);
+    expect(r.doctor.stdout).toMatch(/✓ keychain: usable/);
+
+    expect(r.logout.code, r.logout.stderr).toBe(0);
+    expect(r.logout.stdout).toMatch(/Removed the token/);
+    expect(r.itemsAfterLogout).toBe("");
+    expect(r.logoutAgain.stdout).toMatch(/No token was stored/);
+
+    // Token hygiene across every command and the serve session, at debug level.
+    for (const run of [r.login, r.status, r.doctor, r.logout, r.logoutAgain]) {
+      expect(run.stdout + run.stderr).not.toContain(r.token);
+    }
+    expect(r.serveStderr).toMatch(/debug/);
+    expect(r.serveStderr).not.toContain(r.token);
+  });
+});
