@@ -3,15 +3,17 @@ import { BridgeError } from "./errors.js";
 import { formatGlobalFlagsHelp, globalFlagOptions } from "./config/flags.js";
 import type { CommandContext, ExitCode } from "./commands/context.js";
 import type { CommandSpec } from "./commands/registry.js";
-import { doctorCommand } from "./commands/doctor-command.js";
-import { loginCommand } from "./commands/login-command.js";
-import { logoutCommand } from "./commands/logout-command.js";
-import { projectCommand } from "./commands/project-command.js";
-import { serveCommand } from "./commands/serve-command.js";
-import { statusCommand } from "./commands/status-command.js";
 import { PACKAGE_NAME, VERSION } from "./version.js";
 
-const COMMANDS: CommandSpec[] = [serveCommand, loginCommand, logoutCommand, statusCommand, doctorCommand, projectCommand];
+/** Summaries for `--help`; each command's module loads only when it runs, to keep start-up small. */
+const COMMANDS: { name: string; summary: string; load: () => Promise<CommandSpec> }[] = [
+  { name: "serve", summary: "Run the stdio MCP server (the default; an MCP client starts it)", load: async () => (await import("./commands/serve-command.js")).serveCommand },
+  { name: "login", summary: "Check a token against the server and store it in the OS keychain", load: async () => (await import("./commands/login-command.js")).loginCommand },
+  { name: "logout", summary: "Remove the stored token for an endpoint from every store", load: async () => (await import("./commands/logout-command.js")).logoutCommand },
+  { name: "status", summary: "Show the endpoint, backend, project, where the token comes from, and reachability", load: async () => (await import("./commands/status-command.js")).statusCommand },
+  { name: "doctor", summary: "Check everything the bridge needs, with a fix for each problem", load: async () => (await import("./commands/doctor-command.js")).doctorCommand },
+  { name: "project", summary: "Show the project id this directory resolves to, and why", load: async () => (await import("./commands/project-command.js")).projectCommand },
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
@@ -51,7 +53,7 @@ export async function runCli(ctx: CommandContext): Promise<ExitCode> {
     ctx.stderr.write(`Unknown command "${first}". Run: ${PACKAGE_NAME} --help\n`);
     return 2;
   }
-  const command = named ?? serveCommand;
+  const command = await (named ?? COMMANDS[0]!).load();
   const args = named ? rest : ctx.argv;
 
   let parsed: ReturnType<typeof parseArgs>;

@@ -19,7 +19,6 @@ const MIN_NODE: [number, number] = [20, 19];
 
 export const doctorCommand: CommandSpec = {
   name: "doctor",
-  summary: "Check everything the bridge needs, with a fix for each problem",
   help: [
     `Usage: ${PACKAGE_NAME} doctor [options]`,
     "",

@@ -14,7 +14,6 @@ import { promptHidden, readAllTrimmed } from "./read-secret.js";
 
 export const loginCommand: CommandSpec = {
   name: "login",
-  summary: "Check a token against the server and store it in the OS keychain",
   help: [
     `Usage: ${PACKAGE_NAME} login [URL] [--with-token] [--insecure-storage] [options]`,
     "",

@@ -13,7 +13,6 @@ const NO_KEYCHAIN_HERE = new Set<KeychainProblemKind>(["no-dbus", "no-secret-ser
 
 export const logoutCommand: CommandSpec = {
   name: "logout",
-  summary: "Remove the stored token for an endpoint from every store",
   help: [
     `Usage: ${PACKAGE_NAME} logout [URL] [options]`,
     "",

@@ -7,7 +7,6 @@ import { settingsFor } from "./load-settings.js";
 
 export const projectCommand: CommandSpec = {
   name: "project",
-  summary: "Show the project id this directory resolves to, and why",
   help: [
     `Usage: ${PACKAGE_NAME} project [--json] [options]`,
     "",

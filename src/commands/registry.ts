@@ -2,7 +2,6 @@ import type { CommandContext, ExitCode } from "./context.js";
 
 export interface CommandSpec {
   name: string;
-  summary: string;
   /** Usage line and command-specific text for `<command> --help`. */
   help: string;
   /** Own options, merged with the global flags for parseArgs. */

@@ -9,7 +9,6 @@ import { serve } from "./serve.js";
 
 export const serveCommand: CommandSpec = {
   name: "serve",
-  summary: "Run the stdio MCP server (the default; an MCP client starts it)",
   help: [
     `Usage: ${PACKAGE_NAME} [serve] [options]`,
     "",

@@ -5,7 +5,6 @@ import type { CommandSpec } from "./registry.js";
 
 export const statusCommand: CommandSpec = {
   name: "status",
-  summary: "Show the endpoint, backend, project, where the token comes from, and reachability",
   help: [
     `Usage: ${PACKAGE_NAME} status [--json] [options]`,
     "",
