@@ -1,7 +1,9 @@
 import type { Settings } from "../config/types.js";
 import { runtimeTokenStores } from "../credentials/token-stores.js";
+import { canonicalEndpoint } from "../http/url.js";
 import { createLogger, type Logger } from "../log.js";
 import { Session } from "../session.js";
+import { PACKAGE_NAME } from "../version.js";
 import type { CommandContext } from "./context.js";
 import { settingsFor } from "./load-settings.js";
 
@@ -26,4 +28,21 @@ export function openCommandSession(ctx: CommandContext, values: Record<string, u
 /** A deadline and signal for one command's network work, from the configured timeout. */
 export function commandCallContext(settings: Readonly<Settings>): { deadline: number; timeoutMs: number; signal: AbortSignal } {
   return { deadline: Date.now() + settings.timeoutMs, timeoutMs: settings.timeoutMs, signal: new AbortController().signal };
+}
+
+/**
+ * The endpoint a login/logout acts on: the URL argument, else the configured endpoint, canonical.
+ * A usage problem (too many arguments, no URL anywhere) is written to stderr and returns 2.
+ */
+export function endpointArgument(ctx: CommandContext, command: string, positionals: string[], configured: string | undefined): string | 2 {
+  if (positionals.length > 1) {
+    ctx.stderr.write(`${command} takes one URL; got ${positionals.length} arguments. Run: ${PACKAGE_NAME} ${command} --help\n`);
+    return 2;
+  }
+  const raw = positionals[0] ?? configured;
+  if (!raw) {
+    ctx.stderr.write(`No endpoint is configured: give ${command} the memory server's URL, e.g. ${PACKAGE_NAME} ${command} https://memory.example.com/api\n`);
+    return 2;
+  }
+  return canonicalEndpoint(raw);
 }

@@ -6,9 +6,9 @@ import { KEYCHAIN_SERVICE } from "../credentials/token-store.js";
 import { BridgeError } from "../errors.js";
 import { AuthError } from "../http/errors.js";
 import { authHeader, createBackend, DEFAULT_AUTH_SCHEME, resolveFlavour } from "../backends/registry.js";
-import { assertTransportAllowed, canonicalEndpoint } from "../http/url.js";
+import { assertTransportAllowed } from "../http/url.js";
 import { PACKAGE_NAME } from "../version.js";
-import { commandCallContext, openCommandSession } from "./command-session.js";
+import { commandCallContext, endpointArgument, openCommandSession } from "./command-session.js";
 import type { CommandSpec } from "./registry.js";
 import { promptHidden, readAllTrimmed } from "./read-secret.js";
 
@@ -36,17 +36,9 @@ export const loginCommand: CommandSpec = {
   ].join("\n"),
   options: { "with-token": { type: "boolean" }, "insecure-storage": { type: "boolean" } },
   async run(ctx, values, positionals) {
-    if (positionals.length > 1) {
-      ctx.stderr.write(`login takes one URL; got ${positionals.length} arguments. Run: ${PACKAGE_NAME} login --help\n`);
-      return 2;
-    }
     const { settings, configDir, logger } = openCommandSession(ctx, values);
-    const raw = positionals[0] ?? settings.endpoint;
-    if (!raw) {
-      ctx.stderr.write(`login needs the memory server's URL, e.g. ${PACKAGE_NAME} login https://memory.example.com/api\n`);
-      return 2;
-    }
-    const endpoint = canonicalEndpoint(raw);
+    const endpoint = endpointArgument(ctx, "login", positionals, settings.endpoint);
+    if (endpoint === 2) return 2;
     assertTransportAllowed(endpoint, settings.allowHttp);
 
     let token: string | undefined;

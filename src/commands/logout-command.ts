@@ -3,9 +3,8 @@ import { createFileStore } from "../credentials/file-store.js";
 import { openKeychain } from "../credentials/keychain.js";
 import type { KeychainProblemKind } from "../credentials/keychain-problem.js";
 import { BridgeError } from "../errors.js";
-import { canonicalEndpoint } from "../http/url.js";
 import { PACKAGE_NAME } from "../version.js";
-import { openCommandSession } from "./command-session.js";
+import { endpointArgument, openCommandSession } from "./command-session.js";
 import type { CommandSpec } from "./registry.js";
 
 /** Problems that mean this machine has no keychain at all, so none can hold a token. */
@@ -25,17 +24,9 @@ export const logoutCommand: CommandSpec = {
     `  ${PACKAGE_NAME} logout https://memory.example.com/api`,
   ].join("\n"),
   async run(ctx, values, positionals) {
-    if (positionals.length > 1) {
-      ctx.stderr.write(`logout takes one URL; got ${positionals.length} arguments. Run: ${PACKAGE_NAME} logout --help\n`);
-      return 2;
-    }
     const { settings, configDir, logger } = openCommandSession(ctx, values);
-    const raw = positionals[0] ?? settings.endpoint;
-    if (!raw) {
-      ctx.stderr.write(`No endpoint is configured; say which one: ${PACKAGE_NAME} logout https://memory.example.com/api\n`);
-      return 2;
-    }
-    const endpoint = canonicalEndpoint(raw);
+    const endpoint = endpointArgument(ctx, "logout", positionals, settings.endpoint);
+    if (endpoint === 2) return 2;
 
     const removedFrom: string[] = [];
     const keychain = await openKeychain({ platform: process.platform, env: ctx.env, logger });

@@ -70,7 +70,7 @@ describe("login without a keychain", () => {
     expect(empty.stderr).toMatch(/No token on standard input/);
     const noUrl = await runCli(["login", "--with-token"], { input: TOKEN, env: envWith() });
     expect(noUrl.code).toBe(2);
-    expect(noUrl.stderr).toMatch(/needs the memory server's URL/);
+    expect(noUrl.stderr).toMatch(/give login the memory server's URL/);
     const noTty = await runCli(["login", fixture.url], { env: envWith() });
     expect(noTty.code).toBe(2);
     expect(noTty.stderr).toMatch(/--with-token/);
