@@ -80,7 +80,7 @@ export const loginCommand: CommandSpec = {
     if (values["insecure-storage"]) {
       const file = createFileStore({ configDir, logger, platform: process.platform });
       store = file;
-      where = `the insecure token file ${file.path} (mode 0600). Anyone who can read your files as you can read it; prefer the keychain when one is available`;
+      where = `the insecure token file ${file.path} (mode 0600: readable by any program running as you; prefer the keychain where there is one)`;
     } else {
       const keychain = await openKeychain({ platform: process.platform, env: ctx.env, logger });
       const first = keychain.stores[0];

@@ -83,6 +83,31 @@ describe("login without a keychain", () => {
   });
 });
 
+describe("login on a terminal", () => {
+  it("asks for the token without echoing it", async () => {
+    // util-linux `script` gives the CLI a pseudo-terminal; the token is typed once the prompt shows.
+    const { spawn } = await import("node:child_process");
+    const { BIN } = await import("./harness.js");
+    const child = spawn("script", ["-qec", `"${process.execPath}" "${BIN}" login ${fixture.url} --insecure-storage`, "/dev/null"], {
+      env: { PATH: process.env.PATH ?? "", HOME: configDir, MEMORY_BRIDGE_CONFIG_DIR: configDir, DBUS_SESSION_BUS_ADDRESS: "unix:path=/nonexistent", TERM: "dumb" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let screen = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => {
+      screen += c;
+      if (screen.includes("(input hidden): ") && !child.stdin.writableEnded) child.stdin.end(`${TOKEN}\r`);
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    const code = await new Promise<number | null>((done) => child.on("close", done));
+    clearTimeout(timer);
+    expect(code, screen).toBe(0);
+    expect(screen).toContain(`Token for ${fixture.url} (input hidden): `);
+    expect(screen).toMatch(/Logged in/);
+    expect(screen).not.toContain(TOKEN);
+    expect(JSON.parse(readFileSync(join(configDir, "credentials.json"), "utf8"))).toEqual({ [fixture.url]: TOKEN });
+  });
+});
+
 describe("--insecure-storage", () => {
   it("stores the token in a 0600 file (CRLF trimmed), saves the profile, and serve uses it", async () => {
     const login = await runCli(["login", fixture.url, "--with-token", "--insecure-storage"], { input: `${TOKEN}\r\n`, env: envWith() });
