@@ -2,6 +2,7 @@ import { homedir, tmpdir } from "node:os";
 import type { AuthScheme, Settings } from "./config/types.js";
 import { SetupError } from "./errors.js";
 import type { TokenSource, TokenStore } from "./credentials/token-store.js";
+import { SecretRedactor } from "./credentials/redact.js";
 import { resolveToken, type StoreFailure } from "./credentials/resolve-token.js";
 import type { HttpClient } from "./http/types.js";
 import type { Logger } from "./log.js";
@@ -47,6 +48,7 @@ export class Session {
   private http?: HttpClient;
   private projectPromise?: Promise<ProjectResolution>;
   private rootsProvider?: () => Promise<string[] | undefined>;
+  private readonly secrets = new SecretRedactor();
 
   constructor(private readonly deps: SessionDeps) {}
 
@@ -112,7 +114,10 @@ export class Session {
     const { settings, env, logger } = this.deps;
     const scheme = settings.authScheme ?? DEFAULT_AUTH_SCHEME[this.flavour];
     const resolved = await resolveToken({ env, endpoint: settings.endpoint, stores: this.deps.stores ?? [], logger });
-    if (resolved.token) logger.addSecret(resolved.token);
+    if (resolved.token) {
+      logger.addSecret(resolved.token);
+      this.secrets.add(resolved.token);
+    }
     return {
       token: resolved.token,
       source: resolved.source,
@@ -152,6 +157,14 @@ export class Session {
       logger,
     });
     return createBackend(this.flavour, this.http);
+  }
+
+  /**
+   * Text bound for the client (tool results) with the token removed: a last line of defence should a
+   * server ever echo the credential back in an error body.
+   */
+  redact(text: string): string {
+    return this.secrets.redact(text);
   }
 
   async close(): Promise<void> {

@@ -52,7 +52,9 @@ function register(server: McpServer, tool: ToolDefinition, session: Session, log
         const outcome = await tool.run(args as never, { deadline, timeoutMs: session.settings.timeoutMs, signal: extra.signal, project }, session);
         return successResult(outcome);
       } catch (error) {
-        return errorResult(tool.name, error, logger);
+        const result = errorResult(tool.name, error, logger);
+        for (const block of result.content) if (block.type === "text") block.text = session.redact(block.text);
+        return result;
       }
     },
   );

@@ -104,6 +104,14 @@ describe("faults", () => {
     await expectAlive();
   });
 
+  it("a server that echoes the token in an error body does not get it shown to the client", async () => {
+    fixture.inject({ status: 500, body: { detail: `bad request with Authorization: Bearer ${fixture.token}` }, method: "GET", path: "/memories" });
+    const result = await bridge.client.callTool({ name: "list_memories", arguments: {} });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).not.toContain(fixture.token!);
+    expect(bridge.transport.stderr).not.toContain(fixture.token!);
+  });
+
   it("server down: says which URL could not be reached, then recovers when it is back", async () => {
     await fixture.stop();
     try {
