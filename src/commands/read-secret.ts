@@ -8,6 +8,8 @@ type Input = CommandContext["stdin"] & { setRawMode?: (raw: boolean) => unknown 
  */
 export function promptHidden(ctx: CommandContext, question: string): Promise<string | undefined> {
   const input = ctx.stdin as Input;
+  // Echo goes off before the prompt shows, so nothing typed after seeing it can be echoed.
+  input.setRawMode?.(true);
   ctx.stderr.write(question);
   return new Promise((resolve) => {
     let value = "";
@@ -26,7 +28,6 @@ export function promptHidden(ctx: CommandContext, question: string): Promise<str
         else if (char >= " ") value += char;
       }
     };
-    input.setRawMode?.(true);
     input.resume();
     input.on("data", onData);
   });
