@@ -41,7 +41,7 @@ export async function collectStatus(session: Session, ctx: Pick<CallContext, "de
   } catch (error) {
     problems.push(error instanceof Error ? error.message : String(error));
   }
-  if (problems.length > 0) status.problems = problems;
+  if (problems.length > 0) status.problems = problems.map((problem) => session.redact(problem));
   return status;
 }
 

@@ -22,6 +22,17 @@ export class UnsupportedArgumentError extends BridgeError {
   }
 }
 
+/** Identical content already exists outside this project; the server cannot hold a second copy. */
+export class DuplicateElsewhereError extends BridgeError {
+  override name = "DuplicateElsewhereError";
+  constructor(readonly id: string, inAnotherProject: boolean) {
+    super(
+      `Not stored: identical text already exists as memory ${id} ${inAnotherProject ? "in another project" : "outside any project (stored in global mode)"}, ` +
+        "and the server keeps each text only once (ignoring case). Reword it to store it in this project, or use search_memories with scope \"all\" to find the existing one.",
+    );
+  }
+}
+
 /** A store whose request may have reached the server before the connection failed. */
 export class AmbiguousStoreError extends BridgeError {
   override name = "AmbiguousStoreError";

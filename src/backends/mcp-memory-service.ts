@@ -2,6 +2,7 @@ import type { HttpClient, HttpResponse } from "../http/types.js";
 import { DeadlineError, TransportError, UnreachableError } from "../http/errors.js";
 import {
   AmbiguousStoreError,
+  DuplicateElsewhereError,
   MemoryNotFoundError,
   UnexpectedResponseError,
   UnsupportedArgumentError,
@@ -53,7 +54,7 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now }: McpMemor
 
   function expectOk(res: HttpResponse, call: string): unknown {
     if (res.status >= 200 && res.status < 300) return res.body;
-    throw new UnexpectedResponseError(endpoint, `${call} answered ${res.status}${detailOf(res.body)}`);
+    throw new UnexpectedResponseError(endpoint, http.redact(`${call} answered ${res.status}${detailOf(res.body)}`));
   }
 
   async function verifyToken(ctx: Omit<CallContext, "project">): Promise<Record<string, unknown>> {
@@ -98,10 +99,10 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now }: McpMemor
       }
       if (isDuplicateMessage(answer?.message)) {
         const id = hash ?? serviceContentHash(input.content);
-        await mergeIntoExisting(id, uniqueTags(input.tags, own ? [own] : []), ctx);
+        await mergeIntoExisting(id, input.tags ?? [], ctx);
         return { id, deduplicated: true };
       }
-      throw new UnexpectedResponseError(endpoint, `the store was refused: ${String(answer?.message ?? "no reason given")}`);
+      throw new UnexpectedResponseError(endpoint, http.redact(`the store was refused: ${String(answer?.message ?? "no reason given")}`));
     },
 
     async search(input: SearchInput, ctx: CallContext): Promise<Memory[]> {
@@ -198,12 +199,14 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now }: McpMemor
   };
 
   /**
-   * Identical content already exists (perhaps stored from another project): give the existing record
-   * this store's tags and project tag, so what the user just stored is visible here and findable by
-   * its tags, rather than silently living elsewhere.
+   * The server stores each text once (its id is a hash of the lower-cased text), so a store of
+   * identical content lands on the existing record. In this project's own record, the new tags are
+   * added. A record of another project, or an unscoped one, is left alone: tagging it into this
+   * project would let this project change or delete what belongs elsewhere.
    */
   async function mergeIntoExisting(id: string, tags: string[], ctx: CallContext): Promise<void> {
-    if (tags.length === 0) return;
+    const own = ownTag(ctx);
+    if (!own && tags.length === 0) return;
     let record: ServiceMemory;
     try {
       record = await fetchRecord(id, ctx);
@@ -212,6 +215,7 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now }: McpMemor
       throw error;
     }
     const existing = record.tags ?? [];
+    if (own && !existing.includes(own)) throw new DuplicateElsewhereError(id, existing.some(isProjectTag));
     if (tags.every((tag) => existing.includes(tag))) return;
     const path = `/memories/${encodeURIComponent(id)}`;
     const res = await http.request({ method: "PUT", path, body: { tags: uniqueTags(existing, tags) }, retry: "idempotent" }, ctx);

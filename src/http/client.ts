@@ -1,4 +1,5 @@
 import type { Dispatcher } from "undici";
+import { SecretRedactor } from "../credentials/redact.js";
 import { CallSignal } from "./call-signal.js";
 import { CancelledError, DeadlineError, RedirectError, TransportError, type RedirectProblem } from "./errors.js";
 import { classifyNetworkError } from "./network-failure.js";
@@ -184,9 +185,11 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return at + delayMs < deadline ? delayMs : undefined;
   }
 
+  const redactor = new SecretRedactor(outcome.secrets);
   return {
     endpoint,
     request,
+    redact: (text) => redactor.redact(text),
     async close() {
       await pool.close();
     },

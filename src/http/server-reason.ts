@@ -18,7 +18,8 @@ const CODE_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 export function extractServerReason(body: unknown, secrets: readonly string[] = []): ServerReason {
   const found = findReason(body);
   const result: ServerReason = {};
-  if (found.code !== undefined) result.code = found.code;
+  // A code that is (or contains) the token is dropped: codes are quoted verbatim, never truncated.
+  if (found.code !== undefined && !secrets.some((secret) => secret !== "" && found.code!.includes(secret))) result.code = found.code;
   if (found.reason !== undefined) {
     const cleaned = clean(found.reason, secrets);
     if (cleaned !== "") result.reason = cleaned;

@@ -48,6 +48,8 @@ export interface HttpClient {
   /** Canonical base URL (contracts/cli.md "Credentials": scheme, lower-case host, port, path). */
   readonly endpoint: string;
   request(req: HttpRequest, ctx: RequestContext): Promise<HttpResponse>;
+  /** `text` with this client's credential removed, for quoting server answers in messages. */
+  redact(text: string): string;
   close(): Promise<void>;
 }
 

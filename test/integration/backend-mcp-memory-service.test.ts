@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   AmbiguousStoreError,
+  DuplicateElsewhereError,
   MemoryNotFoundError,
   UnsupportedArgumentError,
   WrongProjectError,
@@ -193,37 +194,40 @@ describe("store", () => {
     expect(fixture.memories()).toHaveLength(1);
   });
 
-  it("identical content stored earlier from another project is tagged into this project too, keeping the other's tag", async () => {
-    const content = "Shared knowledge: timeouts are in milliseconds";
-    const earlier = await backend.store({ content, tags: ["conventions"] }, ctx(OTHER));
+  it("identical content (even in other case) from another project is not pulled into this one: an error names it", async () => {
+    const earlier = await backend.store({ content: "Use tabs for indentation in this repo.", tags: ["style"] }, ctx(OTHER));
     expect(earlier.deduplicated).toBe(false);
     fixture.clearRequests();
 
-    const result = await backend.store({ content }, ctx(PROJECT));
+    const attempt = backend.store({ content: "use tabs for indentation in this repo.", tags: ["b-only"] }, ctx(PROJECT));
+    await expect(attempt).rejects.toThrow(DuplicateElsewhereError);
+    await expect(attempt).rejects.toThrow(new RegExp(`already exists as memory ${earlier.id} in another project`));
 
-    expect(result).toEqual({ id: earlier.id, deduplicated: true });
-    const all = fixture.memories();
-    expect(all).toHaveLength(1);
-    expect(all[0]!.tags).toEqual(expect.arrayContaining([OTHER_TAG, TAG, "conventions"]));
-    const put = only("PUT", `/memories/${earlier.id}`);
-    expect(sorted(bodyOf(put).tags as string[])).toEqual(sorted([OTHER_TAG, TAG, "conventions"]));
-    // Now visible from both projects.
-    await expect(backend.get(earlier.id, ctx(PROJECT))).resolves.toMatchObject({ id: earlier.id, content });
-    await expect(backend.get(earlier.id, ctx(OTHER))).resolves.toMatchObject({ id: earlier.id, content });
+    // The other project's record is untouched, and this project still cannot reach it.
+    expect(fixture.requests.filter((r) => r.method === "PUT")).toHaveLength(0);
+    expect(sorted(fixture.memories()[0]!.tags)).toEqual(sorted([OTHER_TAG, "style"]));
+    await expect(backend.delete(earlier.id, ctx(PROJECT))).rejects.toThrow(WrongProjectError);
+    expect(fixture.memories()).toHaveLength(1);
+  });
+
+  it("identical content already in this project: deduplicated, and the new tags are added", async () => {
+    const earlier = await backend.store({ content: "Deploy on Tuesdays", tags: ["ops"] }, ctx(PROJECT));
+    const again = await backend.store({ content: "deploy on tuesdays", tags: ["release"] }, ctx(PROJECT));
+    expect(again).toEqual({ id: earlier.id, deduplicated: true });
+    expect(sorted(fixture.memories()[0]!.tags)).toEqual(sorted([TAG, "ops", "release"]));
   });
 
   // On a duplicate the server answers content_hash:null, so the bridge computes the id the way Python's
   // str.strip().lower() would: JS trim() strips U+FEFF, which Python keeps.
-  it("duplicate content starting with a BOM returns the server's id and is tagged into this project", async () => {
+  it("duplicate content starting with a BOM returns the server's own id", async () => {
     const content = "\uFEFFNotes pasted from a file with a byte order mark";
-    const earlier = fixture.seed({ content, tags: [OTHER_TAG] });
+    const earlier = fixture.seed({ content, tags: [TAG] });
 
-    const result = await backend.store({ content }, ctx(PROJECT));
+    const result = await backend.store({ content, tags: ["pasted"] }, ctx(PROJECT));
 
-    expect(result.deduplicated).toBe(true);
-    expect(result.id).toBe(earlier.content_hash);
+    expect(result).toEqual({ id: earlier.content_hash, deduplicated: true });
     expect(fixture.memories()).toHaveLength(1);
-    expect(fixture.memories()[0]!.tags).toEqual(expect.arrayContaining([OTHER_TAG, TAG]));
+    expect(fixture.memories()[0]!.tags).toEqual(expect.arrayContaining([TAG, "pasted"]));
   });
 
   it("global mode adds no proj tag", async () => {
@@ -755,5 +759,29 @@ describe("auth failures", () => {
     expect(error).toBeInstanceOf(AuthError);
     expect(error.message).toContain(`npx mcp-memory-bridge login ${fixture.url}`);
     expect(error.message).not.toContain(fixture.token!);
+  });
+});
+
+describe("quoting server answers", () => {
+  it("a 4xx body that echoes the Authorization header is quoted without the token", async () => {
+    const { createServer } = await import("node:http");
+    const secret = "tok_echoed_back_Qz9_distinctive";
+    const server = createServer((req, res) => {
+      res.writeHead(422, { "content-type": "application/json" });
+      res.end(JSON.stringify({ detail: [{ loc: ["header", "authorization"], msg: "bad", input: req.headers.authorization }] }));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as { port: number }).port;
+    const http = createHttpClient({ endpoint: `http://127.0.0.1:${port}/api`, auth: { header: "authorization", value: `Bearer ${secret}` } });
+    try {
+      const echoing = createMcpMemoryServiceBackend({ http });
+      const failure = await echoing.list({ page: 1, page_size: 5 }, ctx(PROJECT)).catch((e: Error) => e);
+      expect(failure).toBeInstanceOf(Error);
+      expect((failure as Error).message).toMatch(/answered 422/);
+      expect((failure as Error).message).not.toContain(secret);
+    } finally {
+      await http.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
