@@ -11,6 +11,9 @@ import type { ProjectResolution } from "./project/types.js";
 import { authHeader, createBackend, DEFAULT_AUTH_SCHEME, resolveFlavour } from "./backends/registry.js";
 import type { BackendFlavour, MemoryBackend } from "./backends/types.js";
 
+/** After this many failed roots/list requests in a row, the working directory is final. */
+const MAX_ROOTS_FAILURES = 3;
+
 export interface SessionDeps {
   settings: Readonly<Settings>;
   env: NodeJS.ProcessEnv;
@@ -49,6 +52,7 @@ export class Session {
   private projectPromise?: Promise<ProjectResolution>;
   private rootsProvider?: () => Promise<string[] | undefined>;
   private readonly secrets = new SecretRedactor();
+  private rootsFailures = 0;
 
   constructor(private readonly deps: SessionDeps) {}
 
@@ -80,21 +84,34 @@ export class Session {
   }
 
   project(): Promise<ProjectResolution> {
-    this.projectPromise ??= this.resolveProjectNow();
+    if (!this.projectPromise) {
+      const resolving = this.resolveProjectNow();
+      const current = resolving.then(({ resolution }) => resolution);
+      this.projectPromise = current;
+      const forget = () => {
+        if (this.projectPromise === current) this.projectPromise = undefined;
+      };
+      // A failed roots/list is not the final answer: the next call asks the client again.
+      resolving.then(({ retryRoots }) => retryRoots && forget(), forget);
+    }
     return this.projectPromise;
   }
 
-  private async resolveProjectNow(): Promise<ProjectResolution> {
+  private async resolveProjectNow(): Promise<{ resolution: ProjectResolution; retryRoots: boolean }> {
     const { settings, cwd } = this.deps;
     let roots: string[] | undefined;
+    let rootsProblem: string | undefined;
     if (settings.projectMode === "auto" && this.rootsProvider) {
       try {
         roots = await this.rootsProvider();
+        this.rootsFailures = 0;
       } catch (error) {
-        this.deps.logger.debug("roots/list failed; using the working directory", { error: String(error) });
+        this.rootsFailures++;
+        rootsProblem = error instanceof Error ? error.message : String(error);
+        this.deps.logger.warn("the client did not report its roots; using the working directory", { error: rootsProblem });
       }
     }
-    return resolveProject({
+    const resolution = await resolveProject({
       mode: settings.projectMode,
       manualId: settings.projectId,
       keyMode: settings.projectKey,
@@ -103,6 +120,8 @@ export class Session {
       home: this.deps.home ?? homedir(),
       tmpdir: this.deps.tmpdir ?? tmpdir(),
     });
+    if (rootsProblem) resolution.reason += `; the client's roots were unavailable (${rootsProblem})`;
+    return { resolution, retryRoots: rootsProblem !== undefined && this.rootsFailures < MAX_ROOTS_FAILURES };
   }
 
   auth(): Promise<AuthInfo> {
@@ -125,6 +144,25 @@ export class Session {
       failures: resolved.failures,
       scheme,
     };
+  }
+
+  /**
+   * The server rejected the token: look it up again, since `login` may have stored a new one while
+   * this process runs. True when a different token was found; the backend then uses it.
+   * A token from the environment is the user's explicit choice and is not second-guessed.
+   */
+  async refreshAuth(): Promise<boolean> {
+    const before = await this.auth();
+    if (before.source === "env") return false;
+    this.authPromise = undefined;
+    const after = await this.auth();
+    if (after.token === before.token) return false;
+    this.deps.logger.info("found a different token for the endpoint; using it from now on", { source: after.source });
+    const old = this.http;
+    this.backendPromise = undefined;
+    this.http = undefined;
+    await old?.close();
+    return true;
   }
 
   backend(): Promise<MemoryBackend> {

@@ -32,7 +32,12 @@ export async function collectStatus(session: Session, ctx: Pick<CallContext, "de
   };
   try {
     const backend = await session.backend();
-    const probe = await backend.status(ctx);
+    let probe = await backend.status(ctx);
+    if (probe.tokenAccepted === false && (await session.refreshAuth())) {
+      probe = await (await session.backend()).status(ctx);
+      const refreshed = await session.auth();
+      status.auth = { source: refreshed.source, scheme: refreshed.scheme };
+    }
     status.reachable = probe.reachable;
     if (probe.latency_ms !== undefined) status.latency_ms = probe.latency_ms;
     if (probe.tokenAccepted !== undefined) status.token_accepted = probe.tokenAccepted;

@@ -1,7 +1,6 @@
-import { existsSync } from "node:fs";
 import type { Env } from "../config/env.js";
 import type { Logger } from "../log.js";
-import { createFileStore, credentialsFilePath } from "./file-store.js";
+import { createFileStore } from "./file-store.js";
 import { KeychainError } from "./keychain-problem.js";
 import { backendChoiceFromEnv, backendsFor, invalidBackendProblem, type KeychainBackend } from "./keychain-backend.js";
 import type { Keychain, OpenKeychainOptions } from "./keychain.js";
@@ -9,7 +8,7 @@ import type { TokenStore } from "./token-store.js";
 
 /**
  * The stores a running bridge looks a token up in, after the environment: the keychain stores,
- * then the insecure file when it exists (contracts/cli.md, "Runtime lookup order").
+ * then the insecure file (contracts/cli.md, "Runtime lookup order").
  *
  * Nothing slow happens here: the keychain stores are placeholders whose first use opens the
  * keychain (Secret Service probe, module loading) once for all of them. When MEMORY_BRIDGE_TOKEN
@@ -69,8 +68,8 @@ export function runtimeTokenStores(options: RuntimeTokenStoresOptions): TokenSto
   }
   const stores: TokenStore[] = backends.map((name, index) => lazyKeychainStore(name, index === 0, keychain));
 
-  if (existsSync(credentialsFilePath(configDir))) {
-    stores.push(createFileStore({ configDir, platform, logger }));
-  }
+  // Always listed (a missing file reads as "no token", quietly), so a token saved by
+  // `login --insecure-storage` while the bridge runs is found on the next lookup.
+  stores.push(createFileStore({ configDir, platform, logger }));
   return stores;
 }

@@ -1,6 +1,7 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import { SetupError } from "../errors.js";
+import { AuthError } from "../http/errors.js";
 import type { Logger } from "../log.js";
 import type { Session } from "../session.js";
 import { PACKAGE_NAME, VERSION } from "../version.js";
@@ -49,8 +50,16 @@ function register(server: McpServer, tool: ToolDefinition, session: Session, log
         if (tool.scoped && session.setupProblem) throw new SetupError(session.setupProblem);
         const project = await session.project();
         if (tool.scoped && project.error) throw new SetupError(project.error);
-        const outcome = await tool.run(args as never, { deadline, timeoutMs: session.settings.timeoutMs, signal: extra.signal, project }, session);
-        return successResult(outcome);
+        const ctx = { deadline, timeoutMs: session.settings.timeoutMs, signal: extra.signal, project };
+        try {
+          return successResult(await tool.run(args as never, ctx, session));
+        } catch (error) {
+          // A 401 was not processed, so the call can run again once `login` has stored a new token.
+          if (error instanceof AuthError && error.status === 401 && (await session.refreshAuth())) {
+            return successResult(await tool.run(args as never, ctx, session));
+          }
+          throw error;
+        }
       } catch (error) {
         const result = errorResult(tool.name, error, logger);
         for (const block of result.content) if (block.type === "text") block.text = session.redact(block.text);

@@ -143,6 +143,27 @@ describe("--insecure-storage", () => {
   });
 });
 
+describe("a login while the bridge runs", () => {
+  it("is picked up on the next call after a 401, without a restart", async () => {
+    const bridge = await startBridge({ env: envWith({ MEMORY_BRIDGE_ENDPOINT: fixture.url, DBUS_SESSION_BUS_ADDRESS: "unix:path=/nonexistent/bus" }) });
+    try {
+      const before = await bridge.client.callTool({ name: "list_memories", arguments: {} });
+      expect(before.isError).toBe(true);
+      expect((before.content as { text: string }[])[0]!.text).toMatch(/no token is configured/);
+
+      const login = await runCli(["login", "--with-token", "--insecure-storage"], { input: TOKEN, env: envWith({ MEMORY_BRIDGE_ENDPOINT: fixture.url }) });
+      expect(login.code, login.stderr).toBe(0);
+
+      const after = await bridge.client.callTool({ name: "list_memories", arguments: {} });
+      expect(after.isError, JSON.stringify(after.content)).toBeFalsy();
+      const status = await bridge.client.callTool({ name: "memory_status", arguments: {} });
+      expect(status.structuredContent).toMatchObject({ auth: { source: "file" }, token_accepted: true });
+    } finally {
+      await bridge.transport.close();
+    }
+  });
+});
+
 describe("status and doctor", () => {
   it("status: token source from the environment, never the token; exit 1 without an endpoint", async () => {
     const ok = await runCli(["status"], { env: envWith({ MEMORY_BRIDGE_ENDPOINT: fixture.url, MEMORY_BRIDGE_TOKEN: TOKEN }) });

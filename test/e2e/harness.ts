@@ -69,6 +69,8 @@ export async function startBridge(options: {
   args?: string[];
   cwd?: string;
   roots?: string[];
+  /** Delay before answering the n-th roots/list request (ms); later requests answer at once. */
+  rootsDelaysMs?: number[];
 }): Promise<BridgeProcess> {
   const configDir = mkdtempSync(join(tmpdir(), "bridge-e2e-config-"));
   const env: NodeJS.ProcessEnv = {
@@ -88,7 +90,12 @@ export async function startBridge(options: {
     const { ListRootsRequestSchema } = await import("@modelcontextprotocol/sdk/types.js");
     // Read on every request, so a test can change the array and send roots/list_changed.
     const roots = options.roots;
-    client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: roots.map((uri) => ({ uri })) }));
+    const delays = [...(options.rootsDelaysMs ?? [])];
+    client.setRequestHandler(ListRootsRequestSchema, async () => {
+      const delay = delays.shift() ?? 0;
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+      return { roots: roots.map((uri) => ({ uri })) };
+    });
   }
   await client.connect(transport);
   return { client, transport, configDir };

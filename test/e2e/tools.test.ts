@@ -218,6 +218,23 @@ describe("project modes", () => {
     expect(after.structuredContent).toMatchObject({ project: { id: projectId("second", "github.com/acme/second"), source: "roots" } });
   });
 
+  it("a roots/list answered too late is asked again on the next call, not cached", async () => {
+    const late = makeGitRepo("https://github.com/acme/late.git");
+    bridge = await startBridge({
+      env: { MEMORY_BRIDGE_ENDPOINT: fixture.url, MEMORY_BRIDGE_TOKEN: fixture.token ?? "" },
+      cwd: "/",
+      roots: [pathToFileURL(late).href],
+      rootsDelaysMs: [3_000],
+    });
+    // The first call cannot wait for the client: it runs with the working directory (here "/": global).
+    const first = await bridge.client.callTool({ name: "store_memory", arguments: { content: "stored while roots were late" } });
+    expect(first.structuredContent).toMatchObject({ project: null });
+    // The next one asks the client again and gets the repository.
+    const second = await bridge.client.callTool({ name: "store_memory", arguments: { content: "stored once roots came" } });
+    expect(second.structuredContent).toMatchObject({ project: projectId("late", "github.com/acme/late") });
+    expect(bridge.transport.stderr).toMatch(/did not report its roots/);
+  });
+
   it("falls back to global scope when started at the filesystem root, as desktop clients do", async () => {
     const client = await start({}, { cwd: "/" });
     const status = await client.callTool({ name: "memory_status", arguments: {} });
