@@ -69,7 +69,16 @@ export function runtimeTokenStores(options: RuntimeTokenStoresOptions): TokenSto
   const stores: TokenStore[] = backends.map((name, index) => lazyKeychainStore(name, index === 0, keychain));
 
   // Always listed (a missing file reads as "no token", quietly), so a token saved by
-  // `login --insecure-storage` while the bridge runs is found on the next lookup.
-  stores.push(createFileStore({ configDir, platform, logger }));
+  // `login --insecure-storage` while the bridge runs is found on the next lookup. Read-only here:
+  // only an explicit `login --insecure-storage` may write a token in plaintext.
+  const file = createFileStore({ configDir, platform, logger });
+  stores.push({
+    name: file.name,
+    get: (account) => file.get(account),
+    delete: (account) => file.delete(account),
+    async set() {
+      throw new Error("the insecure token file is written only by `login --insecure-storage`");
+    },
+  });
   return stores;
 }

@@ -186,10 +186,13 @@ describe.skipIf(process.platform !== "linux")("keychain against a real Secret Se
 
       it("the runtime lookup reports the problem once, and writes fail", () => {
         const r = observed(mode);
-        expect(r.runtime.storeNames).toEqual(["keytar", "keyring"]);
+        expect(r.runtime.storeNames).toEqual(["keytar", "keyring", "file"]);
         expect(r.runtime.resolution.token).toBeUndefined();
         expect(r.runtime.resolution.failures).toHaveLength(1);
-        for (const attempt of r.runtime.set as Settled[]) expect(attempt.kind).toBe(kind);
+        const [keytar, keyring, file] = r.runtime.set as Settled[];
+        for (const attempt of [keytar!, keyring!]) expect(attempt.kind).toBe(kind);
+        // The runtime's file store is read-only: no silent plaintext fallback.
+        expect(file!.error).toMatch(/only by `login --insecure-storage`/);
       });
 
       it("nothing is written: no new file, no kernel keyutils key", () => {

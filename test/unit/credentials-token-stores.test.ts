@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -49,7 +49,7 @@ describe("runtimeTokenStores", () => {
   it("keychain placeholders in order, opened once on first use; a miss in keytar is found in keyring", async () => {
     const { open, calls } = fakeOpen({ stores: [memoryStore("keytar"), memoryStore("keyring", { [ENDPOINT]: "kr-token" })] });
     const stores = runtimeTokenStores({ platform: "linux", env: { X: "1" }, configDir, openKeychain: open });
-    expect(stores.map((s) => s.name)).toEqual(["keytar", "keyring"]);
+    expect(stores.map((s) => s.name)).toEqual(["keytar", "keyring", "file"]);
     expect(calls).toHaveLength(0);
     const resolution = await resolveToken({ env: {}, endpoint: ENDPOINT, stores });
     expect(resolution).toMatchObject({ token: "kr-token", source: "keychain", origin: "keyring", failures: [] });
@@ -87,15 +87,20 @@ describe("runtimeTokenStores", () => {
     await expect(keytar.set(ENDPOINT, "t")).rejects.toThrow(/keytar keychain module is not available/);
   });
 
-  it("no file store unless its file exists", () => {
+  it("the insecure file is always consulted, read-only: a missing file is a quiet miss and nothing can be written to it", async () => {
     const { open } = fakeOpen({ stores: [] });
-    expect(runtimeTokenStores({ platform: "linux", env: {}, configDir, openKeychain: open }).map((s) => s.name)).toEqual(["keytar", "keyring"]);
+    const stores = runtimeTokenStores({ platform: "linux", env: {}, configDir, openKeychain: open });
+    expect(stores.map((s) => s.name)).toEqual(["keytar", "keyring", "file"]);
+    const file = stores[2]!;
+    await expect(file.get(ENDPOINT)).resolves.toBeUndefined();
+    await expect(file.set(ENDPOINT, "tok_should_not_be_written")).rejects.toThrow(/only by `login --insecure-storage`/);
+    expect(existsSync(join(configDir, "credentials.json"))).toBe(false);
   });
 
   it("MEMORY_BRIDGE_KEYCHAIN_BACKEND limits the placeholders; an invalid value is reported without opening", async () => {
     const { open, calls } = fakeOpen({ stores: [memoryStore("keyring")] });
     const forced = runtimeTokenStores({ platform: "linux", env: { MEMORY_BRIDGE_KEYCHAIN_BACKEND: "keyring" }, configDir, openKeychain: open });
-    expect(forced.map((s) => s.name)).toEqual(["keyring"]);
+    expect(forced.map((s) => s.name)).toEqual(["keyring", "file"]);
     const invalid = runtimeTokenStores({ platform: "linux", env: { MEMORY_BRIDGE_KEYCHAIN_BACKEND: "vault" }, configDir, openKeychain: open });
     const resolution = await resolveToken({ env: {}, endpoint: ENDPOINT, stores: invalid });
     expect(resolution.failures).toEqual([{ store: "keytar", reason: expect.stringContaining('MEMORY_BRIDGE_KEYCHAIN_BACKEND is "vault"') }]);
