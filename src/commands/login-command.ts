@@ -76,22 +76,26 @@ export const loginCommand: CommandSpec = {
     }
 
     let where: string;
-    let store: TokenStore;
     if (values["insecure-storage"]) {
       const file = createFileStore({ configDir, logger, platform: process.platform });
-      store = file;
+      await file.set(endpoint, token);
       where = `the insecure token file ${file.path} (mode 0600: readable by any program running as you; prefer the keychain where there is one)`;
     } else {
       const keychain = await openKeychain({ platform: process.platform, env: ctx.env, logger });
-      const first = keychain.stores[0];
-      if (!first) throw new BridgeError(`${keychain.problem?.message ?? "No keychain is available."} Nothing was stored.`);
-      store = first;
-      where = `the OS keychain (${first.name}), service "${KEYCHAIN_SERVICE}", account "${endpoint}"`;
+      if (keychain.stores.length === 0) throw new BridgeError(`${keychain.problem?.message ?? "No keychain is available."} Nothing was stored.`);
+      const storedWith = await storeInEveryModule(keychain.stores, endpoint, token);
+      where = `the OS keychain (through ${storedWith.join(" and ")}), service "${KEYCHAIN_SERVICE}", account "${endpoint}"`;
+      await removeFromInsecureFile(configDir, endpoint, logger, ctx);
     }
-    await store.set(endpoint, token);
-    if (store.name !== "file") await removeFromInsecureFile(configDir, endpoint, logger, ctx);
 
-    await saveProfile(configDir, { endpoint, backend: flavour });
+    // What made the check pass must also be what clients use: keep these with the endpoint.
+    await saveProfile(configDir, {
+      endpoint,
+      backend: flavour,
+      ...(settings.authScheme && { authScheme: settings.authScheme }),
+      ...(settings.allowHttp && { allowHttp: true }),
+      ...(settings.caFile && { caFile: settings.caFile }),
+    });
 
     const about = [flavour, typeof server.version === "string" ? server.version : undefined].filter(Boolean).join(" ");
     ctx.stdout.write(
@@ -110,6 +114,30 @@ export const loginCommand: CommandSpec = {
     return 0;
   },
 };
+
+/**
+ * Stores the token through every keychain module that loaded. On Linux keytar and
+ * @napi-rs/keyring file the same secret under different attributes (account vs username), so
+ * each only finds its own items; storing through both means a later run that can load only one
+ * of them (an npx install whose keytar build was skipped, say) still finds the token.
+ */
+async function storeInEveryModule(stores: TokenStore[], endpoint: string, token: string): Promise<string[]> {
+  const stored: string[] = [];
+  let firstError: unknown;
+  for (const store of stores) {
+    try {
+      await store.set(endpoint, token);
+      stored.push(store.name);
+    } catch (error) {
+      firstError ??= error;
+    }
+  }
+  if (stored.length === 0) {
+    const reason = firstError instanceof Error ? firstError.message : String(firstError);
+    throw new BridgeError(`The keychain refused to store the token (${reason}). Nothing was stored.`);
+  }
+  return stored;
+}
 
 /** The server's own reason, without the "run login" hint the serve-time message carries. */
 function rejectedMessage(endpoint: string, error: AuthError): string {

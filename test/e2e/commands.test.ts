@@ -143,6 +143,18 @@ describe("--insecure-storage", () => {
   });
 });
 
+describe("login keeps what it checked with", () => {
+  it("an --auth-scheme used by login is saved, so status and clients send the token the same way", async () => {
+    const login = await runCli(["login", fixture.url, "--with-token", "--insecure-storage", "--auth-scheme", "x-api-key"], { input: TOKEN, env: envWith() });
+    expect(login.code, login.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(configDir, "config.json"), "utf8"))).toMatchObject({ authScheme: "x-api-key" });
+    fixture.clearRequests();
+    const status = await runCli(["status", "--json"], { env: envWith() });
+    expect(JSON.parse(status.stdout)).toMatchObject({ auth: { scheme: "x-api-key" }, token_accepted: true });
+    expect(fixture.requests.at(-1)!.headers["x-api-key"]).toBe(TOKEN);
+  });
+});
+
 describe("a login while the bridge runs", () => {
   it("is picked up on the next call after a 401, without a restart", async () => {
     const bridge = await startBridge({ env: envWith({ MEMORY_BRIDGE_ENDPOINT: fixture.url, DBUS_SESSION_BUS_ADDRESS: "unix:path=/nonexistent/bus" }) });

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 const RUNNER = resolve("test/keychain/with-secret-service.sh");
 const SCENARIO = resolve("test/keychain/commands-scenario.ts");
 
-function runScenario(backend: "keytar" | "keyring"): Promise<{ code: number | null; stderr: string; result: Record<string, any> | undefined }> {
+function runScenario(backend: "keytar" | "keyring" | "auto"): Promise<{ code: number | null; stderr: string; result: Record<string, any> | undefined }> {
   return new Promise((done) => {
     const child = spawn("bash", [RUNNER, "--", process.execPath, "--import", "tsx", SCENARIO, backend], {
       cwd: resolve("."),
@@ -43,7 +43,7 @@ function runScenario(backend: "keytar" | "keyring"): Promise<{ code: number | nu
   });
 }
 
-describe.runIf(process.platform === "linux").each(["keytar", "keyring"] as const)("with the %s backend", (backend) => {
+describe.runIf(process.platform === "linux").each(["keytar", "keyring", "auto"] as const)("with the %s keychain module(s)", (backend) => {
   it("login stores the token in the Secret Service, serve sends it, logout removes it", { timeout: 90_000 }, async () => {
     const { code, stderr, result } = await runScenario(backend);
     expect(code, `sandbox failed (install dbus-daemon dbus-bin gnome-keyring libsecret-tools): ${stderr}`).toBe(0);
@@ -51,23 +51,29 @@ describe.runIf(process.platform === "linux").each(["keytar", "keyring"] as const
     const endpoint = r.memoryStatus?.endpoint as string;
 
     expect(r.login.code, r.login.stderr).toBe(0);
-    expect(r.login.stdout).toContain(`OS keychain (${backend})`);
-    // Seen from outside the bridge: one item, under the service and the endpoint.
+    expect(r.login.stdout).toContain(`OS keychain (through ${backend === "auto" ? "keytar and keyring" : backend})`);
+    // Seen from outside the bridge, under the service and the endpoint. keytar names the endpoint
+    // attribute `account`, @napi-rs/keyring `username`; "auto" stores through both.
     expect(r.itemsAfterLogin).toContain("attribute.service = mcp-memory-bridge");
-    // keytar names the endpoint attribute `account`, @napi-rs/keyring `username`.
-    expect(r.itemsAfterLogin).toContain(`attribute.${backend === "keytar" ? "account" : "username"} = ${endpoint}`);
+    if (backend !== "keyring") expect(r.itemsAfterLogin).toContain(`attribute.account = ${endpoint}`);
+    if (backend !== "keytar") expect(r.itemsAfterLogin).toContain(`attribute.username = ${endpoint}`);
+    if (backend === "auto") {
+      expect(JSON.parse(r.statusKeytarOnly.stdout)).toMatchObject({ token_accepted: true, auth: { origin: "keytar" } });
+      expect(JSON.parse(r.statusKeyringOnly.stdout)).toMatchObject({ token_accepted: true, auth: { origin: "keyring" } });
+    }
 
     expect(r.memoryStatus).toMatchObject({ auth: { source: "keychain", scheme: "bearer" }, reachable: true, token_accepted: true });
     expect(r.list.isError).toBeFalsy();
     expect(r.authorizationHeaders).toEqual([`Bearer ${r.token}`]);
 
     expect(r.status.code, r.status.stderr).toBe(0);
-    expect(JSON.parse(r.status.stdout)).toMatchObject({ auth: { source: "keychain", origin: backend } });
+    expect(JSON.parse(r.status.stdout)).toMatchObject({ auth: { source: "keychain", origin: backend === "auto" ? "keytar" : backend } });
     expect(r.doctor.code, r.doctor.stdout).toBe(0);
     expect(r.doctor.stdout).toMatch(/✓ keychain: usable/);
 
     expect(r.logout.code, r.logout.stderr).toBe(0);
     expect(r.logout.stdout).toMatch(/Removed the token/);
+    if (backend === "auto") expect(r.logout.stdout).toMatch(/keytar.*keyring/);
     expect(r.itemsAfterLogout).toBe("");
     expect(r.logoutAgain.stdout).toMatch(/No token was stored/);
 

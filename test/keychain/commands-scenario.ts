@@ -7,15 +7,16 @@ import { spawn, spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { createMemoryServiceFixture } from "../fixtures/memory-service/index.js";
 
+/** keytar or keyring forces one module; "auto" uses both, as a normal install does. */
 const backend = process.argv[2] ?? "keytar";
 const TOKEN = `tok_keychain_${backend}_Zx81distinctive`;
 const BIN = resolve("bin/mcp-memory-bridge.js");
 const env = { ...process.env, MEMORY_BRIDGE_KEYCHAIN_BACKEND: backend, MEMORY_BRIDGE_LOG_LEVEL: "debug" };
 
 /** Async, never spawnSync: the fixture answers from this same event loop. */
-function cli(args: string[], input = ""): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(args: string[], input = "", extraEnv: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...env, ...extraEnv }, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
@@ -66,6 +67,11 @@ try {
   out.authorizationHeaders = [...new Set(fixture.requests.map((r) => r.headers.authorization).filter(Boolean))];
 
   out.status = await cli(["status", "--json"]);
+  if (backend === "auto") {
+    // Stored through both modules, so a run that can load only one still finds it.
+    out.statusKeytarOnly = await cli(["status", "--json"], "", { MEMORY_BRIDGE_KEYCHAIN_BACKEND: "keytar" });
+    out.statusKeyringOnly = await cli(["status", "--json"], "", { MEMORY_BRIDGE_KEYCHAIN_BACKEND: "keyring" });
+  }
   out.doctor = await cli(["doctor"]);
   out.logout = await cli(["logout"]);
   out.itemsAfterLogout = secretToolItems();
