@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { BridgeError } from "./errors.js";
+import { ConfigError } from "./config/errors.js";
 import { formatGlobalFlagsHelp, globalFlagOptions } from "./config/flags.js";
 import type { CommandContext, ExitCode } from "./commands/context.js";
 import type { CommandSpec } from "./commands/registry.js";
@@ -33,7 +34,8 @@ function usage(): string {
     "  -h, --help          Show help (also: <command> --help)",
     "  -v, --version       Show the version",
     "",
-    "The token never goes on the command line: it comes from MEMORY_BRIDGE_TOKEN (legacy MCP_MEMORY_API_KEY).",
+    "The token never goes on the command line: `login` stores it in the OS keychain, and",
+    "MEMORY_BRIDGE_TOKEN (legacy MCP_MEMORY_API_KEY) in the environment overrides it.",
   ].join("\n");
 }
 
@@ -53,6 +55,15 @@ export async function runCli(ctx: CommandContext): Promise<ExitCode> {
     ctx.stderr.write(`Unknown command "${first}". Run: ${PACKAGE_NAME} --help\n`);
     return 2;
   }
+  if (!named && first !== undefined) {
+    // Flags before the command (`--endpoint URL status`): move the command to the front.
+    const loose = parseArgs({ args: ctx.argv, options: globalFlagOptions, allowPositionals: true, strict: false });
+    const candidate = loose.positionals[0];
+    if (candidate !== undefined && COMMANDS.some((c) => c.name === candidate)) {
+      const index = ctx.argv.indexOf(candidate);
+      return runCli({ ...ctx, argv: [candidate, ...ctx.argv.slice(0, index), ...ctx.argv.slice(index + 1)] });
+    }
+  }
   const command = await (named ?? COMMANDS[0]!).load();
   const args = named ? rest : ctx.argv;
 
@@ -68,6 +79,11 @@ export async function runCli(ctx: CommandContext): Promise<ExitCode> {
     ctx.stderr.write(`${error instanceof Error ? error.message : String(error)}. Run: ${PACKAGE_NAME} ${command.name} --help\n`);
     return 2;
   }
+  if (parsed.positionals.length > (command.maxArguments ?? 0)) {
+    const extra = parsed.positionals.slice(command.maxArguments ?? 0).join(" ");
+    ctx.stderr.write(`Unexpected argument "${extra}" for ${command.name}. Run: ${PACKAGE_NAME} ${command.name} --help\n`);
+    return 2;
+  }
   if (parsed.values.version) {
     ctx.stdout.write(`${VERSION}\n`);
     return 0;
@@ -81,7 +97,8 @@ export async function runCli(ctx: CommandContext): Promise<ExitCode> {
   } catch (error) {
     if (error instanceof BridgeError) {
       ctx.stderr.write(`${error.message}\n`);
-      return 1;
+      // A bad value typed on the command line is a usage error; anything else the user can fix.
+      return error instanceof ConfigError && error.source === "flag" ? 2 : 1;
     }
     throw error;
   }
@@ -89,10 +106,17 @@ export async function runCli(ctx: CommandContext): Promise<ExitCode> {
 
 /** Entry point of the bundled CLI (bin/mcp-memory-bridge.js). */
 export async function main(): Promise<void> {
+  let cwd: string;
+  try {
+    cwd = process.cwd();
+  } catch {
+    process.stderr.write("The current directory no longer exists; change to another directory and run again.\n");
+    process.exit(1);
+  }
   const code = await runCli({
     argv: process.argv.slice(2),
     env: process.env,
-    cwd: process.cwd(),
+    cwd,
     stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,

@@ -30,6 +30,12 @@ export async function collectStatus(session: Session, ctx: Pick<CallContext, "de
     reachable: false,
     version: VERSION,
   };
+  if (session.setupProblem) {
+    // The settings in force are stand-ins (the real ones could not be read): probing with them
+    // would only add misleading problems, such as "no endpoint" when one is set.
+    status.problems = problems.map((problem) => session.redact(problem));
+    return status;
+  }
   try {
     const backend = await session.backend();
     let probe = await backend.status(ctx);

@@ -1,5 +1,6 @@
 import type { Settings } from "../config/types.js";
 import { runtimeTokenStores } from "../credentials/token-stores.js";
+import { InvalidEndpointError } from "../http/errors.js";
 import { canonicalEndpoint } from "../http/url.js";
 import { createLogger, type Logger } from "../log.js";
 import { Session } from "../session.js";
@@ -32,17 +33,19 @@ export function commandCallContext(settings: Readonly<Settings>): { deadline: nu
 
 /**
  * The endpoint a login/logout acts on: the URL argument, else the configured endpoint, canonical.
- * A usage problem (too many arguments, no URL anywhere) is written to stderr and returns 2.
+ * A usage problem (no URL anywhere, or not a usable URL) is written to stderr and returns 2.
  */
 export function endpointArgument(ctx: CommandContext, command: string, positionals: string[], configured: string | undefined): string | 2 {
-  if (positionals.length > 1) {
-    ctx.stderr.write(`${command} takes one URL; got ${positionals.length} arguments. Run: ${PACKAGE_NAME} ${command} --help\n`);
-    return 2;
-  }
   const raw = positionals[0] ?? configured;
   if (!raw) {
     ctx.stderr.write(`No endpoint is configured: give ${command} the memory server's URL, e.g. ${PACKAGE_NAME} ${command} https://memory.example.com/api\n`);
     return 2;
   }
-  return canonicalEndpoint(raw);
+  try {
+    return canonicalEndpoint(raw);
+  } catch (error) {
+    if (!(error instanceof InvalidEndpointError)) throw error;
+    ctx.stderr.write(`${error.message}\n`);
+    return 2;
+  }
 }

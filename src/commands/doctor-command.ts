@@ -65,42 +65,54 @@ async function sessionChecks(ctx: CommandContext, { settings, profileProblems, s
 
   const auth = await session.auth();
   const keychain = await openKeychain({ platform: process.platform, env: ctx.env, logger });
-  if (!keychain.problem) {
-    checks.push({ ok: true, name: "keychain", detail: `usable (${keychain.stores.map((s) => s.name).join(", ")})` });
-  } else if (auth.source === "env" || auth.source === "file") {
-    const from = auth.source === "env" ? (auth.origin ?? "the environment") : "the insecure token file";
-    checks.push({ ok: true, name: "keychain", detail: `not needed: the token comes from ${from} (the keychain itself is unusable: ${keychain.problem.detail})` });
-  } else {
-    checks.push({ ok: false, name: "keychain", detail: keychain.problem.message });
-  }
+  // Filled in once the token check has run: a server that needs no token needs no keychain either.
+  const keychainCheck: Check = { ok: true, name: "keychain", detail: "" };
+  checks.push(keychainCheck);
+  let tokenNeeded = true;
 
   if (!settings.endpoint) {
     checks.push({ ok: false, name: "endpoint", detail: `none configured: run \`${PACKAGE_NAME} login <URL>\`, or set MEMORY_BRIDGE_ENDPOINT` });
-    return checks;
-  }
-  checks.push({ ok: true, name: "endpoint", detail: `${settings.endpoint} (from ${describeSource(settings.endpointSource)}, backend ${session.flavour})` });
-
-  let backendStatus;
-  try {
-    backendStatus = await (await session.backend()).status(commandCallContext(settings));
-  } catch (error) {
-    checks.push({ ok: false, name: "reachable", detail: error instanceof Error ? error.message : String(error) });
-    return checks;
-  }
-  checks.push(
-    backendStatus.reachable
-      ? { ok: true, name: "reachable", detail: `answered in ${backendStatus.latency_ms ?? "?"} ms` }
-      : { ok: false, name: "reachable", detail: backendStatus.error?.message ?? "no answer" },
-  );
-  checks.push(tlsCheck(settings.endpoint, backendStatus.error));
-  if (backendStatus.reachable) {
-    if (backendStatus.tokenAccepted) {
-      checks.push({ ok: true, name: "token", detail: auth.token ? `accepted (from ${auth.origin ?? auth.source})` : "none needed: the server accepts requests without one" });
-    } else {
-      checks.push({ ok: false, name: "token", detail: backendStatus.error?.message ?? "rejected" });
+  } else {
+    checks.push({ ok: true, name: "endpoint", detail: `${settings.endpoint} (from ${describeSource(settings.endpointSource)}, backend ${session.flavour})` });
+    const backendStatus = await (await session.backend()).status(commandCallContext(settings)).catch((error: unknown) => ({
+      reachable: false,
+      error: error instanceof Error ? error : new Error(String(error)),
+      tokenAccepted: undefined,
+      latency_ms: undefined,
+    }));
+    checks.push(
+      backendStatus.reachable
+        ? { ok: true, name: "reachable", detail: `answered in ${backendStatus.latency_ms ?? "?"} ms` }
+        : { ok: false, name: "reachable", detail: withoutDoctorHint(backendStatus.error?.message ?? "no answer") },
+    );
+    checks.push(tlsCheck(settings.endpoint, backendStatus.error));
+    if (backendStatus.reachable) {
+      if (backendStatus.tokenAccepted) {
+        tokenNeeded = auth.token !== undefined;
+        checks.push({ ok: true, name: "token", detail: auth.token ? `accepted (from ${auth.origin ?? auth.source})` : "none needed: the server accepts requests without one" });
+      } else {
+        checks.push({ ok: false, name: "token", detail: backendStatus.error?.message ?? "rejected" });
+      }
     }
   }
+
+  if (!keychain.problem) {
+    keychainCheck.detail = `usable (${keychain.stores.map((s) => s.name).join(", ")})`;
+  } else if (auth.source === "env" || auth.source === "file") {
+    const from = auth.source === "env" ? (auth.origin ?? "the environment") : "the insecure token file";
+    keychainCheck.detail = `not needed: the token comes from ${from} (the keychain itself is unusable: ${keychain.problem.detail})`;
+  } else if (!tokenNeeded) {
+    keychainCheck.detail = `not needed: the server accepts requests without a token (the keychain itself is unusable: ${keychain.problem.detail})`;
+  } else {
+    keychainCheck.ok = false;
+    keychainCheck.detail = keychain.problem.message;
+  }
   return checks;
+}
+
+/** An unreachable server's message suggests running doctor, which is what is running. */
+function withoutDoctorHint(message: string): string {
+  return message.replace(/, or run: npx mcp-memory-bridge doctor\.?$/, ".");
 }
 
 export function tlsCheck(endpoint: string, error: Error | undefined): Check {

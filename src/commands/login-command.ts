@@ -35,6 +35,7 @@ export const loginCommand: CommandSpec = {
     `  pass show memory-token | ${PACKAGE_NAME} login http://127.0.0.1:8000/api --with-token`,
   ].join("\n"),
   options: { "with-token": { type: "boolean" }, "insecure-storage": { type: "boolean" } },
+  maxArguments: 1,
   async run(ctx, values, positionals) {
     const { settings, configDir, logger } = openCommandSession(ctx, values);
     const endpoint = endpointArgument(ctx, "login", positionals, settings.endpoint);

@@ -23,6 +23,7 @@ export const logoutCommand: CommandSpec = {
     `  ${PACKAGE_NAME} logout`,
     `  ${PACKAGE_NAME} logout https://memory.example.com/api`,
   ].join("\n"),
+  maxArguments: 1,
   async run(ctx, values, positionals) {
     const { settings, configDir, logger } = openCommandSession(ctx, values);
     const endpoint = endpointArgument(ctx, "logout", positionals, settings.endpoint);

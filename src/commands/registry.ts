@@ -6,5 +6,7 @@ export interface CommandSpec {
   help: string;
   /** Own options, merged with the global flags for parseArgs. */
   options?: Record<string, { type: "string" | "boolean"; short?: string }>;
+  /** How many positional arguments it takes (default 0: any is a usage error). */
+  maxArguments?: number;
   run(ctx: CommandContext, values: Record<string, unknown>, positionals: string[]): Promise<ExitCode>;
 }

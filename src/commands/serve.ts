@@ -27,7 +27,7 @@ export async function serve(ctx: CommandContext, { settings, logger, setupProble
   if (ctx.stdin.isTTY) {
     ctx.stderr.write(
       "mcp-memory-bridge speaks MCP on stdio: an MCP client (Claude Desktop, Claude Code, Cursor…) starts it. " +
-        "To set it up, run: npx mcp-memory-bridge setup\n",
+        "To set it up, run: npx mcp-memory-bridge login <URL>  (and see --help)\n",
     );
   }
   const session = new Session({ settings, env: ctx.env, cwd: ctx.cwd, logger, ...(stores && { stores }), ...(setupProblem && { setupProblem }) });

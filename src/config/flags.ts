@@ -47,7 +47,7 @@ const HELP_BY_FLAG = {
   endpoint: help("endpoint", {
     valueName: "URL",
     description: "Memory server URL",
-    default: "saved profile, else discovery",
+    default: "the saved profile",
   }),
   backend: help("backend", {
     valueName: "NAME",
@@ -72,7 +72,7 @@ const HELP_BY_FLAG = {
     default: SETTING_DEFAULTS.projectKey,
   }),
   "no-discovery": help("discovery", {
-    description: "Do not look for a memory server on the network",
+    description: "Do not look for a memory server on the network (discovery is not built yet; accepted for compatibility)",
     default: "discovery on when no endpoint is set",
   }),
   timeout: help("timeoutMs", {

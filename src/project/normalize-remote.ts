@@ -6,10 +6,12 @@ const DRIVE = /^[a-z]:\//;
  * `git@GitHub.com:Acme/App.git`, `https://github.com/acme/app` and
  * `ssh://git@github.com/acme/app.git` all give `github.com/acme/app`.
  *
- * Beyond the contract's steps: credentials (`user:pass@`) and ports are dropped so the same
- * repository reached over https and ssh gets one key and a password never reaches a hash or a
- * message; backslashes become `/` and a drive letter (`c:/…`) is a local path, not scp-like
- * `host:path`; runs of `/` collapse (`git@host:/acme/app` = `git@host:acme/app`).
+ * The scp rule (`host:path` → `host/path`) applies only to the scp-like form, i.e. without a
+ * scheme, as in git; after a scheme a numeric `:port` stays part of the key, as the contract's
+ * steps give (`https://git.example.com:8443/team/app` → `git.example.com:8443/team/app`).
+ * Beyond the contract's steps: all userinfo (`user:pass@`) is dropped, so a password never
+ * reaches a hash or a message; backslashes become `/` and a drive letter (`c:/…`) is a local
+ * path, not scp-like `host:path`; runs of `/` collapse (`git@host:/acme/app` = `git@host:acme/app`).
  */
 export function normalizeRemote(url: string): string {
   let s = url.trim().toLowerCase().replace(/\\/g, "/");
@@ -27,7 +29,7 @@ export function normalizeRemote(url: string): string {
   return s;
 }
 
-/** Drops `userinfo@` and `:port` from the authority of a url whose scheme was already removed. */
+/** Drops `userinfo@` from the authority of a url whose scheme was already removed; keeps a numeric port. */
 function stripAuthorityExtras(s: string): string {
   const slash = s.indexOf("/");
   let authority = slash === -1 ? s : s.slice(0, slash);
@@ -38,7 +40,8 @@ function stripAuthorityExtras(s: string): string {
   if (colon > authority.lastIndexOf("]")) {
     const port = authority.slice(colon + 1);
     // A non-numeric "port" is a mistyped scp path (`ssh://host:acme/app`): keep it as a segment.
-    authority = /^\d*$/.test(port) ? authority.slice(0, colon) : `${authority.slice(0, colon)}/${port}`;
+    if (port === "") authority = authority.slice(0, colon);
+    else if (!/^\d+$/.test(port)) authority = `${authority.slice(0, colon)}/${port}`;
   }
   return authority + rest;
 }

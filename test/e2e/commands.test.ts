@@ -204,6 +204,27 @@ describe("status and doctor", () => {
   });
 });
 
+describe("doctor against a server with auth off", () => {
+  it("needs no token and so no keychain: all checks pass on a machine without one", async () => {
+    const open = await createMemoryServiceFixture({ token: null });
+    try {
+      const run = await runCli(["doctor"], { env: envWith({ MEMORY_BRIDGE_ENDPOINT: open.url }) });
+      expect(run.code, run.stdout).toBe(0);
+      expect(run.stdout).toMatch(/^✓ keychain: not needed: the server accepts requests without a token/m);
+      expect(run.stdout).toMatch(/^✓ token: none needed/m);
+    } finally {
+      await open.close();
+    }
+  });
+
+  it("an unreachable server's fix does not tell the user to run doctor", async () => {
+    const run = await runCli(["doctor"], { env: envWith({ MEMORY_BRIDGE_ENDPOINT: "http://127.0.0.1:9/api", MEMORY_BRIDGE_TIMEOUT_MS: "1500" }) });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^✗ reachable: Cannot reach/m);
+    expect(run.stdout).not.toMatch(/run: npx mcp-memory-bridge doctor/);
+  });
+});
+
 describe("token hygiene", () => {
   it("no command prints or writes the token, even at debug level", async () => {
     const env = envWith({ MEMORY_BRIDGE_LOG_LEVEL: "debug" });

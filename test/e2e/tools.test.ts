@@ -275,7 +275,8 @@ describe("authentication and set-up errors", () => {
     expect(result.isError).toBe(true);
     expect(textOf(result)).toMatch(/MEMORY_BRIDGE_TIMEOUT_MS "soon"/);
     const status = await client.callTool({ name: "memory_status", arguments: {} });
-    expect((status.structuredContent as { problems: string[] }).problems.join(" ")).toMatch(/MEMORY_BRIDGE_TIMEOUT_MS/);
+    const problems = (status.structuredContent as { problems: string[] }).problems;
+    expect(problems).toEqual([expect.stringMatching(/MEMORY_BRIDGE_TIMEOUT_MS "soon"/)]);
     expect(bridge!.transport.stderr).toMatch(/MEMORY_BRIDGE_TIMEOUT_MS/);
   });
 

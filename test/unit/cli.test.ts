@@ -46,6 +46,29 @@ describe("cli", () => {
     expect(t.err()).toMatch(/Unknown command "frobnicate".*--help/);
   });
 
+  it("an invalid flag value is a usage error (exit 2) that names the flag", async () => {
+    const t = io(["project", "--project-mode", "sideways"]);
+    expect(await runCli(t.ctx)).toBe(2);
+    expect(t.err()).toMatch(/--project-mode "sideways"/);
+  });
+
+  it("an invalid setting from the environment is a fixable failure (exit 1)", async () => {
+    const t = io(["project"], { MEMORY_BRIDGE_PROJECT_MODE: "sideways" });
+    expect(await runCli(t.ctx)).toBe(1);
+    expect(t.err()).toMatch(/MEMORY_BRIDGE_PROJECT_MODE "sideways"/);
+  });
+
+  it("flags may come before the command, and stray arguments are usage errors", async () => {
+    const before = io(["--project-mode", "global", "project", "--json"]);
+    expect(await runCli(before.ctx)).toBe(0);
+    expect(JSON.parse(before.out())).toMatchObject({ mode: "global" });
+    const stray = io(["project", "/some/dir"]);
+    expect(await runCli(stray.ctx)).toBe(2);
+    expect(stray.err()).toMatch(/Unexpected argument "\/some\/dir" for project/);
+    const badUrl = io(["logout", "ftp://example.com"]);
+    expect(await runCli(badUrl.ctx)).toBe(2);
+  });
+
   it("an unknown flag is a usage error (exit 2)", async () => {
     const t = io(["serve", "--no-such-flag"]);
     expect(await runCli(t.ctx)).toBe(2);
@@ -58,7 +81,7 @@ describe("cli", () => {
     await new Promise((r) => setTimeout(r, 50));
     t.stdin.end();
     expect(await done).toBe(0);
-    expect(t.err()).toMatch(/speaks MCP on stdio.*setup/);
+    expect(t.err()).toMatch(/speaks MCP on stdio.*login <URL>/);
     expect(t.out()).toBe("");
   });
 

@@ -32,13 +32,12 @@ describe("normalizeRemote", () => {
     expect(normalizeRemote("https://gitlab.com/acme/platform/backend/app")).toBe("gitlab.com/acme/platform/backend/app");
   });
 
-  it("drops a port after a scheme, so https and ssh-on-another-port clones share a key", () => {
-    // Decision: a port never tells two repositories apart, while dropping it makes
-    // ssh://git@host:2222/acme/app.git and https://host/acme/app one project.
-    expect(normalizeRemote("ssh://git@git.example.com:2222/acme/app.git")).toBe("git.example.com/acme/app");
-    expect(normalizeRemote("https://git.example.com:8443/acme/app")).toBe("git.example.com/acme/app");
-    expect(normalizeRemote("https://user:pw@git.example.com:8443/acme/app")).toBe("git.example.com/acme/app");
-    expect(normalizeRemote("ssh://git@[::1]:2222/acme/app.git")).toBe("[::1]/acme/app");
+  it("keeps a numeric port after a scheme: the scp rule is for the scheme-less form only (project.md steps)", () => {
+    expect(normalizeRemote("ssh://git@git.example.com:2222/acme/app.git")).toBe("git.example.com:2222/acme/app");
+    expect(normalizeRemote("https://git.example.com:8443/Team/App.git")).toBe("git.example.com:8443/team/app");
+    expect(normalizeRemote("https://user:pw@git.example.com:8443/acme/app")).toBe("git.example.com:8443/acme/app");
+    expect(normalizeRemote("ssh://git@[::1]:2222/acme/app.git")).toBe("[::1]:2222/acme/app");
+    expect(normalizeRemote("https://git.example.com:/acme/app")).toBe("git.example.com/acme/app");
   });
 
   it("treats a non-numeric 'port' after a scheme as a mistyped scp path", () => {
