@@ -27,12 +27,13 @@ function usage(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
     "",
     "With no command it runs `serve`, which is what an MCP client starts:",
-    `  {"command": "npx", "args": ["-y", "${PACKAGE_NAME}"]}`,
+    `  {"command": "npx", "args": ["-y", "${PACKAGE_NAME}@0"]}`,
     "",
     "Options (every command):",
-    formatGlobalFlagsHelp(),
-    "  -h, --help          Show help (also: <command> --help)",
-    "  -v, --version       Show the version",
+    formatGlobalFlagsHelp([
+      { left: "-h, --help", description: "Show help (also: <command> --help, help <command>)" },
+      { left: "-v, --version", description: "Show the version" },
+    ]),
     "",
     "The token never goes on the command line: `login` stores it in the OS keychain, and",
     "MEMORY_BRIDGE_TOKEN (legacy MCP_MEMORY_API_KEY) in the environment overrides it.",
@@ -45,6 +46,9 @@ export async function runCli(ctx: CommandContext): Promise<ExitCode> {
   if (first === "--version" || first === "-v") {
     ctx.stdout.write(`${VERSION}\n`);
     return 0;
+  }
+  if (first === "help" && rest[0] !== undefined && COMMANDS.some((c) => c.name === rest[0])) {
+    return runCli({ ...ctx, argv: [rest[0], "--help"] });
   }
   if (first === "--help" || first === "-h" || first === "help") {
     ctx.stdout.write(`${usage()}\n`);
@@ -113,6 +117,8 @@ export async function main(): Promise<void> {
     process.stderr.write("The current directory no longer exists; change to another directory and run again.\n");
     process.exit(1);
   }
+  // A client that closed our stderr must not take the bridge down: logging just stops.
+  process.stderr.on("error", () => undefined);
   const code = await runCli({
     argv: process.argv.slice(2),
     env: process.env,

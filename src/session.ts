@@ -53,6 +53,8 @@ export class Session {
   private rootsProvider?: () => Promise<string[] | undefined>;
   private readonly secrets = new SecretRedactor();
   private rootsFailures = 0;
+  private authGeneration = 0;
+  private refreshing?: Promise<boolean>;
 
   constructor(private readonly deps: SessionDeps) {}
 
@@ -120,8 +122,10 @@ export class Session {
       home: this.deps.home ?? homedir(),
       tmpdir: this.deps.tmpdir ?? tmpdir(),
     });
+    const retryRoots = rootsProblem !== undefined && this.rootsFailures < MAX_ROOTS_FAILURES;
     if (rootsProblem) resolution.reason += `; the client's roots were unavailable (${rootsProblem})`;
-    return { resolution, retryRoots: rootsProblem !== undefined && this.rootsFailures < MAX_ROOTS_FAILURES };
+    if (retryRoots) resolution.provisional = true;
+    return { resolution, retryRoots };
   }
 
   auth(): Promise<AuthInfo> {
@@ -146,22 +150,52 @@ export class Session {
     };
   }
 
+  /** Changes whenever refreshAuth() switches to another token; a call remembers it before running. */
+  get authVersion(): number {
+    return this.authGeneration;
+  }
+
   /**
-   * The server rejected the token: look it up again, since `login` may have stored a new one while
-   * this process runs. True when a different token was found; the backend then uses it.
-   * A token from the environment is the user's explicit choice and is not second-guessed.
+   * The server rejected the token a call used (`seenVersion` = authVersion when that call started):
+   * look it up again, since `login` may have stored a new one while this process runs, or an older
+   * copy in one keychain module may hide a newer one in the next store. True when the next attempt
+   * will use a different token. Concurrent callers share one lookup, and a caller whose token was
+   * already replaced is told to retry at once. A token from the environment is the user's explicit
+   * choice and is not second-guessed.
    */
-  async refreshAuth(): Promise<boolean> {
+  refreshAuth(seenVersion: number): Promise<boolean> {
+    if (seenVersion !== this.authGeneration) return Promise.resolve(true);
+    this.refreshing ??= this.refreshAuthNow().finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  private async refreshAuthNow(): Promise<boolean> {
     const before = await this.auth();
     if (before.source === "env") return false;
-    this.authPromise = undefined;
-    const after = await this.auth();
-    if (after.token === before.token) return false;
-    this.deps.logger.info("found a different token for the endpoint; using it from now on", { source: after.source });
+    const { settings, env, logger } = this.deps;
+    const resolved = await resolveToken({
+      env,
+      endpoint: settings.endpoint,
+      stores: this.deps.stores ?? [],
+      logger,
+      ...(before.token && { exclude: before.token }),
+    });
+    if (!resolved.token || resolved.token === before.token) return false;
+    logger.info("found a different token for the endpoint; using it from now on", { source: resolved.source, store: resolved.origin });
+    this.secrets.add(resolved.token);
+    this.authPromise = Promise.resolve({
+      token: resolved.token,
+      source: resolved.source,
+      ...(resolved.origin && { origin: resolved.origin }),
+      failures: resolved.failures,
+      scheme: before.scheme,
+    });
+    this.authGeneration++;
+    // Calls still running on the old pool finish within their deadline; close it after that.
     const old = this.http;
     this.backendPromise = undefined;
     this.http = undefined;
-    await old?.close();
+    if (old) setTimeout(() => void old.close().catch(() => undefined), settings.timeoutMs + 1_000).unref();
     return true;
   }
 

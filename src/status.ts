@@ -38,8 +38,9 @@ export async function collectStatus(session: Session, ctx: Pick<CallContext, "de
   }
   try {
     const backend = await session.backend();
+    const authVersion = session.authVersion;
     let probe = await backend.status(ctx);
-    if (probe.tokenAccepted === false && (await session.refreshAuth())) {
+    if (probe.tokenAccepted === false && (await session.refreshAuth(authVersion))) {
       probe = await (await session.backend()).status(ctx);
       const refreshed = await session.auth();
       status.auth = { source: refreshed.source, scheme: refreshed.scheme };

@@ -18,7 +18,7 @@ export class WrongProjectError extends BridgeError {
 export class UnsupportedArgumentError extends BridgeError {
   override name = "UnsupportedArgumentError";
   constructor(backend: string, argument: string, hint: string) {
-    super(`The ${backend} backend cannot change \`${argument}\`: ${hint}`);
+    super(`The ${backend} backend cannot accept \`${argument}\` here: ${hint}`);
   }
 }
 

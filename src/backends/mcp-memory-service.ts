@@ -76,6 +76,7 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now }: McpMemor
     capabilities: { history: false, updateContent: false },
 
     async store(input: StoreInput, ctx: CallContext): Promise<StoreResult> {
+      rejectProjectTags(input.tags);
       const own = ownTag(ctx);
       const body = {
         content: input.content,
@@ -153,6 +154,7 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now }: McpMemor
           "a memory's id is the hash of its content. Store the new text with store_memory and delete the old memory instead.",
         );
       }
+      rejectProjectTags(input.tags);
       const record = await ownedRecord(input.id, ctx);
       const own = ownTag(ctx);
       const body: Record<string, unknown> = {};
@@ -220,6 +222,14 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now }: McpMemor
     const path = `/memories/${encodeURIComponent(id)}`;
     const res = await http.request({ method: "PUT", path, body: { tags: uniqueTags(existing, tags) }, retry: "idempotent" }, ctx);
     if (res.status !== 404) expectOk(res, "PUT /memories/{id}");
+  }
+}
+
+/** `proj:` tags are how projects are kept apart; one set by hand could put a memory into another project. */
+function rejectProjectTags(tags: string[] | undefined): void {
+  const reserved = tags?.find((tag) => isProjectTag(normalizeTag(tag)));
+  if (reserved !== undefined) {
+    throw new UnsupportedArgumentError(NAME, "tags", `"${reserved}" starts with "proj:", which is reserved for project scoping. Use another tag.`);
   }
 }
 

@@ -1,3 +1,4 @@
+import type { ProfileKey } from "../config/schema.js";
 import type { Settings } from "../config/types.js";
 import { runtimeTokenStores } from "../credentials/token-stores.js";
 import { InvalidEndpointError } from "../http/errors.js";
@@ -17,8 +18,8 @@ export interface CommandSession {
 }
 
 /** Settings, a stderr logger, the runtime token stores and a Session, as serve builds them. */
-export function openCommandSession(ctx: CommandContext, values: Record<string, unknown>): CommandSession {
-  const { settings, profileProblems } = settingsFor(ctx, values);
+export function openCommandSession(ctx: CommandContext, values: Record<string, unknown>, ignoreSaved: readonly ProfileKey[] = []): CommandSession {
+  const { settings, profileProblems } = settingsFor(ctx, values, ignoreSaved);
   const logger = createLogger({ level: settings.logLevel, write: (line) => ctx.stderr.write(`${line}\n`) });
   const configDir = settings.configDir;
   const stores = runtimeTokenStores({ platform: process.platform, env: ctx.env, configDir, logger });

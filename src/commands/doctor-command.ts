@@ -1,6 +1,6 @@
 import { ConfigError } from "../config/errors.js";
 import { openKeychain } from "../credentials/keychain.js";
-import { TlsError } from "../http/errors.js";
+import { InsecureEndpointError, TlsError } from "../http/errors.js";
 import { isLoopbackHost } from "../http/url.js";
 import { PACKAGE_NAME } from "../version.js";
 import { commandCallContext, openCommandSession, type CommandSession } from "./command-session.js";
@@ -74,7 +74,8 @@ async function sessionChecks(ctx: CommandContext, { settings, profileProblems, s
     checks.push({ ok: false, name: "endpoint", detail: `none configured: run \`${PACKAGE_NAME} login <URL>\`, or set MEMORY_BRIDGE_ENDPOINT` });
   } else {
     checks.push({ ok: true, name: "endpoint", detail: `${settings.endpoint} (from ${describeSource(settings.endpointSource)}, backend ${session.flavour})` });
-    const backendStatus = await (await session.backend()).status(commandCallContext(settings)).catch((error: unknown) => ({
+    // session.backend() itself can fail (a refused http:// URL, an unreadable --ca-file): still a check.
+    const backendStatus = await (async () => (await session.backend()).status(commandCallContext(settings)))().catch((error: unknown) => ({
       reachable: false,
       error: error instanceof Error ? error : new Error(String(error)),
       tokenAccepted: undefined,
@@ -117,7 +118,7 @@ function withoutDoctorHint(message: string): string {
 
 export function tlsCheck(endpoint: string, error: Error | undefined): Check {
   const url = new URL(endpoint);
-  if (error instanceof TlsError) return { ok: false, name: "TLS", detail: error.message };
+  if (error instanceof TlsError || error instanceof InsecureEndpointError) return { ok: false, name: "TLS", detail: error.message };
   if (url.protocol === "https:") {
     return error ? { ok: true, name: "TLS", detail: "https (not verified: the server did not answer)" } : { ok: true, name: "TLS", detail: "certificate verified" };
   }

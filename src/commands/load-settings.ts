@@ -3,6 +3,7 @@ import { loadSettings } from "../config/load.js";
 import { resolveConfigDir } from "../config/config-dir.js";
 import { currentOsUserName } from "../config/os-user.js";
 import { readProfile } from "../config/profile.js";
+import type { ProfileKey } from "../config/schema.js";
 import type { Settings } from "../config/types.js";
 import type { CommandContext } from "./context.js";
 
@@ -12,13 +13,18 @@ export interface LoadedSettings {
   profileProblems: string[];
 }
 
-/** flags > env > saved profile > defaults, for any command. Throws ConfigError on a bad value. */
-export function settingsFor(ctx: CommandContext, values: Record<string, unknown>): LoadedSettings {
+/**
+ * flags > env > saved profile > defaults, for any command. Throws ConfigError on a bad value.
+ * `ignoreSaved` leaves those keys of the saved profile out (login re-decides them).
+ */
+export function settingsFor(ctx: CommandContext, values: Record<string, unknown>, ignoreSaved: readonly ProfileKey[] = []): LoadedSettings {
   const profile = readProfile(resolveConfigDir(ctx.env));
+  const saved = { ...profile.profile };
+  for (const key of ignoreSaved) delete saved[key];
   const settings = loadSettings({
     flags: toSettingFlags(values),
     env: ctx.env,
-    profile: profile.profile,
+    profile: saved,
     osUserName: currentOsUserName(ctx.env),
   });
   return { settings, profileProblems: profile.problems };

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { saveProfile } from "../config/profile.js";
 import { createFileStore } from "../credentials/file-store.js";
 import { openKeychain } from "../credentials/keychain.js";
@@ -21,6 +22,8 @@ export const loginCommand: CommandSpec = {
     "in the OS keychain (macOS Keychain, Windows Credential Manager, the Secret Service on Linux) under",
     `service "${KEYCHAIN_SERVICE}" and the endpoint URL, and saves the URL as the default endpoint.`,
     "A token the server rejects is not stored. MCP clients then need no token in their config.",
+    "--auth-scheme, --allow-http and --ca-file in force (flags or environment) are saved with the",
+    "endpoint, since the check used them; a later login without them removes them.",
     "",
     "URL defaults to --endpoint, MEMORY_BRIDGE_ENDPOINT or the saved profile. For mcp-memory-service",
     "it includes /api, e.g. https://memory.example.com/api or http://127.0.0.1:8000/api.",
@@ -37,7 +40,9 @@ export const loginCommand: CommandSpec = {
   options: { "with-token": { type: "boolean" }, "insecure-storage": { type: "boolean" } },
   maxArguments: 1,
   async run(ctx, values, positionals) {
-    const { settings, configDir, logger } = openCommandSession(ctx, values);
+    // These three are re-decided by every login (from flags and environment, not from an earlier
+    // login), checked with, and saved with the endpoint: nothing carries over to another server.
+    const { settings, configDir, logger } = openCommandSession(ctx, values, ["authScheme", "allowHttp", "caFile"]);
     const endpoint = endpointArgument(ctx, "login", positionals, settings.endpoint);
     if (endpoint === 2) return 2;
     assertTransportAllowed(endpoint, settings.allowHttp);
@@ -93,9 +98,9 @@ export const loginCommand: CommandSpec = {
     await saveProfile(configDir, {
       endpoint,
       backend: flavour,
-      ...(settings.authScheme && { authScheme: settings.authScheme }),
-      ...(settings.allowHttp && { allowHttp: true }),
-      ...(settings.caFile && { caFile: settings.caFile }),
+      authScheme: settings.authScheme,
+      allowHttp: settings.allowHttp ? true : undefined,
+      caFile: settings.caFile === undefined ? undefined : resolve(ctx.cwd, settings.caFile),
     });
 
     const about = [flavour, typeof server.version === "string" ? server.version : undefined].filter(Boolean).join(" ");

@@ -19,8 +19,9 @@ export const serveCommand: CommandSpec = {
     "server or token never stops it: each tool call says what is wrong and what to run.",
     "",
     "Example client entry (Claude Desktop's claude_desktop_config.json):",
-    `  "memory": { "command": "npx", "args": ["-y", "${PACKAGE_NAME}"],`,
-    `              "env": { "MEMORY_BRIDGE_ENDPOINT": "https://memory.example.com/api" } }`,
+    `  "memory": { "command": "npx", "args": ["-y", "${PACKAGE_NAME}@0"],`,
+    `              "env": { "MEMORY_BRIDGE_PROJECT_MODE": "auto" } }`,
+    `(after \`${PACKAGE_NAME} login <URL>\`, which keeps the token in the OS keychain)`,
   ].join("\n"),
   async run(ctx, values) {
     let loaded: LoadedSettings;

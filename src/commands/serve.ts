@@ -67,7 +67,8 @@ export async function serve(ctx: CommandContext, { settings, logger, setupProble
         await withCap(inFlight.idle(), settings.timeoutMs + 5_000, () =>
           logger.warn("some calls did not finish in time; exiting anyway", { inFlight: inFlight.size }),
         );
-        await flush(ctx.stdout);
+        // A client that stopped reading stdout cannot be waited for forever either.
+        await withCap(flush(ctx.stdout), 5_000, () => logger.warn("stdout is not being read; exiting without flushing"));
       }
       await session.close().catch(() => undefined);
       process.off("SIGINT", onSigint);

@@ -51,7 +51,7 @@ const HELP_BY_FLAG = {
   }),
   backend: help("backend", {
     valueName: "NAME",
-    description: "Server flavour: auto, mcp-memory-service, mem0 or mem0-platform",
+    description: "Server flavour: auto or mcp-memory-service (mem0 and mem0-platform are not supported yet)",
     default: SETTING_DEFAULTS.backend,
   }),
   "auth-scheme": help("authScheme", {
@@ -143,15 +143,14 @@ export const FLAG_FOR_FIELD: Record<keyof SettingFlags, `--${GlobalFlagName}`> =
   logLevel: "--log-level",
 };
 
-/** The "Global options" block of --help. */
-export function formatGlobalFlagsHelp(): string {
-  const left = globalFlagHelp.map((row) => (row.valueName ? `${row.flag} ${row.valueName}` : row.flag));
-  const width = Math.max(...left.map((text) => text.length)) + 2;
-  return globalFlagHelp
-    .map((row, index) => {
-      const extras = [`env ${row.env.join(", ")}`];
-      if (row.default !== undefined) extras.push(`default: ${row.default}`);
-      return `  ${left[index]!.padEnd(width)}${row.description} (${extras.join("; ")})`;
-    })
-    .join("\n");
+/** The "Global options" block of --help; `extra` rows (e.g. -h, --help) are aligned with the flags. */
+export function formatGlobalFlagsHelp(extra: readonly { left: string; description: string }[] = []): string {
+  const rows = globalFlagHelp.map((row) => {
+    const extras = [`env ${row.env.join(", ")}`];
+    if (row.default !== undefined) extras.push(`default: ${row.default}`);
+    return { left: row.valueName ? `${row.flag} ${row.valueName}` : row.flag, description: `${row.description} (${extras.join("; ")})` };
+  });
+  const all = [...rows, ...extra];
+  const width = Math.max(...all.map((row) => row.left.length)) + 2;
+  return all.map((row) => `  ${row.left.padEnd(width)}${row.description}`).join("\n");
 }

@@ -10,6 +10,8 @@ export interface ResolveTokenInput {
   /** Tried in order after the environment: keychain stores, then the insecure file. */
   stores: readonly TokenStore[];
   logger?: Logger;
+  /** A token the server just rejected: skipped, so a newer copy in a later store can be found. */
+  exclude?: string;
 }
 
 export interface StoreFailure {
@@ -34,7 +36,7 @@ export interface TokenResolution {
  * logger's redaction.
  */
 export async function resolveToken(input: ResolveTokenInput): Promise<TokenResolution> {
-  const { env, endpoint, stores, logger } = input;
+  const { env, endpoint, stores, logger, exclude } = input;
   const fromEnv = tokenFromEnv(env);
   if (fromEnv) {
     logger?.addSecret(fromEnv.token);
@@ -54,6 +56,7 @@ export async function resolveToken(input: ResolveTokenInput): Promise<TokenResol
       logger?.debug("token store failed; trying the next one", { store: store.name, reason });
       continue;
     }
+    if (token && token === exclude) continue;
     if (token) {
       logger?.addSecret(token);
       logger?.debug("token from a store", { store: store.name, endpoint });
@@ -61,8 +64,9 @@ export async function resolveToken(input: ResolveTokenInput): Promise<TokenResol
     }
   }
   if (failures.length > 0) {
-    // Only worth a warning when the failure may be why there is no token.
-    logger?.warn("no token found: a token store could not be read", {
+    // Info, not warn: on a machine without a keychain this is the normal state, and status,
+    // doctor and memory_status already say why.
+    logger?.info("no token found: a token store could not be read", {
       endpoint,
       failures: failures.map((failure) => `${failure.store}: ${failure.reason}`),
     });

@@ -53,18 +53,33 @@ function lazyKeychainStore(name: KeychainBackend, reportsProblem: boolean, keych
   };
 }
 
+/** How long an unusable keychain's verdict stands before the next lookup checks again. */
+const REOPEN_AFTER_PROBLEM_MS = 5_000;
+
 export function runtimeTokenStores(options: RuntimeTokenStoresOptions): TokenStore[] {
   const { platform, env, configDir, logger } = options;
   // Loaded on first use: the probe, the D-Bus client and the store adapters stay out of startup.
   const open = options.openKeychain ?? (async (openOptions: OpenKeychainOptions) => (await import("./keychain.js")).openKeychain(openOptions));
   let opened: Promise<Keychain> | undefined;
-  const keychain = () => (opened ??= open({ platform, env, logger }));
+  let openedAt = 0;
+  const keychain = () => {
+    // An unusable keychain is looked at again after a while: it may have been unlocked since.
+    if (opened === undefined || (problemSeen && Date.now() - openedAt > REOPEN_AFTER_PROBLEM_MS)) {
+      const current = open({ platform, env, logger });
+      opened = current;
+      openedAt = Date.now();
+      problemSeen = false;
+      current.then((k) => (problemSeen = k.problem !== undefined), () => (problemSeen = true));
+    }
+    return opened;
+  };
+  let problemSeen = false;
 
   const choice = backendChoiceFromEnv(env);
   const backends = choice.ok ? backendsFor(choice.choice) : ["keytar" as const];
   if (!choice.ok) {
     const problem = invalidBackendProblem(choice.value, platform);
-    opened = Promise.resolve({ stores: [], problem });
+    opened = Promise.resolve({ stores: [], problem }); // a setting, not a state: never re-checked
   }
   const stores: TokenStore[] = backends.map((name, index) => lazyKeychainStore(name, index === 0, keychain));
 

@@ -51,11 +51,12 @@ function register(server: McpServer, tool: ToolDefinition, session: Session, log
         const project = await session.project();
         if (tool.scoped && project.error) throw new SetupError(project.error);
         const ctx = { deadline, timeoutMs: session.settings.timeoutMs, signal: extra.signal, project };
+        const authVersion = session.authVersion;
         try {
           return successResult(await tool.run(args as never, ctx, session));
         } catch (error) {
           // A 401 was not processed, so the call can run again once `login` has stored a new token.
-          if (error instanceof AuthError && error.status === 401 && (await session.refreshAuth())) {
+          if (error instanceof AuthError && error.status === 401 && (await session.refreshAuth(authVersion))) {
             return successResult(await tool.run(args as never, ctx, session));
           }
           throw error;

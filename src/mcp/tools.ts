@@ -47,6 +47,12 @@ export const TOOLS: ToolDefinition[] = [
     annotations: { title: "Store a memory", readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     scoped: true,
     async run(args, ctx, session) {
+      if (ctx.project.provisional) {
+        // Storing now could file the memory under the wrong project (or none).
+        throw new BridgeError(
+          "Nothing was stored: the client did not say which workspace it is in (its roots/list request timed out), so the project is uncertain. Try again.",
+        );
+      }
       const backend = await backendOf(session);
       const result = await backend.store(args, ctx);
       const project = ctx.project.id;

@@ -17,7 +17,7 @@ export function normalizeRemote(url: string): string {
   let s = url.trim().toLowerCase().replace(/\\/g, "/");
   const scheme = SCHEME.exec(s);
   if (scheme) {
-    s = stripAuthorityExtras(s.slice(scheme[0].length));
+    s = stripAuthorityExtras(s.slice(scheme[0].length), scheme[0].slice(0, -3));
   } else if (!DRIVE.test(s)) {
     s = s.replace(/^[^@/]*@/, "");
     // scp-like only when a ':' comes before any '/' (git's rule); otherwise it is a local path.
@@ -29,8 +29,14 @@ export function normalizeRemote(url: string): string {
   return s;
 }
 
-/** Drops `userinfo@` from the authority of a url whose scheme was already removed; keeps a numeric port. */
-function stripAuthorityExtras(s: string): string {
+/** The port each scheme uses when none is written: writing it must not make another project. */
+const DEFAULT_PORTS: Record<string, string> = { https: "443", http: "80", ssh: "22", "git+ssh": "22", "ssh+git": "22", git: "9418" };
+
+/**
+ * Drops `userinfo@` from the authority of a url whose scheme was already removed; keeps a
+ * numeric port unless it is the scheme's default.
+ */
+function stripAuthorityExtras(s: string, scheme: string): string {
   const slash = s.indexOf("/");
   let authority = slash === -1 ? s : s.slice(0, slash);
   const rest = slash === -1 ? "" : s.slice(slash);
@@ -40,7 +46,7 @@ function stripAuthorityExtras(s: string): string {
   if (colon > authority.lastIndexOf("]")) {
     const port = authority.slice(colon + 1);
     // A non-numeric "port" is a mistyped scp path (`ssh://host:acme/app`): keep it as a segment.
-    if (port === "") authority = authority.slice(0, colon);
+    if (port === "" || port === DEFAULT_PORTS[scheme]) authority = authority.slice(0, colon);
     else if (!/^\d+$/.test(port)) authority = `${authority.slice(0, colon)}/${port}`;
   }
   return authority + rest;

@@ -17,4 +17,9 @@ export interface ProjectResolution {
   key?: string;
   /** manual mode without a value: the error every tool reports. */
   error?: string;
+  /**
+   * The client has roots but did not report them in time, so this came from the working directory
+   * and may be the wrong project; the next call asks the client again.
+   */
+  provisional?: boolean;
 }

@@ -152,6 +152,11 @@ describe("login keeps what it checked with", () => {
     const status = await runCli(["status", "--json"], { env: envWith() });
     expect(JSON.parse(status.stdout)).toMatchObject({ auth: { scheme: "x-api-key" }, token_accepted: true });
     expect(fixture.requests.at(-1)!.headers["x-api-key"]).toBe(TOKEN);
+
+    // The next login, without the flag, does not inherit it (nor --allow-http or --ca-file).
+    const again = await runCli(["login", fixture.url, "--with-token", "--insecure-storage"], { input: TOKEN, env: envWith() });
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(configDir, "config.json"), "utf8"))).toEqual({ endpoint: fixture.url, backend: "mcp-memory-service" });
   });
 });
 
@@ -166,8 +171,9 @@ describe("a login while the bridge runs", () => {
       const login = await runCli(["login", "--with-token", "--insecure-storage"], { input: TOKEN, env: envWith({ MEMORY_BRIDGE_ENDPOINT: fixture.url }) });
       expect(login.code, login.stderr).toBe(0);
 
-      const after = await bridge.client.callTool({ name: "list_memories", arguments: {} });
-      expect(after.isError, JSON.stringify(after.content)).toBeFalsy();
+      // Several calls at once all switch to the new token, not just the first to see the 401.
+      const after = await Promise.all(Array.from({ length: 8 }, () => bridge.client.callTool({ name: "list_memories", arguments: {} })));
+      for (const result of after) expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
       const status = await bridge.client.callTool({ name: "memory_status", arguments: {} });
       expect(status.structuredContent).toMatchObject({ auth: { source: "file" }, token_accepted: true });
     } finally {
@@ -215,6 +221,14 @@ describe("doctor against a server with auth off", () => {
     } finally {
       await open.close();
     }
+  });
+
+  it("still prints every check when the backend cannot even be set up (bad --ca-file)", async () => {
+    const run = await runCli(["doctor", "--ca-file", "/nonexistent/ca.pem"], { env: envWith({ MEMORY_BRIDGE_ENDPOINT: fixture.url, MEMORY_BRIDGE_TOKEN: TOKEN }) });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^✓ Node\.js/m);
+    expect(run.stdout).toMatch(/^✗ reachable: Cannot read the CA file \/nonexistent\/ca\.pem/m);
+    expect(run.stdout).toMatch(/check.* failed/);
   });
 
   it("an unreachable server's fix does not tell the user to run doctor", async () => {

@@ -68,6 +68,17 @@ describe("stdout is the protocol, stderr never shows the token", () => {
   });
 });
 
+describe("a client that closes the bridge's stderr", () => {
+  it("does not crash it: calls are still answered and it exits 0", async () => {
+    const { client, transport } = await start({ MEMORY_BRIDGE_LOG_LEVEL: "debug" });
+    transport.child.stderr.destroy();
+    const results = await Promise.all(Array.from({ length: 5 }, () => client.callTool({ name: "list_memories", arguments: {} })));
+    expect(results.every((r) => !r.isError)).toBe(true);
+    transport.endStdin();
+    expect(await transport.exited).toEqual({ code: 0, signal: null });
+  });
+});
+
 describe("shutdown finishes what is in flight", () => {
   it("50 calls in flight when stdin closes all get their responses, then exit 0", async () => {
     const { client, transport } = await start();

@@ -226,9 +226,11 @@ describe("project modes", () => {
       roots: [pathToFileURL(late).href],
       rootsDelaysMs: [3_000],
     });
-    // The first call cannot wait for the client: it runs with the working directory (here "/": global).
+    // A store cannot know its project yet: it is refused rather than filed under the working directory ("/": global).
     const first = await bridge.client.callTool({ name: "store_memory", arguments: { content: "stored while roots were late" } });
-    expect(first.structuredContent).toMatchObject({ project: null });
+    expect(first.isError).toBe(true);
+    expect(textOf(first)).toMatch(/Nothing was stored.*roots\/list.*Try again/);
+    expect(fixture.memories()).toHaveLength(0);
     // The next one asks the client again and gets the repository.
     const second = await bridge.client.callTool({ name: "store_memory", arguments: { content: "stored once roots came" } });
     expect(second.structuredContent).toMatchObject({ project: projectId("late", "github.com/acme/late") });

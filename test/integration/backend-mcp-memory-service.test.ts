@@ -785,3 +785,13 @@ describe("quoting server answers", () => {
     }
   });
 });
+
+describe("reserved tags", () => {
+  it("a proj: tag set by hand is refused on store and update, so no memory can be slipped into another project", async () => {
+    await expect(backend.store({ content: "sneaky", tags: ["ok", "PROJ:project_other_12345678"] }, ctx(PROJECT))).rejects.toThrow(/reserved for project scoping/);
+    const mine = await backend.store({ content: "mine", tags: ["ok"] }, ctx(PROJECT));
+    await expect(backend.update({ id: mine.id, tags: [OTHER_TAG] }, ctx(PROJECT))).rejects.toThrow(UnsupportedArgumentError);
+    expect(fixture.memories().map((m) => m.content)).toEqual(["mine"]);
+    expect(fixture.memories()[0]!.tags).not.toContain(OTHER_TAG);
+  });
+});

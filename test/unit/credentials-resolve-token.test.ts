@@ -116,13 +116,16 @@ describe("resolveToken", () => {
     expect(lines.some((line) => line.includes(" warn: "))).toBe(false);
   });
 
-  it("warns when a failing store may be why there is no token", async () => {
-    const { logger, lines } = captureLogger("warn");
+  it("says at info level (a machine without a keychain is normal) when a failing store may be why there is no token", async () => {
+    const { logger, lines } = captureLogger("info");
     const result = await resolveToken({ env: {}, endpoint: ENDPOINT, stores: [throwingStore("keyring", "keyring locked")], logger });
     expect(result).toEqual({ source: "none", failures: [{ store: "keyring", reason: "keyring locked" }] });
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain("mcp-memory-bridge warn: no token found");
+    expect(lines[0]).toContain("mcp-memory-bridge info: no token found");
     expect(lines[0]).toContain("keyring: keyring locked");
+    const quiet = captureLogger("warn");
+    await resolveToken({ env: {}, endpoint: ENDPOINT, stores: [throwingStore("keyring", "keyring locked")], logger: quiet.logger });
+    expect(quiet.lines).toEqual([]);
   });
 
   it("registers the token it found with the logger's redaction", async () => {
@@ -132,5 +135,14 @@ describe("resolveToken", () => {
     logger.error("echo kt-secret-9876");
     expect(lines.join("\n")).not.toContain("kt-secret-9876");
     expect(lines.at(-1)).toBe("mcp-memory-bridge error: echo [redacted]");
+  });
+});
+
+describe("exclude (a token the server just rejected)", () => {
+  it("skips a store holding the rejected token and finds a newer one further on", async () => {
+    const stale = { name: "keytar" as const, get: async () => "old-token-123456", set: async () => undefined, delete: async () => false };
+    const fresh = { name: "keyring" as const, get: async () => "new-token-654321", set: async () => undefined, delete: async () => false };
+    const resolved = await resolveToken({ env: {}, endpoint: "https://m.example.com", stores: [stale, fresh], exclude: "old-token-123456" });
+    expect(resolved).toMatchObject({ token: "new-token-654321", source: "keychain", origin: "keyring" });
   });
 });

@@ -38,6 +38,10 @@ describe("normalizeRemote", () => {
     expect(normalizeRemote("https://user:pw@git.example.com:8443/acme/app")).toBe("git.example.com:8443/acme/app");
     expect(normalizeRemote("ssh://git@[::1]:2222/acme/app.git")).toBe("[::1]:2222/acme/app");
     expect(normalizeRemote("https://git.example.com:/acme/app")).toBe("git.example.com/acme/app");
+    // A scheme's default port is the same server: https://github.com:443/… is github.com/….
+    expect(normalizeRemote("https://github.com:443/acme/app.git")).toBe("github.com/acme/app");
+    expect(normalizeRemote("ssh://git@github.com:22/acme/app.git")).toBe("github.com/acme/app");
+    expect(normalizeRemote("http://git.example.com:80/acme/app")).toBe("git.example.com/acme/app");
   });
 
   it("treats a non-numeric 'port' after a scheme as a mistyped scp path", () => {
