@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { tokenFromEnv } from "../../src/credentials/env-token.js";
 import { resolveToken } from "../../src/credentials/resolve-token.js";
 import type { TokenStore } from "../../src/credentials/token-store.js";
-import { createLogger } from "../../src/log.js";
+import { createLogger, type LogLevel } from "../../src/log.js";
 
 const ENDPOINT = "https://memory.example.com";
 
@@ -36,7 +36,7 @@ function throwingStore(name: TokenStore["name"], message: string): TokenStore {
   };
 }
 
-const captureLogger = (level: "debug" | "warn" = "debug") => {
+const captureLogger = (level: LogLevel = "debug") => {
   const lines: string[] = [];
   return { logger: createLogger({ level, write: (line) => lines.push(line) }), lines };
 };
