@@ -133,10 +133,20 @@ export class Session {
     return this.authPromise;
   }
 
-  private async resolveAuth(): Promise<AuthInfo> {
+  private resolveAuth(): Promise<AuthInfo> {
+    return this.lookUpToken(this.deps.settings.authScheme ?? DEFAULT_AUTH_SCHEME[this.flavour]);
+  }
+
+  /** env → stores, skipping `exclude` (a token just rejected); a found token is registered for redaction. */
+  private async lookUpToken(scheme: AuthScheme | null, exclude?: string): Promise<AuthInfo> {
     const { settings, env, logger } = this.deps;
-    const scheme = settings.authScheme ?? DEFAULT_AUTH_SCHEME[this.flavour];
-    const resolved = await resolveToken({ env, endpoint: settings.endpoint, stores: this.deps.stores ?? [], logger });
+    const resolved = await resolveToken({
+      env,
+      endpoint: settings.endpoint,
+      stores: this.deps.stores ?? [],
+      logger,
+      ...(exclude && { exclude }),
+    });
     if (resolved.token) {
       logger.addSecret(resolved.token);
       this.secrets.add(resolved.token);
@@ -149,6 +159,7 @@ export class Session {
       scheme,
     };
   }
+
 
   /** Changes whenever refreshAuth() switches to another token; a call remembers it before running. */
   get authVersion(): number {
@@ -172,24 +183,11 @@ export class Session {
   private async refreshAuthNow(): Promise<boolean> {
     const before = await this.auth();
     if (before.source === "env") return false;
-    const { settings, env, logger } = this.deps;
-    const resolved = await resolveToken({
-      env,
-      endpoint: settings.endpoint,
-      stores: this.deps.stores ?? [],
-      logger,
-      ...(before.token && { exclude: before.token }),
-    });
-    if (!resolved.token || resolved.token === before.token) return false;
-    logger.info("found a different token for the endpoint; using it from now on", { source: resolved.source, store: resolved.origin });
-    this.secrets.add(resolved.token);
-    this.authPromise = Promise.resolve({
-      token: resolved.token,
-      source: resolved.source,
-      ...(resolved.origin && { origin: resolved.origin }),
-      failures: resolved.failures,
-      scheme: before.scheme,
-    });
+    const { settings, logger } = this.deps;
+    const found = await this.lookUpToken(before.scheme, before.token);
+    if (!found.token || found.token === before.token) return false;
+    logger.info("found a different token for the endpoint; using it from now on", { source: found.source, store: found.origin });
+    this.authPromise = Promise.resolve(found);
     this.authGeneration++;
     // Calls still running on the old pool finish within their deadline; close it after that.
     const old = this.http;

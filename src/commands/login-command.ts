@@ -8,6 +8,7 @@ import { BridgeError } from "../errors.js";
 import { AuthError } from "../http/errors.js";
 import { authHeader, createBackend, DEFAULT_AUTH_SCHEME, resolveFlavour } from "../backends/registry.js";
 import { assertTransportAllowed } from "../http/url.js";
+import type { Logger } from "../log.js";
 import { PACKAGE_NAME } from "../version.js";
 import { commandCallContext, endpointArgument, openCommandSession } from "./command-session.js";
 import type { CommandSpec } from "./registry.js";
@@ -153,9 +154,8 @@ function rejectedMessage(endpoint: string, error: AuthError): string {
 }
 
 /** After a keychain login, an older copy of the token in the insecure file is removed. */
-async function removeFromInsecureFile(configDir: string, endpoint: string, logger: Parameters<typeof createFileStore>[0]["logger"], ctx: { stdout: NodeJS.WritableStream }) {
-  const { existsSync } = await import("node:fs");
-  const file = createFileStore({ configDir, ...(logger && { logger }), platform: process.platform });
-  if (!existsSync(file.path)) return;
+async function removeFromInsecureFile(configDir: string, endpoint: string, logger: Logger, ctx: { stdout: NodeJS.WritableStream }) {
+  const file = createFileStore({ configDir, logger, platform: process.platform });
+  // A missing file, or no entry for this endpoint, deletes nothing.
   if (await file.delete(endpoint)) ctx.stdout.write(`✓ Removed the old copy of this token from ${file.path}.\n`);
 }

@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { createFileStore } from "../credentials/file-store.js";
 import { openKeychain } from "../credentials/keychain.js";
 import type { KeychainProblemKind } from "../credentials/keychain-problem.js";
@@ -35,7 +34,7 @@ export const logoutCommand: CommandSpec = {
       if (await store.delete(endpoint)) removedFrom.push(`the OS keychain (${store.name})`);
     }
     const file = createFileStore({ configDir, logger, platform: process.platform });
-    if (existsSync(file.path) && (await file.delete(endpoint))) removedFrom.push(`the insecure token file ${file.path}`);
+    if (await file.delete(endpoint)) removedFrom.push(`the insecure token file ${file.path}`);
 
     if (removedFrom.length > 0) ctx.stdout.write(`✓ Removed the token for ${endpoint} from ${removedFrom.join(" and ")}.\n`);
     else if (!keychain.problem || NO_KEYCHAIN_HERE.has(keychain.problem.kind)) {
