@@ -16,6 +16,7 @@ import {
 import { abortableSleep } from "../../src/http/sleep.js";
 import type { HttpClient, HttpClientOptions, HttpRequest } from "../../src/http/types.js";
 import type { Logger, LogLevel } from "../../src/log.js";
+import { inMs, rejection } from "./http-test-helpers.js";
 
 const TOKEN = "s3cret-token-123456";
 const AUTH = { header: "Authorization", value: `Bearer ${TOKEN}` };
@@ -96,16 +97,6 @@ function client(options: Partial<HttpClientOptions> & { endpoint: string }): Htt
 }
 
 const get = (path: string, extra: Partial<HttpRequest> = {}): HttpRequest => ({ method: "GET", path, retry: "idempotent", ...extra });
-const inMs = (ms: number) => ({ deadline: Date.now() + ms });
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error("expected the request to fail");
-}
 
 function captureLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];

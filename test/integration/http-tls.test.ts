@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createHttpClient } from "../../src/http/client.js";
 import { CaFileError, TlsError } from "../../src/http/errors.js";
 import type { HttpClient } from "../../src/http/types.js";
+import { inMs, rejection } from "./http-test-helpers.js";
 
 // Node cannot mint X.509 certificates by itself, so the self-signed one comes from openssl.
 const hasOpenssl = (() => {
@@ -64,16 +65,6 @@ function client(endpoint: string, caFile?: string): HttpClient {
 }
 
 const health = { method: "GET", path: "/health", retry: "idempotent" } as const;
-const inMs = (ms: number) => ({ deadline: Date.now() + ms });
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error("expected the request to fail");
-}
 
 describe.skipIf(!hasOpenssl)("TLS", () => {
   it("refuses a self-signed certificate, once, with a --ca-file hint", async () => {
