@@ -1,7 +1,7 @@
 import type { Env } from "../config/env.js";
-import { describeDbusAddress, parseDbusAddress } from "./dbus-address.js";
-import { BUS_NAME, BUS_PATH, connectDbus, DbusCallError, DbusConnectionError, type DbusConnection } from "./dbus-connection.js";
-import type { DbusVariant } from "./dbus-wire.js";
+import { describeDbusAddress, parseDbusAddress } from "./dbus/address.js";
+import { BUS_NAME, BUS_PATH, connectDbus, DbusCallError, DbusConnectionError, type DbusConnection } from "./dbus/connection.js";
+import type { DbusVariant } from "./dbus/wire.js";
 
 /**
  * Is a Secret Service (gnome-keyring, KWallet, KeePassXC…) reachable on the session bus, with an

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { describeDbusAddress, parseDbusAddress, socketPathOf, unescapeDbusValue } from "../../src/credentials/dbus-address.js";
-import { saslExternalInitialResponse } from "../../src/credentials/dbus-connection.js";
+import { describeDbusAddress, parseDbusAddress, socketPathOf, unescapeDbusValue } from "../../src/credentials/dbus/address.js";
+import { saslExternalInitialResponse } from "../../src/credentials/dbus/connection.js";
 import {
   DbusReader,
   DbusWireError,
@@ -11,7 +11,7 @@ import {
   messageByteLength,
   MessageType,
   splitSignature,
-} from "../../src/credentials/dbus-wire.js";
+} from "../../src/credentials/dbus/wire.js";
 
 /** Hex groups (spaces ignored) and NUL-terminated strings, concatenated. */
 const bytes = (...parts: (string | Buffer)[]) =>

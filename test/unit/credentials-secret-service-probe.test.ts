@@ -3,7 +3,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { decodeMessage, encodeMessage, messageByteLength, MessageType, type DbusMessage, type DbusValue } from "../../src/credentials/dbus-wire.js";
+import { decodeMessage, encodeMessage, messageByteLength, MessageType, type DbusMessage, type DbusValue } from "../../src/credentials/dbus/wire.js";
 import { DEFAULT_COLLECTION_PATH, probeSecretService } from "../../src/credentials/secret-service-probe.js";
 
 /**

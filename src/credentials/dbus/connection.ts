@@ -1,6 +1,6 @@
 import net from "node:net";
-import { describeDbusAddress, socketPathOf, type DbusSocketAddress } from "./dbus-address.js";
-import { decodeMessage, encodeMessage, messageByteLength, MessageType, type DbusMessage, type DbusValue } from "./dbus-wire.js";
+import { describeDbusAddress, socketPathOf, type DbusSocketAddress } from "./address.js";
+import { decodeMessage, encodeMessage, messageByteLength, MessageType, type DbusMessage, type DbusValue } from "./wire.js";
 
 /**
  * A minimal D-Bus client over a Unix socket: SASL EXTERNAL authentication, `Hello`, and method
