@@ -23,13 +23,13 @@ export interface ProbeOptions {
   uid?: number;
 }
 
-export const SECRETS_BUS_NAME = "org.freedesktop.secrets";
-export const SECRETS_PATH = "/org/freedesktop/secrets";
+const SECRETS_BUS_NAME = "org.freedesktop.secrets";
+const SECRETS_PATH = "/org/freedesktop/secrets";
 /** The specification's fixed path of the default collection. */
 export const DEFAULT_COLLECTION_PATH = "/org/freedesktop/secrets/aliases/default";
 const COLLECTION_INTERFACE = "org.freedesktop.Secret.Collection";
 const SERVICE_INTERFACE = "org.freedesktop.Secret.Service";
-export const DEFAULT_PROBE_TIMEOUT_MS = 1500;
+const DEFAULT_PROBE_TIMEOUT_MS = 1500;
 
 /** Connection failures meaning "there is no bus listening there". */
 const NO_BUS_CODES = new Set(["ENOENT", "ECONNREFUSED", "ENOTDIR", "ENOTSOCK", "ECONNRESET"]);

@@ -11,22 +11,11 @@ export type DbusAddressResult =
   /** missing: no address at all; unsupported: only transports this client cannot use; invalid: not an address. */
   | { ok: false; reason: "missing" | "unsupported" | "invalid"; detail: string };
 
-/** Undoes the address %-escaping; undefined for a malformed escape. */
+/** Undoes the address %-escaping (each `%XX` is one byte); undefined for a malformed escape. */
 export function unescapeDbusValue(value: string): string | undefined {
-  if (!value.includes("%")) return value;
-  const bytes: number[] = [];
-  for (let i = 0; i < value.length; i++) {
-    const ch = value[i]!;
-    if (ch === "%") {
-      const hex = value.slice(i + 1, i + 3);
-      if (!/^[0-9a-fA-F]{2}$/.test(hex)) return undefined;
-      bytes.push(parseInt(hex, 16));
-      i += 2;
-    } else {
-      bytes.push(...Buffer.from(ch, "utf8"));
-    }
-  }
-  return Buffer.from(bytes).toString("utf8");
+  if (/%(?![0-9a-fA-F]{2})/.test(value)) return undefined;
+  const parts = value.split(/%([0-9a-fA-F]{2})/); // odd indexes hold the escaped bytes' hex
+  return Buffer.concat(parts.map((part, i) => (i % 2 === 1 ? Buffer.of(parseInt(part, 16)) : Buffer.from(part, "utf8")))).toString("utf8");
 }
 
 function parseEntry(entry: string): { transport: string; params: Map<string, string> } | undefined {

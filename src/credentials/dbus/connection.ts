@@ -34,30 +34,20 @@ export class DbusCallError extends Error {
   }
 }
 
-export interface MethodCall {
+interface MethodCall {
   destination: string;
   path: string;
   interface: string;
   member: string;
   signature?: string;
   body?: readonly DbusValue[];
-  flags?: number;
 }
 
 export interface DbusConnection {
-  /** The unique name the bus gave this connection (the reply to Hello). */
-  readonly uniqueName: string;
   /** Resolves with the METHOD_RETURN; rejects with DbusCallError for an ERROR reply. */
   call(call: MethodCall): Promise<DbusMessage>;
   /** Destroys the socket; pending calls reject. Safe to call twice. */
   close(): void;
-}
-
-export interface ConnectOptions {
-  /** The uid whose decimal form SASL EXTERNAL sends (the bus checks it against the socket's peer credentials). */
-  uid: number;
-  /** Aborting destroys the socket and rejects whatever is pending. */
-  signal?: AbortSignal;
 }
 
 const MAX_SASL_LINE = 4096;
@@ -67,139 +57,101 @@ export function saslExternalInitialResponse(uid: number): string {
   return Buffer.from(String(uid), "ascii").toString("hex");
 }
 
-export async function connectDbus(address: DbusSocketAddress, options: ConnectOptions): Promise<DbusConnection> {
-  const { uid, signal } = options;
+/**
+ * Connects, authenticates as `uid` (the bus checks it against the socket's peer credentials) and
+ * says Hello. Aborting `signal` destroys the socket and rejects whatever is pending.
+ */
+export async function connectDbus(address: DbusSocketAddress, { uid, signal }: { uid: number; signal?: AbortSignal }): Promise<DbusConnection> {
   const where = describeDbusAddress(address);
   if (signal?.aborted) throw new DbusConnectionError("aborted", "aborted");
 
   const socket = net.createConnection({ path: socketPathOf(address) });
+  const pending = new Map<number, { resolve: (m: DbusMessage) => void; reject: (e: Error) => void }>();
+  let authenticated!: { resolve: () => void; reject: (e: Error) => void };
+  const authentication = new Promise<void>((resolve, reject) => (authenticated = { resolve, reject }));
   let closedError: DbusConnectionError | undefined;
+  let connected = false;
+  let inSasl = true;
   let serial = 0;
   let inbox: Buffer = Buffer.alloc(0);
-  let authenticated = false;
-  const pending = new Map<number, { resolve: (m: DbusMessage) => void; reject: (e: Error) => void }>();
-  let onAuthLine: ((line: string) => void) | undefined;
-  let onClosed: ((error: DbusConnectionError) => void) | undefined;
 
   const shutdown = (error: DbusConnectionError) => {
     if (closedError) return;
     closedError = error;
     socket.destroy();
     signal?.removeEventListener("abort", onAbort);
+    authenticated.reject(error); // no-op once authenticated
     for (const { reject } of pending.values()) reject(error);
     pending.clear();
-    onClosed?.(error);
   };
   const onAbort = () => shutdown(new DbusConnectionError("aborted", "aborted"));
   signal?.addEventListener("abort", onAbort, { once: true });
 
-  let connected = false;
-  socket.once("connect", () => (connected = true));
+  // SASL: a NUL byte, AUTH EXTERNAL with the uid, wait for OK, then BEGIN (binary protocol from then on).
+  socket.once("connect", () => {
+    connected = true;
+    socket.write(`\0AUTH EXTERNAL ${saslExternalInitialResponse(uid)}\r\n`);
+  });
   socket.on("error", (error: NodeJS.ErrnoException) => {
-    const stage = connected ? "io" : "connect";
-    shutdown(new DbusConnectionError(`cannot ${stage === "connect" ? "connect to" : "talk to"} the D-Bus session bus at ${where}: ${error.code ?? error.message}`, stage, error.code));
+    const why = error.code ?? error.message;
+    shutdown(
+      connected
+        ? new DbusConnectionError(`cannot talk to the D-Bus session bus at ${where}: ${why}`, "io", error.code)
+        : new DbusConnectionError(`cannot connect to the D-Bus session bus at ${where}: ${why}`, "connect", error.code),
+    );
   });
   socket.on("close", () => shutdown(new DbusConnectionError(`the D-Bus session bus at ${where} closed the connection`, "io")));
 
-  const drainMessages = () => {
-    for (;;) {
-      let length: number | undefined;
-      try {
-        length = messageByteLength(inbox);
-      } catch (error) {
-        shutdown(new DbusConnectionError(`bad message from the bus: ${(error as Error).message}`, "io"));
-        return;
-      }
-      if (length === undefined || inbox.length < length) return;
-      const raw = inbox.subarray(0, length);
-      inbox = inbox.subarray(length);
-      let message: DbusMessage;
-      try {
-        message = decodeMessage(raw);
-      } catch (error) {
-        shutdown(new DbusConnectionError(`bad message from the bus: ${(error as Error).message}`, "io"));
-        return;
-      }
-      if (message.type !== MessageType.METHOD_RETURN && message.type !== MessageType.ERROR) continue;
-      const waiter = message.replySerial === undefined ? undefined : pending.get(message.replySerial);
-      if (!waiter) continue;
-      pending.delete(message.replySerial!);
-      if (message.type === MessageType.ERROR) {
-        const text = typeof message.body[0] === "string" ? message.body[0] : "";
-        waiter.reject(new DbusCallError(message.errorName ?? "org.freedesktop.DBus.Error.Failed", text));
+  const readSaslLines = () => {
+    for (let end = inbox.indexOf("\r\n"); inSasl && end >= 0; end = inbox.indexOf("\r\n")) {
+      const line = inbox.subarray(0, end).toString("ascii");
+      inbox = inbox.subarray(end + 2);
+      if (line === "OK" || line.startsWith("OK ")) {
+        socket.write("BEGIN\r\n");
+        inSasl = false;
+        authenticated.resolve();
+      } else if (line.startsWith("DATA")) {
+        socket.write("DATA\r\n");
       } else {
-        waiter.resolve(message);
+        throw new DbusConnectionError(`the D-Bus session bus refused authentication (${line.slice(0, 200)})`, "auth");
       }
+    }
+    if (inSasl && inbox.length > MAX_SASL_LINE) throw new DbusConnectionError("the bus sent an overlong authentication line", "auth");
+  };
+
+  const readMessages = () => {
+    for (let length = messageByteLength(inbox); length !== undefined && inbox.length >= length; length = messageByteLength(inbox)) {
+      const message = decodeMessage(inbox.subarray(0, length));
+      inbox = inbox.subarray(length);
+      const waiter = message.replySerial === undefined ? undefined : pending.get(message.replySerial);
+      if (!waiter || (message.type !== MessageType.METHOD_RETURN && message.type !== MessageType.ERROR)) continue;
+      pending.delete(message.replySerial!);
+      if (message.type === MessageType.METHOD_RETURN) waiter.resolve(message);
+      else waiter.reject(new DbusCallError(message.errorName ?? "org.freedesktop.DBus.Error.Failed", typeof message.body[0] === "string" ? message.body[0] : ""));
     }
   };
 
   socket.on("data", (chunk: Buffer) => {
     inbox = inbox.length === 0 ? chunk : Buffer.concat([inbox, chunk]);
-    if (authenticated) {
-      drainMessages();
-      return;
-    }
-    for (;;) {
-      const end = inbox.indexOf("\r\n");
-      if (end < 0) {
-        if (inbox.length > MAX_SASL_LINE) shutdown(new DbusConnectionError("the bus sent an overlong authentication line", "auth"));
-        return;
-      }
-      const line = inbox.subarray(0, end).toString("ascii");
-      inbox = inbox.subarray(end + 2);
-      onAuthLine?.(line);
-      if (authenticated || closedError) return;
+    try {
+      if (inSasl) readSaslLines();
+      if (!inSasl) readMessages();
+    } catch (error) {
+      shutdown(error instanceof DbusConnectionError ? error : new DbusConnectionError(`bad message from the bus: ${(error as Error).message}`, "io"));
     }
   });
 
   const call = (request: MethodCall): Promise<DbusMessage> => {
     if (closedError) return Promise.reject(closedError);
     serial += 1;
-    const bytes = encodeMessage({
-      type: MessageType.METHOD_CALL,
-      serial,
-      flags: request.flags ?? 0,
-      path: request.path,
-      interface: request.interface,
-      member: request.member,
-      destination: request.destination,
-      signature: request.signature ?? "",
-      body: request.body ?? [],
-    });
+    const bytes = encodeMessage({ type: MessageType.METHOD_CALL, serial, ...request });
     return new Promise<DbusMessage>((resolve, reject) => {
       pending.set(serial, { resolve, reject });
       socket.write(bytes);
     });
   };
 
-  // SASL: a NUL byte, AUTH EXTERNAL with the uid, wait for OK, then BEGIN (binary protocol from then on).
-  await new Promise<void>((resolve, reject) => {
-    onClosed = reject;
-    onAuthLine = (line) => {
-      if (line.startsWith("OK ") || line === "OK") {
-        socket.write("BEGIN\r\n");
-        authenticated = true;
-        onAuthLine = undefined;
-        resolve();
-        if (inbox.length > 0) drainMessages();
-      } else if (line.startsWith("DATA")) {
-        socket.write("DATA\r\n");
-      } else {
-        shutdown(new DbusConnectionError(`the D-Bus session bus refused authentication (${line.slice(0, 200)})`, "auth"));
-      }
-    };
-    socket.once("connect", () => {
-      socket.write(`\0AUTH EXTERNAL ${saslExternalInitialResponse(uid)}\r\n`);
-    });
-  });
-  onClosed = undefined;
-
-  const hello = await call({ destination: BUS_NAME, path: BUS_PATH, interface: BUS_NAME, member: "Hello" });
-  const uniqueName = typeof hello.body[0] === "string" ? hello.body[0] : "";
-
-  return {
-    uniqueName,
-    call,
-    close: () => shutdown(new DbusConnectionError("connection closed", "aborted")),
-  };
+  await authentication;
+  await call({ destination: BUS_NAME, path: BUS_PATH, interface: BUS_NAME, member: "Hello" });
+  return { call, close: () => shutdown(new DbusConnectionError("connection closed", "aborted")) };
 }

@@ -1,8 +1,8 @@
 /**
- * The D-Bus wire format (specification, "Message Protocol"), as much of it as a few method calls
- * need: marshalling and unmarshalling of the basic types, arrays, structs, dict entries and
- * variants, and the message header. Little-endian on the way out; either byte order on the way in.
- * Structs and dict entries are JavaScript arrays; a variant is `{ signature, value }`.
+ * The D-Bus wire format (specification, "Message Protocol"): every basic type, arrays, structs,
+ * dict entries and variants, and the message header. Little-endian on the way out; either byte
+ * order on the way in, since a bus answers in its own. Structs and dict entries are JavaScript
+ * arrays; a variant is `{ signature, value }`.
  */
 
 export type DbusValue = number | bigint | boolean | string | DbusValue[] | DbusVariant;
@@ -12,27 +12,6 @@ export interface DbusVariant {
 }
 
 export const MessageType = { METHOD_CALL: 1, METHOD_RETURN: 2, ERROR: 3, SIGNAL: 4 } as const;
-export const MessageFlag = { NO_REPLY_EXPECTED: 0x1, NO_AUTO_START: 0x2 } as const;
-
-const HeaderField = {
-  PATH: 1,
-  INTERFACE: 2,
-  MEMBER: 3,
-  ERROR_NAME: 4,
-  REPLY_SERIAL: 5,
-  DESTINATION: 6,
-  SENDER: 7,
-  SIGNATURE: 8,
-  UNIX_FDS: 9,
-} as const;
-
-/** Far below the specification's 128 MiB: nothing this client asks for comes near it. */
-export const MAX_MESSAGE_BYTES = 1 << 20;
-const FIXED_HEADER_BYTES = 16;
-
-export class DbusWireError extends Error {
-  override name = "DbusWireError";
-}
 
 export interface DbusMessage {
   type: number;
@@ -50,9 +29,41 @@ export interface DbusMessage {
   body: DbusValue[];
 }
 
-const ALIGNMENT: Record<string, number> = {
-  y: 1, b: 4, n: 2, q: 2, i: 4, u: 4, x: 8, t: 8, d: 8, h: 4, s: 4, o: 4, g: 1, v: 1, a: 4, "(": 8, "{": 8,
+export type OutgoingMessage = Omit<DbusMessage, "signature" | "body" | "flags"> & {
+  flags?: number;
+  signature?: string;
+  body?: readonly DbusValue[];
 };
+
+/** Far below the specification's 128 MiB: nothing this client asks for comes near it. */
+export const MAX_MESSAGE_BYTES = 1 << 20;
+const FIXED_HEADER_BYTES = 16;
+
+export class DbusWireError extends Error {
+  override name = "DbusWireError";
+}
+
+/** Header field codes 1–8 (specification order); 9, UNIX_FDS, and later ones are skipped. */
+const HEADER_FIELDS = [
+  ["path", "o"], ["interface", "s"], ["member", "s"], ["errorName", "s"],
+  ["replySerial", "u"], ["destination", "s"], ["sender", "s"], ["signature", "g"],
+] as const;
+
+type FixedType = [
+  size: number,
+  read: "Uint8" | "Int16" | "Uint16" | "Int32" | "Uint32" | "BigInt64" | "BigUint64" | "Float64",
+  write: "writeUInt8" | "writeInt16LE" | "writeUInt16LE" | "writeInt32LE" | "writeUInt32LE" | "writeBigInt64LE" | "writeBigUInt64LE" | "writeDoubleLE",
+];
+/** Fixed-size types: byte size (also their alignment), DataView getter (either byte order), Buffer writer (range-checked). */
+const FIXED: Record<string, FixedType> = {
+  y: [1, "Uint8", "writeUInt8"], b: [4, "Uint32", "writeUInt32LE"], n: [2, "Int16", "writeInt16LE"],
+  q: [2, "Uint16", "writeUInt16LE"], i: [4, "Int32", "writeInt32LE"], u: [4, "Uint32", "writeUInt32LE"],
+  h: [4, "Uint32", "writeUInt32LE"], x: [8, "BigInt64", "writeBigInt64LE"], t: [8, "BigUint64", "writeBigUInt64LE"],
+  d: [8, "Float64", "writeDoubleLE"],
+};
+const ALIGNMENT: Record<string, number> = { s: 4, o: 4, g: 1, v: 1, a: 4, "(": 8, "{": 8 };
+const alignmentOf = (type: string): number => FIXED[type[0]!]?.[0] ?? ALIGNMENT[type[0]!] ?? 1;
+const padding = (offset: number, boundary: number) => (boundary - (offset % boundary)) % boundary;
 
 /** Index just past the single complete type that starts at `start`. */
 function endOfType(signature: string, start: number): number {
@@ -68,7 +79,7 @@ function endOfType(signature: string, start: number): number {
     }
     return i + 1;
   }
-  if (!(code in ALIGNMENT)) throw new DbusWireError(`unknown type code "${code}" in "${signature}"`);
+  if (!(code in FIXED) && !(code in ALIGNMENT)) throw new DbusWireError(`unknown type code "${code}" in "${signature}"`);
   return start + 1;
 }
 
@@ -83,156 +94,88 @@ export function splitSignature(signature: string): string[] {
   return types;
 }
 
-/** The member types of a struct "(…)" or dict entry "{…}". */
-function memberTypes(type: string): string[] {
-  return splitSignature(type.slice(1, -1));
-}
-
-const fail = (type: string, value: unknown): never => {
-  throw new DbusWireError(`cannot marshal ${typeof value} as "${type}"`);
+const oneCompleteType = (signature: string) => {
+  if (splitSignature(signature).length !== 1) throw new DbusWireError("a variant holds exactly one complete type");
 };
 
-/** Appends values at offsets relative to the start of the buffer (a message or a body starts 8-aligned). */
-export class DbusWriter {
-  private buf = Buffer.alloc(256);
-  private length = 0;
+/** Appends values little-endian; offsets count from the start of what is written (a message or a body starts 8-aligned). */
+class Writer {
+  private readonly parts: Buffer[] = [];
+  length = 0;
 
-  get size(): number {
-    return this.length;
-  }
-
-  toBuffer(): Buffer {
-    return Buffer.from(this.buf.subarray(0, this.length));
-  }
-
-  private ensure(extra: number): void {
-    if (this.length + extra <= this.buf.length) return;
-    const next = Buffer.alloc(Math.max(this.buf.length * 2, this.length + extra));
-    this.buf.copy(next, 0, 0, this.length);
-    this.buf = next;
+  private put(bytes: Buffer): Buffer {
+    this.parts.push(bytes);
+    this.length += bytes.length;
+    return bytes;
   }
 
   align(boundary: number): void {
-    const padding = (boundary - (this.length % boundary)) % boundary;
-    this.ensure(padding);
-    this.buf.fill(0, this.length, this.length + padding);
-    this.length += padding;
+    this.put(Buffer.alloc(padding(this.length, boundary)));
   }
 
-  private bytes(data: Buffer): void {
-    this.ensure(data.length);
-    data.copy(this.buf, this.length);
-    this.length += data.length;
-  }
-
-  private uint32At(offset: number, value: number): void {
-    this.buf.writeUInt32LE(value, offset);
+  toBuffer(): Buffer {
+    return Buffer.concat(this.parts);
   }
 
   write(type: string, value: DbusValue): void {
-    const code = type[0];
+    const code = type[0]!;
+    const fail = () => new DbusWireError(`cannot marshal ${typeof value} as "${type}"`);
+    const fixed = FIXED[code];
+    if (fixed) {
+      const [size, , method] = fixed;
+      const big = code === "x" || code === "t";
+      const fits = code === "b" ? typeof value === "boolean" : typeof value === "number" || (big && typeof value === "bigint");
+      if (!fits) throw fail();
+      this.align(size);
+      this.put(Buffer.alloc(size))[method]((big ? BigInt(value as number | bigint) : Number(value)) as never, 0);
+      return;
+    }
     switch (code) {
-      case "y":
-        if (typeof value !== "number") fail(type, value);
-        this.ensure(1);
-        this.buf.writeUInt8(value as number, this.length);
-        this.length += 1;
-        return;
-      case "b":
-        if (typeof value !== "boolean") fail(type, value);
-        this.write("u", value ? 1 : 0);
-        return;
-      case "n":
-      case "q":
-        if (typeof value !== "number") fail(type, value);
-        this.align(2);
-        this.ensure(2);
-        if (code === "n") this.buf.writeInt16LE(value as number, this.length);
-        else this.buf.writeUInt16LE(value as number, this.length);
-        this.length += 2;
-        return;
-      case "i":
-      case "u":
-      case "h":
-        if (typeof value !== "number") fail(type, value);
-        this.align(4);
-        this.ensure(4);
-        if (code === "i") this.buf.writeInt32LE(value as number, this.length);
-        else this.buf.writeUInt32LE(value as number, this.length);
-        this.length += 4;
-        return;
-      case "x":
-      case "t":
-        if (typeof value !== "bigint" && typeof value !== "number") fail(type, value);
-        this.align(8);
-        this.ensure(8);
-        if (code === "x") this.buf.writeBigInt64LE(BigInt(value as number | bigint), this.length);
-        else this.buf.writeBigUInt64LE(BigInt(value as number | bigint), this.length);
-        this.length += 8;
-        return;
-      case "d":
-        if (typeof value !== "number") fail(type, value);
-        this.align(8);
-        this.ensure(8);
-        this.buf.writeDoubleLE(value as number, this.length);
-        this.length += 8;
-        return;
       case "s":
-      case "o": {
-        if (typeof value !== "string") fail(type, value);
-        const data = Buffer.from(value as string, "utf8");
-        if (data.includes(0)) throw new DbusWireError("strings cannot contain NUL");
-        this.write("u", data.length);
-        this.bytes(data);
-        this.bytes(Buffer.of(0));
-        return;
-      }
+      case "o":
       case "g": {
-        if (typeof value !== "string") fail(type, value);
-        const data = Buffer.from(value as string, "ascii");
-        if (data.length > 255) throw new DbusWireError("signature longer than 255 bytes");
-        this.write("y", data.length);
-        this.bytes(data);
-        this.bytes(Buffer.of(0));
+        if (typeof value !== "string") throw fail();
+        const data = Buffer.from(value, code === "g" ? "ascii" : "utf8");
+        if (data.includes(0)) throw new DbusWireError("strings cannot contain NUL");
+        if (code === "g" && data.length > 255) throw new DbusWireError("signature longer than 255 bytes");
+        this.write(code === "g" ? "y" : "u", data.length);
+        this.put(Buffer.concat([data, Buffer.of(0)]));
         return;
       }
       case "v": {
-        const variant = value as DbusVariant;
-        if (typeof variant !== "object" || variant === null || Array.isArray(variant)) fail(type, value);
-        if (splitSignature(variant.signature).length !== 1) throw new DbusWireError("a variant holds exactly one complete type");
-        this.write("g", variant.signature);
-        this.write(variant.signature, variant.value);
+        if (typeof value !== "object" || value === null || Array.isArray(value)) throw fail();
+        oneCompleteType(value.signature);
+        this.write("g", value.signature);
+        this.write(value.signature, value.value);
         return;
       }
       case "a": {
-        if (!Array.isArray(value)) fail(type, value);
+        if (!Array.isArray(value)) throw fail();
         const element = type.slice(1);
         this.align(4);
-        const lengthOffset = this.length;
-        this.write("u", 0);
-        this.align(ALIGNMENT[element[0]!] ?? 1);
+        const length = this.put(Buffer.alloc(4));
+        // The padding before the first element is not counted in the array's length.
+        this.align(alignmentOf(element));
         const start = this.length;
-        for (const item of value as DbusValue[]) this.write(element, item);
-        this.uint32At(lengthOffset, this.length - start);
+        for (const item of value) this.write(element, item);
+        length.writeUInt32LE(this.length - start);
         return;
       }
-      case "(":
-      case "{": {
-        const members = memberTypes(type);
-        if (!Array.isArray(value) || value.length !== members.length) fail(type, value);
+      default: {
+        // "(" or "{": members in order, the whole 8-aligned.
+        const members = splitSignature(type.slice(1, -1));
+        if (!Array.isArray(value) || value.length !== members.length) throw fail();
         this.align(8);
-        members.forEach((member, index) => this.write(member, (value as DbusValue[])[index]!));
-        return;
+        members.forEach((member, index) => this.write(member, value[index]!));
       }
-      default:
-        throw new DbusWireError(`unsupported type "${type}"`);
     }
   }
 }
 
-/** Reads values at offsets relative to `base` (the start of the message or body). */
-export class DbusReader {
+/** Reads values from `buf[base, end)`; alignment counts from `base` (the start of the message or body). */
+class Reader {
   private pos: number;
+  private readonly view: DataView;
 
   constructor(
     private readonly buf: Buffer,
@@ -241,100 +184,56 @@ export class DbusReader {
     private readonly end = buf.length,
   ) {
     this.pos = base;
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.length);
   }
 
   get offset(): number {
     return this.pos;
   }
 
-  private need(count: number): void {
+  private take(count: number): number {
     if (this.pos + count > this.end) throw new DbusWireError("message truncated");
+    const at = this.pos;
+    this.pos += count;
+    return at;
   }
 
   align(boundary: number): void {
-    const relative = this.pos - this.base;
-    const padding = (boundary - (relative % boundary)) % boundary;
-    this.need(padding);
-    this.pos += padding;
-  }
-
-  private u32(): number {
-    this.align(4);
-    this.need(4);
-    const value = this.littleEndian ? this.buf.readUInt32LE(this.pos) : this.buf.readUInt32BE(this.pos);
-    this.pos += 4;
-    return value;
+    this.take(padding(this.pos - this.base, boundary));
   }
 
   private text(length: number, encoding: BufferEncoding): string {
-    this.need(length + 1);
-    const value = this.buf.toString(encoding, this.pos, this.pos + length);
-    if (this.buf[this.pos + length] !== 0) throw new DbusWireError("string not NUL-terminated");
-    this.pos += length + 1;
-    return value;
+    const at = this.take(length + 1);
+    if (this.buf[at + length] !== 0) throw new DbusWireError("string not NUL-terminated");
+    return this.buf.toString(encoding, at, at + length);
   }
 
   read(type: string): DbusValue {
-    const code = type[0];
-    const le = this.littleEndian;
+    const code = type[0]!;
+    const fixed = FIXED[code];
+    if (fixed) {
+      const [size, getter] = fixed;
+      this.align(size);
+      const value = this.view[`get${getter}`](this.take(size), this.littleEndian);
+      if (code !== "b") return value;
+      if (value !== 0 && value !== 1) throw new DbusWireError("boolean out of range");
+      return value === 1;
+    }
     switch (code) {
-      case "y":
-        this.need(1);
-        return this.buf[this.pos++]!;
-      case "b": {
-        const value = this.u32();
-        if (value > 1) throw new DbusWireError("boolean out of range");
-        return value === 1;
-      }
-      case "n":
-      case "q": {
-        this.align(2);
-        this.need(2);
-        const value =
-          code === "n"
-            ? le ? this.buf.readInt16LE(this.pos) : this.buf.readInt16BE(this.pos)
-            : le ? this.buf.readUInt16LE(this.pos) : this.buf.readUInt16BE(this.pos);
-        this.pos += 2;
-        return value;
-      }
-      case "u":
-      case "h":
-        return this.u32();
-      case "i": {
-        this.align(4);
-        this.need(4);
-        const value = le ? this.buf.readInt32LE(this.pos) : this.buf.readInt32BE(this.pos);
-        this.pos += 4;
-        return value;
-      }
-      case "x":
-      case "t":
-      case "d": {
-        this.align(8);
-        this.need(8);
-        const at = this.pos;
-        this.pos += 8;
-        if (code === "d") return le ? this.buf.readDoubleLE(at) : this.buf.readDoubleBE(at);
-        if (code === "x") return le ? this.buf.readBigInt64LE(at) : this.buf.readBigInt64BE(at);
-        return le ? this.buf.readBigUInt64LE(at) : this.buf.readBigUInt64BE(at);
-      }
       case "s":
       case "o":
-        return this.text(this.u32(), "utf8");
-      case "g": {
-        this.need(1);
-        const length = this.buf[this.pos++]!;
-        return this.text(length, "ascii");
-      }
+        return this.text(this.read("u") as number, "utf8");
+      case "g":
+        return this.text(this.read("y") as number, "ascii");
       case "v": {
         const signature = this.read("g") as string;
-        if (splitSignature(signature).length !== 1) throw new DbusWireError("a variant holds exactly one complete type");
+        oneCompleteType(signature);
         return { signature, value: this.read(signature) };
       }
       case "a": {
-        const length = this.u32();
+        const length = this.read("u") as number;
         const element = type.slice(1);
-        this.align(ALIGNMENT[element[0]!] ?? 1);
+        this.align(alignmentOf(element));
         const stop = this.pos + length;
         if (stop > this.end) throw new DbusWireError("message truncated");
         const items: DbusValue[] = [];
@@ -342,12 +241,9 @@ export class DbusReader {
         if (this.pos !== stop) throw new DbusWireError("array length mismatch");
         return items;
       }
-      case "(":
-      case "{":
-        this.align(8);
-        return memberTypes(type).map((member) => this.read(member));
       default:
-        throw new DbusWireError(`unsupported type "${type}"`);
+        this.align(8);
+        return splitSignature(type.slice(1, -1)).map((member) => this.read(member));
     }
   }
 }
@@ -356,52 +252,33 @@ export class DbusReader {
 export function marshal(signature: string, values: readonly DbusValue[]): Buffer {
   const types = splitSignature(signature);
   if (types.length !== values.length) throw new DbusWireError(`signature "${signature}" needs ${types.length} values, got ${values.length}`);
-  const writer = new DbusWriter();
+  const writer = new Writer();
   types.forEach((type, index) => writer.write(type, values[index]!));
   return writer.toBuffer();
 }
-
-export type OutgoingMessage = Omit<DbusMessage, "signature" | "body" | "flags"> & {
-  flags?: number;
-  signature?: string;
-  body?: readonly DbusValue[];
-};
 
 /** One complete message: header, padding to 8, body. */
 export function encodeMessage(message: OutgoingMessage): Buffer {
   const signature = message.signature ?? "";
   const body = marshal(signature, message.body ?? []);
   const fields: DbusValue[] = [];
-  const field = (code: number, type: string, value: string | number | undefined) => {
-    if (value !== undefined) fields.push([code, { signature: type, value }]);
-  };
-  field(HeaderField.PATH, "o", message.path);
-  field(HeaderField.INTERFACE, "s", message.interface);
-  field(HeaderField.MEMBER, "s", message.member);
-  field(HeaderField.ERROR_NAME, "s", message.errorName);
-  field(HeaderField.REPLY_SERIAL, "u", message.replySerial);
-  field(HeaderField.DESTINATION, "s", message.destination);
-  field(HeaderField.SENDER, "s", message.sender);
-  if (signature !== "") field(HeaderField.SIGNATURE, "g", signature);
-
-  const header = new DbusWriter();
-  header.write("y", "l".charCodeAt(0));
-  header.write("y", message.type);
-  header.write("y", message.flags ?? 0);
-  header.write("y", 1); // protocol version
+  HEADER_FIELDS.forEach(([key, type], index) => {
+    const value = key === "signature" ? signature || undefined : message[key];
+    if (value !== undefined) fields.push([index + 1, { signature: type, value }]);
+  });
+  const header = new Writer();
+  for (const byte of ["l".charCodeAt(0), message.type, message.flags ?? 0, 1]) header.write("y", byte); // 1: protocol version
   header.write("u", body.length);
   header.write("u", message.serial);
   header.write("a(yv)", fields);
   header.align(8);
-  const total = header.size + body.length;
-  if (total > MAX_MESSAGE_BYTES) throw new DbusWireError("message too large");
+  if (header.length + body.length > MAX_MESSAGE_BYTES) throw new DbusWireError("message too large");
   return Buffer.concat([header.toBuffer(), body]);
 }
 
-function endianOf(buf: Buffer): boolean {
-  const mark = buf[0];
-  if (mark === 0x6c) return true; // 'l'
-  if (mark === 0x42) return false; // 'B'
+function isLittleEndian(buf: Buffer): boolean {
+  if (buf[0] === 0x6c) return true; // 'l'
+  if (buf[0] === 0x42) return false; // 'B'
   throw new DbusWireError("not a D-Bus message (bad endianness byte)");
 }
 
@@ -411,11 +288,11 @@ function endianOf(buf: Buffer): boolean {
  */
 export function messageByteLength(buf: Buffer): number | undefined {
   if (buf.length < FIXED_HEADER_BYTES) return undefined;
-  const le = endianOf(buf);
+  const le = isLittleEndian(buf);
   const bodyLength = le ? buf.readUInt32LE(4) : buf.readUInt32BE(4);
   const fieldsLength = le ? buf.readUInt32LE(12) : buf.readUInt32BE(12);
   const headerLength = FIXED_HEADER_BYTES + fieldsLength;
-  const total = headerLength + ((8 - (headerLength % 8)) % 8) + bodyLength;
+  const total = headerLength + padding(headerLength, 8) + bodyLength;
   if (total > MAX_MESSAGE_BYTES) throw new DbusWireError(`message of ${total} bytes is larger than this client accepts`);
   return total;
 }
@@ -424,35 +301,19 @@ export function messageByteLength(buf: Buffer): number | undefined {
 export function decodeMessage(buf: Buffer): DbusMessage {
   const total = messageByteLength(buf);
   if (total === undefined || buf.length < total) throw new DbusWireError("message truncated");
-  const le = endianOf(buf);
-  const header = new DbusReader(buf, le, 0, total);
-  header.read("y");
-  const type = header.read("y") as number;
-  const flags = header.read("y") as number;
-  const version = header.read("y") as number;
+  const le = isLittleEndian(buf);
+  const header = new Reader(buf, le, 0, total);
+  const [, type, flags, version] = [0, 1, 2, 3].map(() => header.read("y") as number);
   if (version !== 1) throw new DbusWireError(`unsupported protocol version ${version}`);
   const bodyLength = header.read("u") as number;
-  const serial = header.read("u") as number;
-  const fields = header.read("a(yv)") as [number, DbusVariant][];
+  const message: DbusMessage = { type: type!, flags: flags!, serial: header.read("u") as number, signature: "", body: [] };
+  for (const [code, variant] of header.read("a(yv)") as [number, DbusVariant][]) {
+    const key = HEADER_FIELDS[code - 1]?.[0];
+    if (key !== undefined) Object.assign(message, { [key]: variant.value });
+  }
   header.align(8);
   const bodyStart = header.offset;
-
-  const message: DbusMessage = { type, flags, serial, signature: "", body: [] };
-  for (const [code, variant] of fields) {
-    const value = variant.value;
-    switch (code) {
-      case HeaderField.PATH: message.path = value as string; break;
-      case HeaderField.INTERFACE: message.interface = value as string; break;
-      case HeaderField.MEMBER: message.member = value as string; break;
-      case HeaderField.ERROR_NAME: message.errorName = value as string; break;
-      case HeaderField.REPLY_SERIAL: message.replySerial = value as number; break;
-      case HeaderField.DESTINATION: message.destination = value as string; break;
-      case HeaderField.SENDER: message.sender = value as string; break;
-      case HeaderField.SIGNATURE: message.signature = value as string; break;
-      default: break; // UNIX_FDS and future fields: not used here
-    }
-  }
-  const body = new DbusReader(buf, le, bodyStart, bodyStart + bodyLength);
+  const body = new Reader(buf, le, bodyStart, bodyStart + bodyLength);
   message.body = splitSignature(message.signature).map((bodyType) => body.read(bodyType));
   if (body.offset !== bodyStart + bodyLength) throw new DbusWireError("body length mismatch");
   return message;
