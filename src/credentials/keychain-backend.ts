@@ -1,7 +1,5 @@
 import { envValue, type Env } from "../config/env.js";
 import { keychainProblem, type KeychainProblem } from "./keychain-problem.js";
-
-export { usesSecretService } from "./keychain-problem.js";
 import type { TokenStore } from "./token-store.js";
 
 /**
@@ -18,7 +16,7 @@ export type KeychainBackendChoice = KeychainBackend | "auto";
  */
 export const KEYCHAIN_BACKEND_ENV_VAR = "MEMORY_BRIDGE_KEYCHAIN_BACKEND";
 
-export const KEYCHAIN_BACKEND_ORDER: readonly KeychainBackend[] = ["keytar", "keyring"];
+const KEYCHAIN_BACKEND_ORDER: readonly KeychainBackend[] = ["keytar", "keyring"];
 
 export type BackendChoiceResult = { ok: true; choice: KeychainBackendChoice } | { ok: false; value: string };
 

@@ -1,22 +1,13 @@
 import type { Env } from "../config/env.js";
 import type { Logger } from "../log.js";
-import {
-  backendChoiceFromEnv,
-  backendsFor,
-  invalidBackendProblem,
-  usesSecretService,
-  type KeychainBackend,
-  type KeychainBackendChoice,
-} from "./keychain-backend.js";
-import { keychainProblem, problemFromProbe, type KeychainProblem } from "./keychain-problem.js";
+import { backendChoiceFromEnv, backendsFor, invalidBackendProblem, type KeychainBackend, type KeychainBackendChoice } from "./keychain-backend.js";
+import { keychainProblem, problemFromProbe, usesSecretService, type KeychainProblem } from "./keychain-problem.js";
 import { createKeyringStore, KEYRING_MODULE, loadKeyring } from "./keyring-store.js";
 import { createKeytarStore, KEYTAR_MODULE, loadKeytar } from "./keytar-store.js";
 import { defaultImporter, type ModuleImporter } from "./optional-module.js";
 import { probeSecretService, type SecretServiceProbe } from "./secret-service-probe.js";
 import { withSessionBus } from "./session-bus.js";
 import type { TokenStore } from "./token-store.js";
-
-export * from "./keychain-backend.js";
 
 /**
  * The OS keychain as an ordered list of token stores: keytar, then @napi-rs/keyring (each loaded

@@ -35,16 +35,14 @@ export function loadKeyring(importer: ModuleImporter = defaultImporter): Promise
 
 export interface KeyringStoreOptions {
   platform: NodeJS.Platform;
-  service?: string;
 }
 
 export function createKeyringStore(keyring: KeyringApi, options: KeyringStoreOptions): TokenStore {
-  const service = options.service ?? KEYCHAIN_SERVICE;
   const entryOptions: EntryOptions | undefined = options.platform === "linux" ? { linux: { store: "secret-service" } } : undefined;
   // The constructor itself throws when a pinned store is unavailable, so it runs inside wrap().
   const wrap = async <T>(operation: (entry: AsyncEntryLike) => Promise<T>, account: string): Promise<T> => {
     try {
-      return await operation(new keyring.AsyncEntry(service, account, entryOptions));
+      return await operation(new keyring.AsyncEntry(KEYCHAIN_SERVICE, account, entryOptions));
     } catch (error) {
       throw new KeychainError(classifyKeychainError(error, options.platform));
     }

@@ -30,11 +30,9 @@ export function loadKeytar(importer: ModuleImporter = defaultImporter): Promise<
 
 export interface KeytarStoreOptions {
   platform: NodeJS.Platform;
-  service?: string;
 }
 
 export function createKeytarStore(keytar: KeytarApi, options: KeytarStoreOptions): TokenStore {
-  const service = options.service ?? KEYCHAIN_SERVICE;
   const wrap = async <T>(operation: () => Promise<T>): Promise<T> => {
     try {
       return await operation();
@@ -44,8 +42,8 @@ export function createKeytarStore(keytar: KeytarApi, options: KeytarStoreOptions
   };
   return {
     name: "keytar",
-    get: (account) => wrap(async () => (await keytar.getPassword(service, account)) ?? undefined),
-    set: (account, token) => wrap(() => keytar.setPassword(service, account, token)),
-    delete: (account) => wrap(() => keytar.deletePassword(service, account)),
+    get: (account) => wrap(async () => (await keytar.getPassword(KEYCHAIN_SERVICE, account)) ?? undefined),
+    set: (account, token) => wrap(() => keytar.setPassword(KEYCHAIN_SERVICE, account, token)),
+    delete: (account) => wrap(() => keytar.deletePassword(KEYCHAIN_SERVICE, account)),
   };
 }

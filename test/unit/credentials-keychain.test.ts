@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Env } from "../../src/config/env.js";
-import { backendChoiceFromEnv, KEYCHAIN_BACKEND_ENV_VAR, openKeychain, type OpenKeychainOptions } from "../../src/credentials/keychain.js";
+import { backendChoiceFromEnv, KEYCHAIN_BACKEND_ENV_VAR } from "../../src/credentials/keychain-backend.js";
+import { openKeychain, type OpenKeychainOptions } from "../../src/credentials/keychain.js";
 import { classifyKeychainError, KeychainError, keychainProblem, problemFromProbe } from "../../src/credentials/keychain-problem.js";
 import { createKeyringStore, type KeyringApi } from "../../src/credentials/keyring-store.js";
 import { createKeytarStore, type KeytarApi } from "../../src/credentials/keytar-store.js";
