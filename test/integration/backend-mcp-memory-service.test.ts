@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   AmbiguousStoreError,
   DuplicateElsewhereError,
+  InvalidMemoryIdError,
   MemoryNotFoundError,
   UnsupportedArgumentError,
   WrongProjectError,
@@ -526,11 +527,20 @@ describe("get", () => {
     expect(sorted(memory.tags)).toEqual(sorted([OTHER_TAG, "x"]));
   });
 
-  it("an id with URL-special characters is path-encoded and reported not found", async () => {
-    const id = "a/b?c#d";
-    const error = await rejection(backend.get(id, ctx()));
-    expect(error).toBeInstanceOf(MemoryNotFoundError);
-    expect(only("GET").path).toBe(`/api/memories/${encodeURIComponent(id)}`);
+  it("an id that is not 64 hex characters (URL-special characters, . or ..) is refused before anything is sent", async () => {
+    const seeded = fixture.seed({ content: "mine", tags: [TAG] });
+    fixture.clearRequests();
+    for (const id of ["a/b?c#d", ".", "..", "%2e%2e", `${seeded.content_hash}/..`, seeded.content_hash.slice(1), `${seeded.content_hash}0`]) {
+      for (const call of [() => backend.get(id, ctx()), () => backend.update({ id, tags: ["x"] }, ctx()), () => backend.delete(id, ctx())]) {
+        const error = await rejection(call());
+        expect(error, id).toBeInstanceOf(InvalidMemoryIdError);
+        expect(error.message).toMatch(/64 hexadecimal characters/);
+      }
+    }
+    expect(fixture.requests).toHaveLength(0);
+    // The same id in capitals is the same memory.
+    expect((await backend.get(seeded.content_hash.toUpperCase(), ctx())).content).toBe("mine");
+    expect(only("GET").path).toBe(`/api/memories/${seeded.content_hash}`);
   });
 });
 
