@@ -16,7 +16,6 @@ import type { CallContext, MemoryBackend } from "../../src/backends/types.js";
 import { createHttpClient } from "../../src/http/client.js";
 import { AuthError, ServerError } from "../../src/http/errors.js";
 import type { HttpClient } from "../../src/http/types.js";
-import type { ProjectResolution } from "../../src/project/types.js";
 import {
   contentHash,
   createMemoryServiceFixture,
@@ -26,12 +25,8 @@ import {
   type StoredMemory,
 } from "../fixtures/memory-service/index.js";
 import { cosine, termVector } from "../fixtures/memory-service/text-similarity.js";
+import { ctx, GLOBAL, OTHER, OTHER_TAG, PROJECT, TAG } from "./memory-service-projects.js";
 
-const PROJECT: ProjectResolution = { id: "project_app_12345678", mode: "auto", source: "cwd", reason: "test" };
-const OTHER: ProjectResolution = { id: "project_other_87654321", mode: "auto", source: "cwd", reason: "test" };
-const GLOBAL: ProjectResolution = { id: null, mode: "global", source: "global", reason: "test" };
-const TAG = "proj:project_app_12345678";
-const OTHER_TAG = "proj:project_other_87654321";
 const WRONG_TOKEN = "wrong-token-ABCDEFGH12345678";
 
 let fixture: MemoryServiceFixture;
@@ -60,9 +55,6 @@ async function startFixture(options?: MemoryServiceFixtureOptions): Promise<Memo
   return fx;
 }
 
-function ctx(project: ProjectResolution = PROJECT): CallContext {
-  return { deadline: Date.now() + 5000, signal: new AbortController().signal, project };
-}
 
 /** Recorded requests with this method whose path (below /api) matches. */
 function sent(method: string, path?: string | RegExp): RecordedRequest[] {
