@@ -87,6 +87,7 @@ export const deleteOutput = { id: z.string(), deleted: z.literal(true) };
 
 export const statusOutput = {
   endpoint: z.string().nullable(),
+  endpoint_source: z.enum(["flag", "env", "profile", "default"]),
   backend: z.string().nullable(),
   project: z.object({
     id: z.string().nullable(),
