@@ -50,7 +50,7 @@ export class RequestTooLargeError extends BridgeError {
   constructor(bytes: number | undefined, limit: number) {
     super(
       bytes === undefined
-        ? `Nothing was changed: the memory server refused the request as too large (413); its limit (MCP_HTTP_MAX_BODY_BYTES) is below ${formatBytes(limit)}. Shorten the content or the metadata, or split it into several memories.`
+        ? `The memory server refused the request as too large (413), so nothing was stored or changed; its limit (MCP_HTTP_MAX_BODY_BYTES) is below ${formatBytes(limit)}. Shorten the content or the metadata, or split it into several memories.`
         : `Nothing was sent: the request would be ${formatBytes(bytes)}, over mcp-memory-service's limit of ${formatBytes(limit)} for a request. Shorten the content or the metadata, or split it into several memories.`,
     );
   }
