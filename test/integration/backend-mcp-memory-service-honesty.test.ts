@@ -229,6 +229,16 @@ describe("refused updates and deletes", () => {
     expect(fixture.memories()[0]!.tags).toEqual(["a", TAG]);
   });
 
+  it("a dedup whose new tags the server refused to add says so, rather than claiming them", async () => {
+    const { fixture, backend } = await setup();
+    const { id } = await backend.store({ content: "already here", tags: ["a"] }, ctx());
+    fixture.inject({ method: "PUT", refused: "Error updating memory metadata: database is locked" });
+    const error = await rejection(backend.store({ content: "already here", tags: ["b"] }, ctx()));
+    expect(error).toBeInstanceOf(RefusedChangeError);
+    expect(error.message).toMatch(new RegExp(`^Memory ${id} already holds this text, but its new tags were not added: .*database is locked`));
+    expect(fixture.memories()[0]!.tags).toEqual(["a", TAG]);
+  });
+
   it("DELETE 200 {success:false} for a reason other than not found is a refusal, not 'not found'", async () => {
     const { fixture, backend } = await setup();
     const { id } = await backend.store({ content: "stays" }, ctx());
