@@ -2,12 +2,12 @@ import { ConfigError } from "../config/errors.js";
 import { openKeychain } from "../credentials/keychain.js";
 import { InsecureEndpointError, TlsError } from "../http/errors.js";
 import { isLoopbackHost } from "../http/url.js";
+import { withDefaultEndpointHint } from "../status.js";
 import { PACKAGE_NAME } from "../version.js";
 import { commandCallContext, openCommandSession, type CommandSession } from "./command-session.js";
 import type { CommandContext } from "./context.js";
 import type { CommandSpec } from "./registry.js";
 import { describeSource } from "./status-command.js";
-import { withDefaultEndpointHint } from "../status.js";
 
 export interface Check {
   ok: boolean;
