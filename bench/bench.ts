@@ -195,6 +195,8 @@ async function seed(fixture: Fixture, pool: Pool, count: number): Promise<string
       content: `Benchmark memory ${i}: the team settled the ${topic} question on day ${i} and wrote down why, so later conversations can find it.`,
       tags: ["bench", topic],
       memory_type: "note",
+      // As the bridge does: these texts are near-identical, and the server's semantic dedup would turn most away.
+      conversation_id: "bench-seed",
     });
     const res = await pool.request({ method: "POST", path: `${fixture.basePath}/memories`, headers, body });
     const answer = (await res.body.json()) as { success?: unknown; content_hash?: unknown };

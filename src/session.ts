@@ -1,10 +1,11 @@
 import { homedir, tmpdir } from "node:os";
-import type { AuthScheme, Settings } from "./config/types.js";
-import { SetupError } from "./errors.js";
+import { DEFAULT_ENDPOINT } from "./config/endpoint.js";
+import type { AuthScheme, SettingSource, Settings } from "./config/types.js";
 import type { TokenSource, TokenStore } from "./credentials/token-store.js";
 import { SecretRedactor } from "./credentials/redact.js";
 import { resolveToken, type StoreFailure } from "./credentials/resolve-token.js";
 import type { HttpClient } from "./http/types.js";
+import { loopbackSpellings } from "./http/url.js";
 import type { Logger } from "./log.js";
 import { resolveProject } from "./project/resolve.js";
 import type { ProjectResolution } from "./project/types.js";
@@ -66,8 +67,14 @@ export class Session {
     return this.deps.settings;
   }
 
-  get endpoint(): string | null {
-    return this.deps.settings.endpoint ?? null;
+  /** The configured endpoint, or mcp-memory-service's default address when none is configured. */
+  get endpoint(): string {
+    return this.deps.settings.endpoint ?? DEFAULT_ENDPOINT;
+  }
+
+  /** Where the endpoint comes from: "default" when nothing configures one. */
+  get endpointSource(): SettingSource {
+    return this.deps.settings.endpoint === undefined ? "default" : this.deps.settings.endpointSource;
   }
 
   get flavour(): BackendFlavour {
@@ -142,7 +149,9 @@ export class Session {
     const { settings, env, logger } = this.deps;
     const resolved = await resolveToken({
       env,
-      endpoint: settings.endpoint,
+      endpoint: this.endpoint,
+      // The default is spelled one way; a token stored under localhost or [::1] is for the same server.
+      ...(settings.endpoint === undefined && { aliases: loopbackSpellings(this.endpoint) }),
       stores: this.deps.stores ?? [],
       logger,
       ...(exclude && { exclude }),
@@ -211,16 +220,11 @@ export class Session {
 
   private async createBackendNow(): Promise<MemoryBackend> {
     const { settings, logger } = this.deps;
-    if (!settings.endpoint) {
-      throw new SetupError(
-        "No memory server is configured: run `npx mcp-memory-bridge login <URL>` (e.g. http://127.0.0.1:8000/api), or set MEMORY_BRIDGE_ENDPOINT in the client's config.",
-      );
-    }
     const { token, scheme } = await this.auth();
     // Loaded on first use: undici is a large module, and `initialize` must not wait for it.
     const { createHttpClient } = await import("./http/client.js");
     this.http = createHttpClient({
-      endpoint: settings.endpoint,
+      endpoint: this.endpoint,
       ...(token && scheme && { auth: authHeader(scheme, token) }),
       allowHttp: settings.allowHttp,
       ...(settings.caFile && { caFile: settings.caFile }),

@@ -1,9 +1,13 @@
 import type { CallContext } from "./backends/types.js";
+import type { SettingSource } from "./config/types.js";
+import { UnreachableError } from "./http/errors.js";
 import type { Session } from "./session.js";
-import { VERSION } from "./version.js";
+import { PACKAGE_NAME, VERSION } from "./version.js";
 
 export interface BridgeStatus {
   endpoint: string | null;
+  /** Where the endpoint comes from; "default" when nothing configures one and mcp-memory-service's default address is used. */
+  endpoint_source: SettingSource;
   backend: string | null;
   project: { id: string | null; mode: "auto" | "manual" | "global"; source: string; reason?: string };
   auth: { source: "env" | "keychain" | "file" | "none"; scheme: string | null };
@@ -24,7 +28,8 @@ export async function collectStatus(session: Session, ctx: Pick<CallContext, "de
   const auth = await session.auth();
   const status: BridgeStatus = {
     endpoint: session.endpoint,
-    backend: session.endpoint ? session.flavour : null,
+    endpoint_source: session.endpointSource,
+    backend: session.flavour,
     project: { id: project.id, mode: project.mode, source: project.source, reason: project.reason },
     auth: { source: auth.source, scheme: auth.scheme },
     reachable: false,
@@ -49,9 +54,9 @@ export async function collectStatus(session: Session, ctx: Pick<CallContext, "de
     if (probe.latency_ms !== undefined) status.latency_ms = probe.latency_ms;
     if (probe.tokenAccepted !== undefined) status.token_accepted = probe.tokenAccepted;
     if (probe.server) status.server = probe.server;
-    if (probe.error) problems.push(probe.error.message);
+    if (probe.error) problems.push(withDefaultEndpointHint(probe.error, session));
   } catch (error) {
-    problems.push(error instanceof Error ? error.message : String(error));
+    problems.push(withDefaultEndpointHint(error, session));
   }
   if (problems.length > 0) status.problems = problems.map((problem) => session.redact(problem));
   return status;
@@ -60,7 +65,7 @@ export async function collectStatus(session: Session, ctx: Pick<CallContext, "de
 export function renderStatus(status: BridgeStatus): string {
   const lines = [
     `mcp-memory-bridge ${status.version}`,
-    `endpoint: ${status.endpoint ?? "(none configured)"}`,
+    `endpoint: ${status.endpoint ?? "(none configured)"}${status.endpoint_source === "default" ? ` (${DEFAULT_ENDPOINT_NOTE})` : ""}`,
     `backend: ${status.backend ?? "(unknown)"}`,
     `project: ${status.project.id ?? "(none: global scope)"} — mode ${status.project.mode}, from ${status.project.source}${status.project.reason ? ` (${status.project.reason})` : ""}`,
     status.auth.source === "none" ? "token: none" : `token: from ${status.auth.source}${status.auth.scheme ? `, sent as ${status.auth.scheme}` : ""}`,
@@ -71,4 +76,22 @@ export function renderStatus(status: BridgeStatus): string {
   if (status.server?.total_memories !== undefined) lines.push(`memories on server: ${String(status.server.total_memories)}`);
   for (const problem of status.problems ?? []) lines.push(`problem: ${problem}`);
   return lines.join("\n");
+}
+
+const DEFAULT_ENDPOINT_NOTE = "nothing configured: mcp-memory-service's default address";
+
+/**
+ * A failure's message; when the server could not be reached at the default address (nothing is
+ * configured), also what that address is and how to use another server.
+ */
+export function withDefaultEndpointHint(
+  error: unknown,
+  session: Pick<Session, "endpoint" | "endpointSource">,
+  message = error instanceof Error ? error.message : String(error),
+): string {
+  if (!(error instanceof UnreachableError) || session.endpointSource !== "default") return message;
+  return (
+    `${message.replace(/[.\s]*$/, ".")} No memory server is configured, so the bridge tried mcp-memory-service's default address ${session.endpoint}; ` +
+    `to use another server, run \`npx ${PACKAGE_NAME} login <URL>\` or set MEMORY_BRIDGE_ENDPOINT in the client's config.`
+  );
 }

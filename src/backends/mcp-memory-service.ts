@@ -1,16 +1,10 @@
 import type { HttpClient, HttpResponse } from "../http/types.js";
-import { DeadlineError, TransportError, UnreachableError } from "../http/errors.js";
-import {
-  AmbiguousStoreError,
-  DuplicateElsewhereError,
-  MemoryNotFoundError,
-  UnexpectedResponseError,
-  UnsupportedArgumentError,
-  WrongProjectError,
-} from "./errors.js";
-import { isDuplicateMessage, isServiceMemory, toMemory, type ServiceMemory } from "./mcp-memory-service-mapping.js";
-import { isProjectTag, projectTag, uniqueTags } from "./project-tag.js";
-import { serviceContentHash } from "./service-content-hash.js";
+import { MemoryNotFoundError, RequestTooLargeError, UnexpectedResponseError, UnsupportedArgumentError, WrongProjectError } from "./errors.js";
+import { isServiceMemory, toMemory, type ServiceMemory } from "./mcp-memory-service-mapping.js";
+import { createServiceStore, ownTag, refusedChange, rejectProjectTags, SERVICE_NAME, withoutBridgeConversation } from "./mcp-memory-service-store.js";
+import { isProjectTag, uniqueTags } from "./project-tag.js";
+import { assertBodyFits, MAX_SERVICE_BODY_BYTES, memoryPath } from "./service-limits.js";
+import { metadataTags, normalizeServiceTag, normalizeServiceTags } from "./service-tags.js";
 import type {
   BackendStatus,
   CallContext,
@@ -19,25 +13,26 @@ import type {
   Memory,
   MemoryBackend,
   SearchInput,
-  StoreInput,
-  StoreResult,
   UpdateInput,
 } from "./types.js";
 
-const NAME = "mcp-memory-service";
+const NAME = SERVICE_NAME;
 /** Semantic search cannot filter by tag server-side: fetch the most the API allows, then filter. */
 const OVERFETCH = 100;
 
 export interface McpMemoryServiceDeps {
   http: HttpClient;
   now?: () => number;
+  /** Sent with every store (default: one per process); see mcp-memory-service-store.ts. */
+  conversationId?: string;
 }
 
-export function createMcpMemoryServiceBackend({ http, now = Date.now }: McpMemoryServiceDeps): MemoryBackend {
+export function createMcpMemoryServiceBackend({ http, now = Date.now, conversationId }: McpMemoryServiceDeps): MemoryBackend {
   const endpoint = http.endpoint;
+  const store = createServiceStore({ http, fetchRecord, expectOk }, conversationId);
 
   async function fetchRecord(id: string, ctx: CallContext): Promise<ServiceMemory> {
-    const res = await http.request({ method: "GET", path: `/memories/${encodeURIComponent(id)}`, retry: "idempotent" }, ctx);
+    const res = await http.request({ method: "GET", path: memoryPath(id), retry: "idempotent" }, ctx);
     if (res.status === 404) throw new MemoryNotFoundError(id);
     const record = expectOk(res, "GET /memories/{id}");
     if (!isServiceMemory(record)) throw new UnexpectedResponseError(endpoint, "GET /memories/{id} did not return a memory");
@@ -75,40 +70,11 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now }: McpMemor
     flavour: NAME,
     capabilities: { history: false, updateContent: false },
 
-    async store(input: StoreInput, ctx: CallContext): Promise<StoreResult> {
-      rejectProjectTags(input.tags);
-      const own = ownTag(ctx);
-      const body = {
-        content: input.content,
-        tags: uniqueTags(input.tags, own ? [own] : []),
-        ...(input.type !== undefined && { memory_type: input.type }),
-        metadata: input.metadata ?? {},
-      };
-      let res: HttpResponse;
-      try {
-        // The server deduplicates identical content, so a retried store cannot create a second record.
-        res = await http.request({ method: "POST", path: "/memories", body, retry: "idempotent" }, ctx);
-      } catch (error) {
-        if (isAmbiguous(error)) throw new AmbiguousStoreError(endpoint, error, true);
-        throw error;
-      }
-      const answer = expectOk(res, "POST /memories") as { success?: unknown; message?: unknown; content_hash?: unknown; memory?: unknown };
-      const hash = typeof answer?.content_hash === "string" ? answer.content_hash : isServiceMemory(answer?.memory) ? answer.memory.content_hash : undefined;
-      if (answer?.success === true) {
-        if (!hash) throw new UnexpectedResponseError(endpoint, "POST /memories succeeded without a content_hash");
-        return { id: hash, deduplicated: false };
-      }
-      if (isDuplicateMessage(answer?.message)) {
-        const id = hash ?? serviceContentHash(input.content);
-        await mergeIntoExisting(id, input.tags ?? [], ctx);
-        return { id, deduplicated: true };
-      }
-      throw new UnexpectedResponseError(endpoint, http.redact(`the store was refused: ${String(answer?.message ?? "no reason given")}`));
-    },
+    store,
 
     async search(input: SearchInput, ctx: CallContext): Promise<Memory[]> {
       const own = input.scope === "project" ? ownTag(ctx) : undefined;
-      const required = uniqueTags(own ? [own] : [], input.tags).map(normalizeTag);
+      const required = uniqueTags(own ? [own] : [], normalizeServiceTags(input.tags ?? []));
       const body = { query: input.query, n_results: required.length > 0 ? OVERFETCH : input.limit };
       const res = await http.request({ method: "POST", path: "/search", body, retry: "idempotent" }, ctx);
       const answer = expectOk(res, "POST /search") as { results?: unknown };
@@ -117,9 +83,9 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now }: McpMemor
       const found: Memory[] = [];
       for (const hit of answer.results as { memory?: unknown; similarity_score?: unknown }[]) {
         if (!isServiceMemory(hit?.memory)) continue;
-        const tags = (hit.memory.tags ?? []).map(normalizeTag);
+        const tags = (hit.memory.tags ?? []).map(normalizeServiceTag);
         if (!required.every((tag) => tags.includes(tag))) continue;
-        found.push(toMemory(hit.memory, hidden, typeof hit.similarity_score === "number" ? hit.similarity_score : undefined));
+        found.push(present(hit.memory, hidden, typeof hit.similarity_score === "number" ? hit.similarity_score : undefined));
         if (found.length === input.limit) break;
       }
       return found;
@@ -127,7 +93,7 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now }: McpMemor
 
     async list(input: ListInput, ctx: CallContext): Promise<ListResult> {
       const own = ownTag(ctx);
-      const tags = uniqueTags(own ? [own] : [], input.tags);
+      const tags = uniqueTags(own ? [own] : [], normalizeServiceTags(input.tags ?? []));
       const query = {
         page: input.page,
         page_size: input.page_size,
@@ -136,14 +102,14 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now }: McpMemor
       const res = await http.request({ method: "GET", path: "/memories", query, retry: "idempotent" }, ctx);
       const answer = expectOk(res, "GET /memories") as { memories?: unknown; total?: unknown; has_more?: unknown };
       if (!Array.isArray(answer?.memories)) throw new UnexpectedResponseError(endpoint, "GET /memories returned no memories list");
-      const memories = (answer.memories as unknown[]).filter(isServiceMemory).map((m) => toMemory(m, own));
+      const memories = (answer.memories as unknown[]).filter(isServiceMemory).map((m) => present(m, own));
       const total = typeof answer.total === "number" ? answer.total : undefined;
       const hasMore = typeof answer.has_more === "boolean" ? answer.has_more : total !== undefined && input.page * input.page_size < total;
       return { memories, has_more: hasMore, ...(total !== undefined && { total }) };
     },
 
     async get(id: string, ctx: CallContext): Promise<Memory> {
-      return toMemory(await ownedRecord(id, ctx), ownTag(ctx));
+      return present(await ownedRecord(id, ctx), ownTag(ctx));
     },
 
     async update(input: UpdateInput, ctx: CallContext): Promise<Memory> {
@@ -154,32 +120,43 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now }: McpMemor
           "a memory's id is the hash of its content. Store the new text with store_memory and delete the old memory instead.",
         );
       }
-      rejectProjectTags(input.tags);
+      const path = memoryPath(input.id);
+      rejectProjectTags(input.tags ?? [], "tags");
+      rejectProjectTags(metadataTags(input.metadata?.tags), "metadata.tags");
       const record = await ownedRecord(input.id, ctx);
       const own = ownTag(ctx);
       const body: Record<string, unknown> = {};
       if (input.tags !== undefined) {
         // Project tags are bookkeeping: a tag edit must not move the memory out of its projects.
         const kept = (record.tags ?? []).filter(isProjectTag);
-        body.tags = uniqueTags(input.tags, kept, own ? [own] : []);
+        body.tags = uniqueTags(normalizeServiceTags(input.tags), kept, own ? [own] : []);
       }
       if (input.type !== undefined) body.memory_type = input.type;
       if (input.metadata !== undefined) body.metadata = input.metadata;
-      const path = `/memories/${encodeURIComponent(input.id)}`;
+      assertBodyFits(body);
       const res = await http.request({ method: "PUT", path, body, retry: "idempotent" }, ctx);
       if (res.status === 404) throw new MemoryNotFoundError(input.id);
-      const answer = expectOk(res, "PUT /memories/{id}") as { memory?: unknown };
+      if (res.status === 413) throw new RequestTooLargeError(undefined, MAX_SERVICE_BODY_BYTES);
+      const answer = expectOk(res, "PUT /memories/{id}") as { success?: unknown; message?: unknown; memory?: unknown };
+      if (answer?.success === false) throw refusedChange(http, `Memory ${input.id} was not updated`, answer.message);
       const updated = isServiceMemory(answer) ? answer : isServiceMemory(answer?.memory) ? answer.memory : await fetchRecord(input.id, ctx);
-      return toMemory(updated, own);
+      return present(updated, own);
     },
 
     async delete(id: string, ctx: CallContext): Promise<void> {
+      const path = memoryPath(id);
       await ownedRecord(id, ctx);
-      const res = await http.request({ method: "DELETE", path: `/memories/${encodeURIComponent(id)}`, retry: "idempotent" }, ctx);
-      // Older servers answer 200 {success:false} for a missing record, newer ones 404. After a retry,
-      // either most likely means our own earlier attempt deleted it (it existed a moment ago).
-      const gone = res.status === 404 || (expectOk(res, "DELETE /memories/{id}") as { success?: unknown })?.success !== true;
-      if (gone && res.attempts === 1) throw new MemoryNotFoundError(id);
+      const res = await http.request({ method: "DELETE", path, retry: "idempotent" }, ctx);
+      if (res.status === 404) {
+        if (res.attempts === 1) throw new MemoryNotFoundError(id);
+        return;
+      }
+      const answer = expectOk(res, "DELETE /memories/{id}") as { success?: unknown; message?: unknown };
+      if (answer?.success === true) return;
+      // Older servers answer 200 {success:false} for a missing record. After a retry that most likely
+      // means our own earlier attempt deleted it (it existed a moment ago). Any other reason is a refusal.
+      if (!/not found/i.test(String(answer?.message ?? "not found"))) throw refusedChange(http, `Memory ${id} was not deleted`, answer?.message);
+      if (res.attempts === 1) throw new MemoryNotFoundError(id);
     },
 
     async status(ctx): Promise<BackendStatus> {
@@ -200,52 +177,11 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now }: McpMemor
     verifyToken,
   };
 
-  /**
-   * The server stores each text once (its id is a hash of the lower-cased text), so a store of
-   * identical content lands on the existing record. In this project's own record, the new tags are
-   * added. A record of another project, or an unscoped one, is left alone: tagging it into this
-   * project would let this project change or delete what belongs elsewhere.
-   */
-  async function mergeIntoExisting(id: string, tags: string[], ctx: CallContext): Promise<void> {
-    const own = ownTag(ctx);
-    if (!own && tags.length === 0) return;
-    let record: ServiceMemory;
-    try {
-      record = await fetchRecord(id, ctx);
-    } catch (error) {
-      if (error instanceof MemoryNotFoundError) return;
-      throw error;
-    }
-    const existing = record.tags ?? [];
-    if (own && !existing.includes(own)) throw new DuplicateElsewhereError(id, existing.some(isProjectTag));
-    if (tags.every((tag) => existing.includes(tag))) return;
-    const path = `/memories/${encodeURIComponent(id)}`;
-    const res = await http.request({ method: "PUT", path, body: { tags: uniqueTags(existing, tags) }, retry: "idempotent" }, ctx);
-    if (res.status !== 404) expectOk(res, "PUT /memories/{id}");
+  /** A server record in the canonical shape, without the bridge's own bookkeeping. */
+  function present(record: ServiceMemory, hiddenTag?: string, score?: number): Memory {
+    return toMemory({ ...record, metadata: withoutBridgeConversation(record.metadata) }, hiddenTag, score);
   }
 }
-
-/** `proj:` tags are how projects are kept apart; one set by hand could put a memory into another project. */
-function rejectProjectTags(tags: string[] | undefined): void {
-  const reserved = tags?.find((tag) => isProjectTag(normalizeTag(tag)));
-  if (reserved !== undefined) {
-    throw new UnsupportedArgumentError(NAME, "tags", `"${reserved}" starts with "proj:", which is reserved for project scoping. Use another tag.`);
-  }
-}
-
-/** The server matches tags without regard to case or surrounding spaces; so does the search filter. */
-function normalizeTag(tag: string): string {
-  return tag.trim().toLowerCase();
-}
-
-function ownTag(ctx: CallContext): string | undefined {
-  return ctx.project.id ? projectTag(ctx.project.id) : undefined;
-}
-
-function isAmbiguous(error: unknown): error is TransportError {
-  return (error instanceof UnreachableError || error instanceof DeadlineError) && error.maybeSent;
-}
-
 
 function detailOf(body: unknown): string {
   if (body && typeof body === "object" && "detail" in body) {

@@ -33,6 +33,13 @@ export interface StoreInput {
 export interface StoreResult {
   id: string;
   deduplicated: boolean;
+  /** Every memory the text became, when the server split it (its chunks), in order. */
+  ids?: string[];
+  /** How many parts the server says it split the text into (may be more than `ids` found). */
+  chunks?: number;
+  /** The type the server stored, when it is not the one asked for (`requestedType`). */
+  type?: string;
+  requestedType?: string;
 }
 
 export interface SearchInput {

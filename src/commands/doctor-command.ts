@@ -2,6 +2,7 @@ import { ConfigError } from "../config/errors.js";
 import { openKeychain } from "../credentials/keychain.js";
 import { InsecureEndpointError, TlsError } from "../http/errors.js";
 import { isLoopbackHost } from "../http/url.js";
+import { withDefaultEndpointHint } from "../status.js";
 import { PACKAGE_NAME } from "../version.js";
 import { commandCallContext, openCommandSession, type CommandSession } from "./command-session.js";
 import type { CommandContext } from "./context.js";
@@ -70,30 +71,34 @@ async function sessionChecks(ctx: CommandContext, { settings, profileProblems, s
   checks.push(keychainCheck);
   let tokenNeeded = true;
 
-  if (!settings.endpoint) {
-    checks.push({ ok: false, name: "endpoint", detail: `none configured: run \`${PACKAGE_NAME} login <URL>\`, or set MEMORY_BRIDGE_ENDPOINT` });
-  } else {
-    checks.push({ ok: true, name: "endpoint", detail: `${settings.endpoint} (from ${describeSource(settings.endpointSource)}, backend ${session.flavour})` });
-    // session.backend() itself can fail (a refused http:// URL, an unreadable --ca-file): still a check.
-    const backendStatus = await (async () => (await session.backend()).status(commandCallContext(settings)))().catch((error: unknown) => ({
-      reachable: false,
-      error: error instanceof Error ? error : new Error(String(error)),
-      tokenAccepted: undefined,
-      latency_ms: undefined,
-    }));
-    checks.push(
-      backendStatus.reachable
-        ? { ok: true, name: "reachable", detail: `answered in ${backendStatus.latency_ms ?? "?"} ms` }
-        : { ok: false, name: "reachable", detail: withoutDoctorHint(backendStatus.error?.message ?? "no answer") },
-    );
-    checks.push(tlsCheck(settings.endpoint, backendStatus.error));
-    if (backendStatus.reachable) {
-      if (backendStatus.tokenAccepted) {
-        tokenNeeded = auth.token !== undefined;
-        checks.push({ ok: true, name: "token", detail: auth.token ? `accepted (from ${auth.origin ?? auth.source})` : "none needed: the server accepts requests without one" });
-      } else {
-        checks.push({ ok: false, name: "token", detail: backendStatus.error?.message ?? "rejected" });
-      }
+  const from =
+    session.endpointSource === "default"
+      ? `nothing configured: mcp-memory-service's default address; run \`${PACKAGE_NAME} login <URL>\` or set MEMORY_BRIDGE_ENDPOINT for another`
+      : `from ${describeSource(session.endpointSource)}`;
+  checks.push({ ok: true, name: "endpoint", detail: `${session.endpoint} (${from}, backend ${session.flavour})` });
+  // session.backend() itself can fail (a refused http:// URL, an unreadable --ca-file): still a check.
+  const backendStatus = await (async () => (await session.backend()).status(commandCallContext(settings)))().catch((error: unknown) => ({
+    reachable: false,
+    error: error instanceof Error ? error : new Error(String(error)),
+    tokenAccepted: undefined,
+    latency_ms: undefined,
+  }));
+  checks.push(
+    backendStatus.reachable
+      ? { ok: true, name: "reachable", detail: `answered in ${backendStatus.latency_ms ?? "?"} ms` }
+      : {
+          ok: false,
+          name: "reachable",
+          detail: withDefaultEndpointHint(backendStatus.error, session, withoutDoctorHint(backendStatus.error?.message ?? "no answer")),
+        },
+  );
+  checks.push(tlsCheck(session.endpoint, backendStatus.error));
+  if (backendStatus.reachable) {
+    if (backendStatus.tokenAccepted) {
+      tokenNeeded = auth.token !== undefined;
+      checks.push({ ok: true, name: "token", detail: auth.token ? `accepted (from ${auth.origin ?? auth.source})` : "none needed: the server accepts requests without one" });
+    } else {
+      checks.push({ ok: false, name: "token", detail: backendStatus.error?.message ?? "rejected" });
     }
   }
 

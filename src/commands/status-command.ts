@@ -27,7 +27,6 @@ export const statusCommand: CommandSpec = {
       const auth = await session.auth();
       const report = {
         ...status,
-        endpoint_source: settings.endpoint ? settings.endpointSource : null,
         auth: { ...status.auth, ...(auth.origin && { origin: auth.origin }) },
         ...(profileProblems.length > 0 && { problems: [...profileProblems, ...(status.problems ?? [])] }),
       };
@@ -44,13 +43,14 @@ function healthy(status: BridgeStatus): boolean {
   return status.endpoint !== null && status.reachable && status.token_accepted !== false && !missingManualId;
 }
 
-type CliStatus = BridgeStatus & { endpoint_source: string | null; auth: BridgeStatus["auth"] & { origin?: string } };
+type CliStatus = BridgeStatus & { auth: BridgeStatus["auth"] & { origin?: string } };
 
 function renderCliStatus(status: CliStatus): string {
   const lines = renderStatus(status).split("\n");
   return lines
     .map((line) => {
-      if (line.startsWith("endpoint: ") && status.endpoint_source) return `${line} (from ${describeSource(status.endpoint_source)})`;
+      // renderStatus already says when the endpoint is the default one.
+      if (line.startsWith("endpoint: ") && status.endpoint_source !== "default") return `${line} (from ${describeSource(status.endpoint_source)})`;
       if (line.startsWith("token: ") && status.auth.origin) return `token: from ${describeOrigin(status.auth.source, status.auth.origin)}${status.auth.scheme ? `, sent as ${status.auth.scheme}` : ""}`;
       return line;
     })

@@ -8,3 +8,9 @@ import { canonicalEndpoint } from "../http/url.js";
 export function normalizeEndpoint(raw: string): string {
   return canonicalEndpoint(raw);
 }
+
+/**
+ * Used when no endpoint is configured (until discovery exists): mcp-memory-service's default port,
+ * spelled as in the README and `login` examples, since tokens are stored under the exact endpoint.
+ */
+export const DEFAULT_ENDPOINT = "http://127.0.0.1:8000/api";

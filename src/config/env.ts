@@ -5,7 +5,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Each setting's variables, the current name first, then legacy aliases (contracts/cli.md). */
 export const SETTING_ENV_VARS = {
-  endpoint: ["MEMORY_BRIDGE_ENDPOINT", "MCP_MEMORY_HTTP_ENDPOINT"],
+  endpoint: ["MEMORY_BRIDGE_ENDPOINT", "MCP_MEMORY_HTTP_ENDPOINT", "MCP_HTTP_ENDPOINT"],
   backend: ["MEMORY_BRIDGE_BACKEND"],
   authScheme: ["MEMORY_BRIDGE_AUTH_SCHEME"],
   userId: ["MEMORY_BRIDGE_USER_ID", "DEFAULT_USER_ID"],
@@ -20,6 +20,15 @@ export const SETTING_ENV_VARS = {
 } as const satisfies Record<SettingKey, readonly [string, ...string[]]>;
 
 export const CONFIG_DIR_ENV_VAR = "MEMORY_BRIDGE_CONFIG_DIR";
+
+/**
+ * Legacy variables whose values the bridge they come from reads differently: put into our
+ * spelling as they are read, so an existing client entry means what it meant there.
+ */
+const LEGACY_VALUES: Readonly<Record<string, (value: string) => string>> = {
+  // http-mcp-bridge.js: `process.env.MCP_MEMORY_AUTO_DISCOVER === 'true'`; anything else is off.
+  MCP_MEMORY_AUTO_DISCOVER: (value) => (value === "true" ? "true" : "false"),
+};
 
 /** A variable's trimmed value; empty or blank counts as unset (client configs often write `VAR=`). */
 export function envValue(env: Env, name: string): string | undefined {
@@ -42,7 +51,7 @@ export function readEnvSettings(env: Env): EnvSettings {
     for (const variable of variables) {
       const value = envValue(env, variable);
       if (value !== undefined) {
-        found[key] = { value, variable };
+        found[key] = { value: LEGACY_VALUES[variable]?.(value) ?? value, variable };
         break;
       }
     }

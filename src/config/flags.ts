@@ -1,4 +1,5 @@
 import type { ParseArgsConfig } from "node:util";
+import { DEFAULT_ENDPOINT } from "./endpoint.js";
 import { SETTING_ENV_VARS } from "./env.js";
 import { SETTING_DEFAULTS, type SettingKey } from "./schema.js";
 import type { SettingFlags } from "./types.js";
@@ -47,7 +48,7 @@ const HELP_BY_FLAG = {
   endpoint: help("endpoint", {
     valueName: "URL",
     description: "Memory server URL",
-    default: "the saved profile",
+    default: `the saved profile, else ${DEFAULT_ENDPOINT}`,
   }),
   backend: help("backend", {
     valueName: "NAME",

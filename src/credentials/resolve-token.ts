@@ -12,6 +12,8 @@ export interface ResolveTokenInput {
   logger?: Logger;
   /** A token the server just rejected: skipped, so a newer copy in a later store can be found. */
   exclude?: string;
+  /** Other spellings of the same endpoint, tried after it in each store (loopback: see loopbackSpellings). */
+  aliases?: readonly string[];
 }
 
 export interface StoreFailure {
@@ -47,20 +49,22 @@ export async function resolveToken(input: ResolveTokenInput): Promise<TokenResol
 
   const failures: StoreFailure[] = [];
   for (const store of stores) {
-    let token: string | undefined;
-    try {
-      token = (await store.get(endpoint))?.trim();
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      failures.push({ store: store.name, reason });
-      logger?.debug("token store failed; trying the next one", { store: store.name, reason });
-      continue;
-    }
-    if (token && token === exclude) continue;
-    if (token) {
-      logger?.addSecret(token);
-      logger?.debug("token from a store", { store: store.name, endpoint });
-      return { token, source: sourceOfStore(store), origin: store.name, failures };
+    for (const account of [endpoint, ...(input.aliases ?? [])]) {
+      let token: string | undefined;
+      try {
+        token = (await store.get(account))?.trim();
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        failures.push({ store: store.name, reason });
+        logger?.debug("token store failed; trying the next one", { store: store.name, reason });
+        break;
+      }
+      if (token && token === exclude) continue;
+      if (token) {
+        logger?.addSecret(token);
+        logger?.debug("token from a store", { store: store.name, endpoint: account });
+        return { token, source: sourceOfStore(store), origin: store.name, failures };
+      }
     }
   }
   if (failures.length > 0) {

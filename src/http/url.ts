@@ -46,6 +46,21 @@ export function isLoopbackHost(host: string): boolean {
   return isIpv4Loopback(bare);
 }
 
+const LOOPBACK_SPELLINGS = ["127.0.0.1", "localhost", "[::1]"];
+
+/**
+ * The same loopback endpoint under the other usual host spellings (contracts/cli.md: 127.0.0.1,
+ * localhost and [::1] with the same port and path count as the same endpoint), for finding a token
+ * stored under one of them. Empty for any other endpoint.
+ */
+export function loopbackSpellings(endpoint: string): string[] {
+  const url = parseEndpoint(endpoint);
+  if (!LOOPBACK_SPELLINGS.includes(url.hostname)) return [];
+  const path = url.pathname.replace(/\/+$/, "");
+  const port = url.port ? `:${url.port}` : "";
+  return LOOPBACK_SPELLINGS.filter((host) => host !== url.hostname).map((host) => `${url.protocol}//${host}${port}${path}`);
+}
+
 function isIpv4Loopback(host: string): boolean {
   const parts = host.split(".");
   if (parts.length !== 4 || parts[0] !== "127") return false;

@@ -1,4 +1,4 @@
-import type { Memory } from "../backends/types.js";
+import type { Memory, StoreResult } from "../backends/types.js";
 
 /** Short human/model-readable renderings for each tool's text content block. */
 
@@ -24,11 +24,27 @@ export function renderMemory(memory: Memory): string {
   return lines.join("\n");
 }
 
-export function renderStore(id: string, deduplicated: boolean, project: string | null): string {
+export function renderStore(result: StoreResult, project: string | null): string {
   const where = project ? ` in project ${project}` : "";
-  return deduplicated
-    ? `Already stored${where}: identical content exists as memory ${id}.`
-    : `Stored memory ${id}${where}.`;
+  const what = result.chunks === undefined ? `memory ${result.id}` : parts(result.chunks, result.ids ?? [result.id]);
+  const head = result.deduplicated
+    ? `Already stored${where}: identical content exists as ${what}.`
+    : result.chunks === undefined
+      ? `Stored ${what}${where}.`
+      : `Stored${where} as ${what}, because the server splits long text.`;
+  return head + typeNote(result.type, result.requestedType);
+}
+
+function parts(chunks: number, ids: string[]): string {
+  const missing = chunks - ids.length;
+  const notFound = missing > 0 ? `; ${missing} of the ${chunks} could not be found, and the server may have turned them away` : "";
+  return `${chunks} ${plural(chunks, "part", "parts")} (${plural(ids.length, "memory", "memories")} ${ids.join(", ")}${notFound})`;
+}
+
+/** Says so when the server keeps another type than the one asked for (mcp-memory-service's ontology). */
+function typeNote(type: string | undefined, requested: string | undefined): string {
+  if (type === undefined || requested === undefined || type === requested) return "";
+  return ` Its type is "${type}", not "${requested}": the server does not know that type and changed it.`;
 }
 
 export function renderSearch(query: string, results: Memory[], project: string | null, scope: "project" | "all"): string {
@@ -50,8 +66,8 @@ export function renderList(memories: Memory[], page: number, pageSize: number, h
   return [head, ...memories.map((m, i) => renderMemoryLine(m, first + i)), tail].filter(Boolean).join("\n");
 }
 
-export function renderUpdate(memory: Memory): string {
-  return `Updated memory ${memory.id}.\n\n${renderMemory(memory)}`;
+export function renderUpdate(memory: Memory, requestedType?: string): string {
+  return `Updated memory ${memory.id}.${typeNote(memory.type, requestedType)}\n\n${renderMemory(memory)}`;
 }
 
 export function renderDelete(id: string): string {

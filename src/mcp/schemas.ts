@@ -27,7 +27,11 @@ export const storeInput = {
     .max(100_000, "content is at most 100000 characters")
     .describe("The text to remember: one self-contained fact, decision or note, written so it makes sense later without this conversation."),
   tags: tags.optional().describe("Short labels for finding it again, e.g. [\"decision\", \"api\"]. At most 32."),
-  type: z.string().max(50, "type is at most 50 characters").optional().describe("Kind of memory, e.g. note, decision, todo, preference."),
+  type: z
+    .string()
+    .max(50, "type is at most 50 characters")
+    .optional()
+    .describe("Kind of memory, e.g. note, decision, learning, reference, bug. A server may keep its own list of types and store another one."),
   metadata: metadata.optional().describe("Extra structured fields to keep with the memory."),
 };
 export const storeOutput = {
@@ -35,6 +39,10 @@ export const storeOutput = {
   stored: z.literal(true),
   deduplicated: z.boolean(),
   project,
+  /** Every memory the text became, when the server split it into parts. */
+  ids: z.array(z.string()).optional(),
+  /** The type the server stored, when it is not the one asked for. */
+  type: z.string().optional(),
 };
 
 export const searchInput = {
@@ -79,6 +87,7 @@ export const deleteOutput = { id: z.string(), deleted: z.literal(true) };
 
 export const statusOutput = {
   endpoint: z.string().nullable(),
+  endpoint_source: z.enum(["flag", "env", "profile", "default"]),
   backend: z.string().nullable(),
   project: z.object({
     id: z.string().nullable(),

@@ -4,6 +4,7 @@ import { SetupError } from "../errors.js";
 import { AuthError } from "../http/errors.js";
 import type { Logger } from "../log.js";
 import type { Session } from "../session.js";
+import { withDefaultEndpointHint } from "../status.js";
 import { PACKAGE_NAME, VERSION } from "../version.js";
 import { TOOLS, type ToolDefinition } from "./tools.js";
 import { errorResult, successResult } from "./tool-result.js";
@@ -63,7 +64,9 @@ function register(server: McpServer, tool: ToolDefinition, session: Session, log
         }
       } catch (error) {
         const result = errorResult(tool.name, error, logger);
-        for (const block of result.content) if (block.type === "text") block.text = session.redact(block.text);
+        for (const block of result.content) {
+          if (block.type === "text") block.text = session.redact(withDefaultEndpointHint(error, session, block.text));
+        }
         return result;
       }
     },

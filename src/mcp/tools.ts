@@ -41,7 +41,8 @@ export const TOOLS: ToolDefinition[] = [
     description:
       "Save something worth remembering across conversations to long-term memory: a decision and its reason, a fact about this codebase, " +
       "a user preference, how a problem was solved. Write one self-contained statement per memory. Memories belong to the current project " +
-      "(the repository being worked in) unless the bridge runs in global mode. Identical content is stored only once. Returns the memory's id.",
+      "(the repository being worked in) unless the bridge runs in global mode. Identical content is stored only once. Returns the memory's id " +
+      "(and the ids of its parts when the server splits a long text), and the type the server kept if it changed it.",
     inputSchema: s.storeInput,
     outputSchema: s.storeOutput,
     annotations: { title: "Store a memory", readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
@@ -57,8 +58,15 @@ export const TOOLS: ToolDefinition[] = [
       const result = await backend.store(args, ctx);
       const project = ctx.project.id;
       return {
-        structured: { id: result.id, stored: true, deduplicated: result.deduplicated, project },
-        text: renderStore(result.id, result.deduplicated, project),
+        structured: {
+          id: result.id,
+          stored: true,
+          deduplicated: result.deduplicated,
+          project,
+          ...(result.ids && { ids: result.ids }),
+          ...(result.type !== undefined && { type: result.type }),
+        },
+        text: renderStore(result, project),
       };
     },
   }),
@@ -125,7 +133,7 @@ export const TOOLS: ToolDefinition[] = [
         throw new BridgeError("update_memory needs at least one of content, tags, type or metadata besides id.");
       }
       const memory = await (await backendOf(session)).update(args, ctx);
-      return { structured: { memory }, text: renderUpdate(memory) };
+      return { structured: { memory }, text: renderUpdate(memory, args.type) };
     },
   }),
   define({

@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createMemoryServiceFixture, type MemoryServiceFixture } from "../fixtures/memory-service/index.js";
@@ -262,13 +264,29 @@ describe("authentication and set-up errors", () => {
     expect(textOf(result)).toMatch(/login/);
   });
 
-  it("no endpoint: initialize still works and tools say how to configure one", async () => {
+  // The only test that listens on port 8000 (mcp-memory-service's default): it needs that port free.
+  it("no endpoint: tries mcp-memory-service's default address, says so, and finds a token stored under localhost", async () => {
+    const DEFAULT = "http://127.0.0.1:8000/api";
     bridge = await startBridge({ env: {}, cwd: repo });
     const result = await bridge.client.callTool({ name: "search_memories", arguments: { query: "x" } });
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toMatch(/No memory server is configured/);
+    expect(textOf(result)).toMatch(/^Cannot reach the memory server at http:\/\/127\.0\.0\.1:8000\/api .* No memory server is configured/);
+    expect(textOf(result)).toMatch(/login <URL>` or set MEMORY_BRIDGE_ENDPOINT/);
     const status = await bridge.client.callTool({ name: "memory_status", arguments: {} });
-    expect(status.structuredContent).toMatchObject({ endpoint: null, reachable: false });
+    expect(status.structuredContent).toMatchObject({ endpoint: DEFAULT, endpoint_source: "default", reachable: false });
+    expect(textOf(status)).toContain(`endpoint: ${DEFAULT} (nothing configured: mcp-memory-service's default address)`);
+
+    // A server comes up there, and `login` had stored its token under another spelling of the address.
+    const local = await createMemoryServiceFixture({ port: 8000 });
+    try {
+      writeFileSync(join(bridge.configDir, "credentials.json"), JSON.stringify({ "http://localhost:8000/api": local.token }), { mode: 0o600 });
+      const stored = await bridge.client.callTool({ name: "store_memory", arguments: { content: "found the server at the default address" } });
+      expect(stored.isError, textOf(stored)).toBeFalsy();
+      expect(local.memories()).toHaveLength(1);
+      expect(local.requests.at(-1)!.headers.authorization).toBe(`Bearer ${local.token}`);
+    } finally {
+      await local.close();
+    }
   });
 
   it("an invalid setting does not stop the server: every tool and memory_status name it", async () => {
@@ -283,9 +301,14 @@ describe("authentication and set-up errors", () => {
   });
 
   it("legacy http-mcp-bridge.js variables work unchanged", async () => {
-    bridge = await startBridge({ env: { MCP_MEMORY_HTTP_ENDPOINT: fixture.url, MCP_MEMORY_API_KEY: fixture.token! }, cwd: repo });
-    const result = await bridge.client.callTool({ name: "list_memories", arguments: {} });
-    expect(result.isError).toBeFalsy();
-    expect(fixture.requests.at(-1)!.headers.authorization).toBe(`Bearer ${fixture.token}`);
+    for (const variable of ["MCP_MEMORY_HTTP_ENDPOINT", "MCP_HTTP_ENDPOINT"]) {
+      fixture.clearRequests();
+      bridge = await startBridge({ env: { [variable]: fixture.url, MCP_MEMORY_API_KEY: fixture.token!, MCP_MEMORY_AUTO_DISCOVER: "false" }, cwd: repo });
+      const result = await bridge.client.callTool({ name: "list_memories", arguments: {} });
+      expect(result.isError, variable).toBeFalsy();
+      expect(fixture.requests.at(-1)!.headers.authorization).toBe(`Bearer ${fixture.token}`);
+      await bridge.transport.close();
+      bridge = undefined;
+    }
   });
 });

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   AmbiguousStoreError,
   DuplicateElsewhereError,
+  InvalidMemoryIdError,
   MemoryNotFoundError,
   UnsupportedArgumentError,
   WrongProjectError,
@@ -15,7 +16,6 @@ import type { CallContext, MemoryBackend } from "../../src/backends/types.js";
 import { createHttpClient } from "../../src/http/client.js";
 import { AuthError, ServerError } from "../../src/http/errors.js";
 import type { HttpClient } from "../../src/http/types.js";
-import type { ProjectResolution } from "../../src/project/types.js";
 import {
   contentHash,
   createMemoryServiceFixture,
@@ -25,12 +25,8 @@ import {
   type StoredMemory,
 } from "../fixtures/memory-service/index.js";
 import { cosine, termVector } from "../fixtures/memory-service/text-similarity.js";
+import { ctx, GLOBAL, OTHER, OTHER_TAG, PROJECT, TAG } from "./memory-service-projects.js";
 
-const PROJECT: ProjectResolution = { id: "project_app_12345678", mode: "auto", source: "cwd", reason: "test" };
-const OTHER: ProjectResolution = { id: "project_other_87654321", mode: "auto", source: "cwd", reason: "test" };
-const GLOBAL: ProjectResolution = { id: null, mode: "global", source: "global", reason: "test" };
-const TAG = "proj:project_app_12345678";
-const OTHER_TAG = "proj:project_other_87654321";
 const WRONG_TOKEN = "wrong-token-ABCDEFGH12345678";
 
 let fixture: MemoryServiceFixture;
@@ -59,9 +55,6 @@ async function startFixture(options?: MemoryServiceFixtureOptions): Promise<Memo
   return fx;
 }
 
-function ctx(project: ProjectResolution = PROJECT): CallContext {
-  return { deadline: Date.now() + 5000, signal: new AbortController().signal, project };
-}
 
 /** Recorded requests with this method whose path (below /api) matches. */
 function sent(method: string, path?: string | RegExp): RecordedRequest[] {
@@ -526,11 +519,20 @@ describe("get", () => {
     expect(sorted(memory.tags)).toEqual(sorted([OTHER_TAG, "x"]));
   });
 
-  it("an id with URL-special characters is path-encoded and reported not found", async () => {
-    const id = "a/b?c#d";
-    const error = await rejection(backend.get(id, ctx()));
-    expect(error).toBeInstanceOf(MemoryNotFoundError);
-    expect(only("GET").path).toBe(`/api/memories/${encodeURIComponent(id)}`);
+  it("an id that is not 64 hex characters (URL-special characters, . or ..) is refused before anything is sent", async () => {
+    const seeded = fixture.seed({ content: "mine", tags: [TAG] });
+    fixture.clearRequests();
+    for (const id of ["a/b?c#d", ".", "..", "%2e%2e", `${seeded.content_hash}/..`, seeded.content_hash.slice(1), `${seeded.content_hash}0`]) {
+      for (const call of [() => backend.get(id, ctx()), () => backend.update({ id, tags: ["x"] }, ctx()), () => backend.delete(id, ctx())]) {
+        const error = await rejection(call());
+        expect(error, id).toBeInstanceOf(InvalidMemoryIdError);
+        expect(error.message).toMatch(/64 hexadecimal characters/);
+      }
+    }
+    expect(fixture.requests).toHaveLength(0);
+    // The same id in capitals is the same memory.
+    expect((await backend.get(seeded.content_hash.toUpperCase(), ctx())).content).toBe("mine");
+    expect(only("GET").path).toBe(`/api/memories/${seeded.content_hash}`);
   });
 });
 

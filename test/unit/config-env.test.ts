@@ -25,11 +25,22 @@ describe("readEnvSettings", () => {
 
   it.each([
     ["MCP_MEMORY_HTTP_ENDPOINT", "endpoint"],
+    ["MCP_HTTP_ENDPOINT", "endpoint"],
     ["DEFAULT_USER_ID", "userId"],
     ["PROJECT_ID_MODE", "projectMode"],
-    ["MCP_MEMORY_AUTO_DISCOVER", "discovery"],
   ] as const)("reads legacy %s as %s", (variable, key) => {
     expect(readEnvSettings({ [variable]: "v" })[key]).toEqual({ value: "v", variable });
+  });
+
+  it("reads legacy MCP_MEMORY_AUTO_DISCOVER as http-mcp-bridge.js does: on only when exactly true", () => {
+    expect(readEnvSettings({ MCP_MEMORY_AUTO_DISCOVER: "true" }).discovery).toEqual({ value: "true", variable: "MCP_MEMORY_AUTO_DISCOVER" });
+    for (const value of ["1", "yes", "on", "TRUE", "True", "false", "anything"]) {
+      expect(readEnvSettings({ MCP_MEMORY_AUTO_DISCOVER: value }).discovery, value).toEqual({ value: "false", variable: "MCP_MEMORY_AUTO_DISCOVER" });
+    }
+  });
+
+  it("MCP_MEMORY_HTTP_ENDPOINT wins over MCP_HTTP_ENDPOINT, as the older bridge's own name", () => {
+    expect(readEnvSettings({ MCP_HTTP_ENDPOINT: "docs", MCP_MEMORY_HTTP_ENDPOINT: "code" }).endpoint).toEqual({ value: "code", variable: "MCP_MEMORY_HTTP_ENDPOINT" });
   });
 
   it("prefers the current name over the legacy one, unless the current one is empty", () => {

@@ -50,7 +50,7 @@ describe("global flags", () => {
   it("have one help row per option, with env names and defaults", () => {
     expect(globalFlagHelp.map((row) => row.flag)).toEqual(Object.keys(globalFlagOptions).map((name) => `--${name}`));
     const endpoint = globalFlagHelp.find((row) => row.flag === "--endpoint");
-    expect(endpoint).toMatchObject({ valueName: "URL", env: ["MEMORY_BRIDGE_ENDPOINT", "MCP_MEMORY_HTTP_ENDPOINT"], setting: "endpoint" });
+    expect(endpoint).toMatchObject({ valueName: "URL", env: ["MEMORY_BRIDGE_ENDPOINT", "MCP_MEMORY_HTTP_ENDPOINT", "MCP_HTTP_ENDPOINT"], setting: "endpoint" });
     expect(globalFlagHelp.find((row) => row.flag === "--timeout")?.default).toBe("15000");
     expect(globalFlagHelp.find((row) => row.flag === "--no-discovery")?.valueName).toBeUndefined();
     for (const row of globalFlagHelp) {

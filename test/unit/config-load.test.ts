@@ -186,10 +186,15 @@ describe("loadSettings legacy environment names", () => {
     ["MCP_MEMORY_HTTP_ENDPOINT", "https://legacy.example.com", "endpoint", "https://legacy.example.com"],
     ["DEFAULT_USER_ID", "legacy-user", "userId", "legacy-user"],
     ["PROJECT_ID_MODE", "global", "projectMode", "global"],
+    ["MCP_HTTP_ENDPOINT", "https://documented.example.com/api/", "endpoint", "https://documented.example.com/api"],
     ["MCP_MEMORY_AUTO_DISCOVER", "false", "discovery", false],
+    ["MCP_MEMORY_AUTO_DISCOVER", "true", "discovery", true],
+    // An invalid value for our own variable; for http-mcp-bridge.js's, anything but `true` is off.
+    ["MCP_MEMORY_AUTO_DISCOVER", "1", "discovery", false],
+    ["MCP_MEMORY_AUTO_DISCOVER", "maybe", "discovery", false],
   ];
   for (const [variable, value, key, expected] of legacy) {
-    it(`${variable} sets ${key}`, () => {
+    it(`${variable}=${value} sets ${key}`, () => {
       expect(load({}, { [variable]: value })[key]).toEqual(expected);
     });
   }

@@ -138,6 +138,33 @@ describe("resolveToken", () => {
   });
 });
 
+describe("aliases (other spellings of the same endpoint)", () => {
+  const DEFAULT = "http://127.0.0.1:8000/api";
+  const ALIASES = ["http://localhost:8000/api", "http://[::1]:8000/api"];
+
+  it("are tried after the endpoint in each store, before the next store", async () => {
+    const keytar = memoryStore("keytar", { [ALIASES[1]!]: "under-ipv6" });
+    const file = memoryStore("file", { [DEFAULT]: "in-file" });
+    const result = await resolveToken({ env: {}, endpoint: DEFAULT, aliases: ALIASES, stores: [keytar.store, file.store] });
+    expect(result).toMatchObject({ token: "under-ipv6", source: "keychain", origin: "keytar" });
+    expect(keytar.lookups).toEqual([DEFAULT, ...ALIASES]);
+    expect(file.lookups).toEqual([]);
+  });
+
+  it("the exact spelling wins over an alias in the same store", async () => {
+    const keytar = memoryStore("keytar", { [DEFAULT]: "exact", [ALIASES[0]!]: "alias" });
+    expect((await resolveToken({ env: {}, endpoint: DEFAULT, aliases: ALIASES, stores: [keytar.store] })).token).toBe("exact");
+  });
+
+  it("a store that throws is not asked again for the aliases", async () => {
+    let calls = 0;
+    const broken: TokenStore = { ...throwingStore("keyring", "locked"), get: () => (calls++, Promise.reject(new Error("locked"))) };
+    const result = await resolveToken({ env: {}, endpoint: DEFAULT, aliases: ALIASES, stores: [broken] });
+    expect(result).toEqual({ source: "none", failures: [{ store: "keyring", reason: "locked" }] });
+    expect(calls).toBe(1);
+  });
+});
+
 describe("exclude (a token the server just rejected)", () => {
   it("skips a store holding the rejected token and finds a newer one further on", async () => {
     const stale = { name: "keytar" as const, get: async () => "old-token-123456", set: async () => undefined, delete: async () => false };

@@ -147,7 +147,7 @@ describe("mcp-memory-service fixture: memories", () => {
   it("stores a memory and returns the service's success envelope", async () => {
     const fx = await start();
     const { status, body } = await json(fx, "/memories", {
-      body: { content: "The sky is blue", tags: ["sky", "colour"], memory_type: "fact", metadata: { source: "test" } },
+      body: { content: "The sky is blue", tags: ["sky", "colour"], memory_type: "learning", metadata: { source: "test" } },
     });
     expect(status).toBe(200);
     expect(body.success).toBe(true);
@@ -165,7 +165,7 @@ describe("mcp-memory-service fixture: memories", () => {
       "updated_at",
       "updated_at_iso",
     ]);
-    expect(m).toMatchObject({ content: "The sky is blue", tags: ["sky", "colour"], memory_type: "fact", metadata: { source: "test" } });
+    expect(m).toMatchObject({ content: "The sky is blue", tags: ["sky", "colour"], memory_type: "learning", metadata: { source: "test" } });
     expect(m.created_at).toBeCloseTo(Date.now() / 1000, 0);
     expect(Date.parse(m.created_at_iso) / 1000).toBeCloseTo(m.created_at, 2);
     expect(m.created_at_iso).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?Z$/);

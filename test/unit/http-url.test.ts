@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InsecureEndpointError, InvalidEndpointError } from "../../src/http/errors.js";
-import { assertTransportAllowed, canonicalEndpoint, isLoopbackHost } from "../../src/http/url.js";
+import { assertTransportAllowed, canonicalEndpoint, isLoopbackHost, loopbackSpellings } from "../../src/http/url.js";
 import { BridgeError } from "../../src/errors.js";
 
 describe("canonicalEndpoint", () => {
@@ -59,6 +59,18 @@ describe("isLoopbackHost", () => {
     "%s is not loopback",
     (host) => expect(isLoopbackHost(host)).toBe(false),
   );
+});
+
+describe("loopbackSpellings", () => {
+  it("gives the other loopback spellings with the same scheme, port and path", () => {
+    expect(loopbackSpellings("http://127.0.0.1:8000/api")).toEqual(["http://localhost:8000/api", "http://[::1]:8000/api"]);
+    expect(loopbackSpellings("http://localhost:8000/api")).toEqual(["http://127.0.0.1:8000/api", "http://[::1]:8000/api"]);
+    expect(loopbackSpellings("https://[::1]/base")).toEqual(["https://127.0.0.1/base", "https://localhost/base"]);
+  });
+  it("is empty for any other host", () => {
+    expect(loopbackSpellings("http://10.0.0.1:8000/api")).toEqual([]);
+    expect(loopbackSpellings("https://mem.example.com/api")).toEqual([]);
+  });
 });
 
 describe("assertTransportAllowed", () => {

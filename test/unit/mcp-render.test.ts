@@ -82,18 +82,31 @@ describe("renderMemoryLine", () => {
 
 describe("renderStore", () => {
   it("new memory in a project", () => {
-    expect(renderStore("abc", false, PROJECT)).toBe(`Stored memory abc in project ${PROJECT}.`);
+    expect(renderStore({ id: "abc", deduplicated: false }, PROJECT)).toBe(`Stored memory abc in project ${PROJECT}.`);
   });
   it("new memory in global mode mentions no project", () => {
-    const text = renderStore("abc", false, null);
+    const text = renderStore({ id: "abc", deduplicated: false }, null);
     expect(text).toBe("Stored memory abc.");
     expectClean(text);
   });
   it("deduplicated", () => {
-    expect(renderStore("abc", true, PROJECT)).toBe(`Already stored in project ${PROJECT}: identical content exists as memory abc.`);
-    const global = renderStore("abc", true, null);
+    expect(renderStore({ id: "abc", deduplicated: true }, PROJECT)).toBe(`Already stored in project ${PROJECT}: identical content exists as memory abc.`);
+    const global = renderStore({ id: "abc", deduplicated: true }, null);
     expect(global).toBe("Already stored: identical content exists as memory abc.");
     expectClean(global);
+  });
+  it("a text the server split into parts lists every part, and says when some could not be found", () => {
+    expect(renderStore({ id: "a", deduplicated: false, chunks: 2, ids: ["a", "b"] }, PROJECT)).toBe(
+      `Stored in project ${PROJECT} as 2 parts (memories a, b), because the server splits long text.`,
+    );
+    expect(renderStore({ id: "a", deduplicated: true, chunks: 3, ids: ["a"] }, null)).toBe(
+      "Already stored: identical content exists as 3 parts (memory a; 2 of the 3 could not be found, and the server may have turned them away).",
+    );
+  });
+  it("a type the server changed is named with the one asked for", () => {
+    const text = renderStore({ id: "abc", deduplicated: false, type: "observation", requestedType: "todo" }, null);
+    expect(text).toBe('Stored memory abc. Its type is "observation", not "todo": the server does not know that type and changed it.');
+    expect(renderUpdate({ id: "abc", content: "c", tags: [], type: "observation" }, "todo")).toMatch(/^Updated memory abc\. Its type is "observation", not "todo"/);
   });
 });
 
