@@ -1,9 +1,10 @@
 import { parseArgs } from "node:util";
-import { BridgeError } from "./errors.js";
+import { BridgeError } from "./core/errors.js";
 import { ConfigError } from "./config/errors.js";
 import { formatGlobalFlagsHelp, globalFlagOptions } from "./config/flags.js";
 import type { CommandContext, ExitCode } from "./commands/context.js";
 import type { CommandSpec } from "./commands/registry.js";
+import { explain } from "./mcp/error-words.js";
 import { PACKAGE_NAME, VERSION } from "./version.js";
 
 /** Summaries for `--help`; each command's module loads only when it runs, to keep start-up small. */
@@ -100,7 +101,7 @@ export async function runCli(ctx: CommandContext): Promise<ExitCode> {
     return await command.run(ctx, parsed.values as Record<string, unknown>, parsed.positionals);
   } catch (error) {
     if (error instanceof BridgeError) {
-      ctx.stderr.write(`${error.message}\n`);
+      ctx.stderr.write(`${explain(error)}\n`);
       // A bad value typed on the command line is a usage error; anything else the user can fix.
       return error instanceof ConfigError && error.source === "flag" ? 2 : 1;
     }

@@ -1,16 +1,16 @@
 import { homedir, tmpdir } from "node:os";
-import { DEFAULT_ENDPOINT } from "./config/endpoint.js";
-import type { AuthScheme, SettingSource, Settings } from "./config/types.js";
+import type { Settings } from "./config/types.js";
+import { DEFAULT_ENDPOINT, loopbackSpellings } from "./core/endpoint.js";
+import type { AuthScheme, BackendFlavour, SettingSource } from "./core/unions.js";
 import type { TokenSource, TokenStore } from "./credentials/token-store.js";
-import { SecretRedactor } from "./credentials/redact.js";
+import { SecretRedactor } from "./core/secrets.js";
 import { resolveToken, type StoreFailure } from "./credentials/resolve-token.js";
 import type { HttpClient } from "./http/types.js";
-import { loopbackSpellings } from "./http/url.js";
 import type { Logger } from "./log.js";
 import { resolveProject } from "./project/resolve.js";
 import type { ProjectResolution } from "./project/types.js";
 import { authHeader, createBackend, DEFAULT_AUTH_SCHEME, resolveFlavour } from "./backends/registry.js";
-import type { BackendFlavour, MemoryBackend } from "./backends/types.js";
+import type { MemoryBackend } from "./backends/types.js";
 
 /** After this many failed roots/list requests in a row, the working directory is final. */
 const MAX_ROOTS_FAILURES = 3;

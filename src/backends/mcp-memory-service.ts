@@ -114,11 +114,7 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now, conversati
 
     async update(input: UpdateInput, ctx: CallContext): Promise<Memory> {
       if (input.content !== undefined) {
-        throw new UnsupportedArgumentError(
-          NAME,
-          "content",
-          "a memory's id is the hash of its content. Store the new text with store_memory and delete the old memory instead.",
-        );
+        throw new UnsupportedArgumentError(NAME, "content", "a memory's id is the hash of its content.", "content-immutable");
       }
       const path = memoryPath(input.id);
       rejectProjectTags(input.tags ?? [], "tags");

@@ -1,8 +1,9 @@
-import type { AuthScheme, Settings } from "../config/types.js";
-import { SetupError } from "../errors.js";
+import type { Settings } from "../config/types.js";
+import type { AuthScheme, BackendFlavour } from "../core/unions.js";
 import type { HttpClient } from "../http/types.js";
+import { UnsupportedBackendError } from "./errors.js";
 import { createMcpMemoryServiceBackend } from "./mcp-memory-service.js";
-import type { BackendFlavour, MemoryBackend } from "./types.js";
+import type { MemoryBackend } from "./types.js";
 
 /** The auth header each flavour expects by default (contracts/backends.md). */
 export const DEFAULT_AUTH_SCHEME: Record<BackendFlavour, AuthScheme> = {
@@ -33,8 +34,6 @@ export function createBackend(flavour: BackendFlavour, http: HttpClient): Memory
       return createMcpMemoryServiceBackend({ http });
     case "mem0":
     case "mem0-platform":
-      throw new SetupError(
-        `The ${flavour} backend is not supported by this version of mcp-memory-bridge yet; use --backend mcp-memory-service.`,
-      );
+      throw new UnsupportedBackendError(flavour);
   }
 }

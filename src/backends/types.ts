@@ -1,3 +1,4 @@
+import type { BackendFlavour } from "../core/unions.js";
 import type { ProjectResolution } from "../project/types.js";
 
 /** The canonical memory shape shared by mcp/ and every backend (contracts/tools.md). */
@@ -110,4 +111,4 @@ export interface MemoryBackend {
   verifyToken(ctx: Omit<CallContext, "project">): Promise<Record<string, unknown>>;
 }
 
-export type BackendFlavour = "mcp-memory-service" | "mem0" | "mem0-platform";
+

@@ -1,11 +1,11 @@
 import type { ProfileKey } from "../config/schema.js";
 import type { Settings } from "../config/types.js";
 import { runtimeTokenStores } from "../credentials/token-stores.js";
-import { InvalidEndpointError } from "../http/errors.js";
-import { canonicalEndpoint } from "../http/url.js";
+import { canonicalEndpoint, InvalidEndpointError } from "../core/endpoint.js";
 import { createLogger, type Logger } from "../log.js";
 import { Session } from "../session.js";
 import { PACKAGE_NAME } from "../version.js";
+import { explain } from "../mcp/error-words.js";
 import type { CommandContext } from "./context.js";
 import { settingsFor } from "./load-settings.js";
 
@@ -46,7 +46,7 @@ export function endpointArgument(ctx: CommandContext, command: string, positiona
     return canonicalEndpoint(raw);
   } catch (error) {
     if (!(error instanceof InvalidEndpointError)) throw error;
-    ctx.stderr.write(`${error.message}\n`);
+    ctx.stderr.write(`${explain(error)}\n`);
     return 2;
   }
 }

@@ -1,8 +1,10 @@
 import { ConfigError } from "../config/errors.js";
 import { openKeychain } from "../credentials/keychain.js";
 import { InsecureEndpointError, TlsError } from "../http/errors.js";
-import { isLoopbackHost } from "../http/url.js";
-import { withDefaultEndpointHint } from "../status.js";
+import { isLoopbackHost } from "../core/endpoint.js";
+import { withDefaultEndpointHint } from "../mcp/status.js";
+import { explain } from "../mcp/error-words.js";
+import { keychainWords } from "../mcp/keychain-words.js";
 import { PACKAGE_NAME } from "../version.js";
 import { commandCallContext, openCommandSession, type CommandSession } from "./command-session.js";
 import type { CommandContext } from "./context.js";
@@ -89,7 +91,7 @@ async function sessionChecks(ctx: CommandContext, { settings, profileProblems, s
       : {
           ok: false,
           name: "reachable",
-          detail: withDefaultEndpointHint(backendStatus.error, session, withoutDoctorHint(backendStatus.error?.message ?? "no answer")),
+          detail: withDefaultEndpointHint(backendStatus.error, session, backendStatus.error ? explain(backendStatus.error, { inDoctor: true }) : "no answer"),
         },
   );
   checks.push(tlsCheck(session.endpoint, backendStatus.error));
@@ -98,7 +100,7 @@ async function sessionChecks(ctx: CommandContext, { settings, profileProblems, s
       tokenNeeded = auth.token !== undefined;
       checks.push({ ok: true, name: "token", detail: auth.token ? `accepted (from ${auth.origin ?? auth.source})` : "none needed: the server accepts requests without one" });
     } else {
-      checks.push({ ok: false, name: "token", detail: backendStatus.error?.message ?? "rejected" });
+      checks.push({ ok: false, name: "token", detail: backendStatus.error ? explain(backendStatus.error) : "rejected" });
     }
   }
 
@@ -111,19 +113,14 @@ async function sessionChecks(ctx: CommandContext, { settings, profileProblems, s
     keychainCheck.detail = `not needed: the server accepts requests without a token (the keychain itself is unusable: ${keychain.problem.detail})`;
   } else {
     keychainCheck.ok = false;
-    keychainCheck.detail = keychain.problem.message;
+    keychainCheck.detail = keychainWords(keychain.problem);
   }
   return checks;
 }
 
-/** An unreachable server's message suggests running doctor, which is what is running. */
-function withoutDoctorHint(message: string): string {
-  return message.replace(/, or run: npx mcp-memory-bridge doctor\.?$/, ".");
-}
-
 export function tlsCheck(endpoint: string, error: Error | undefined): Check {
   const url = new URL(endpoint);
-  if (error instanceof TlsError || error instanceof InsecureEndpointError) return { ok: false, name: "TLS", detail: error.message };
+  if (error instanceof TlsError || error instanceof InsecureEndpointError) return { ok: false, name: "TLS", detail: explain(error) };
   if (url.protocol === "https:") {
     return error ? { ok: true, name: "TLS", detail: "https (not verified: the server did not answer)" } : { ok: true, name: "TLS", detail: "certificate verified" };
   }

@@ -4,11 +4,13 @@ import { createFileStore } from "../credentials/file-store.js";
 import { openKeychain } from "../credentials/keychain.js";
 import type { TokenStore } from "../credentials/token-store.js";
 import { KEYCHAIN_SERVICE } from "../credentials/token-store.js";
-import { BridgeError } from "../errors.js";
+import { BridgeError } from "../core/errors.js";
 import { AuthError } from "../http/errors.js";
 import { authHeader, createBackend, DEFAULT_AUTH_SCHEME, resolveFlavour } from "../backends/registry.js";
 import { assertTransportAllowed } from "../http/url.js";
 import type { Logger } from "../log.js";
+import { explain } from "../mcp/error-words.js";
+import { keychainWords } from "../mcp/keychain-words.js";
 import { PACKAGE_NAME } from "../version.js";
 import { commandCallContext, endpointArgument, openCommandSession } from "./command-session.js";
 import type { CommandSpec } from "./registry.js";
@@ -76,7 +78,7 @@ export const loginCommand: CommandSpec = {
       server = await createBackend(flavour, http).verifyToken(commandCallContext(settings));
     } catch (error) {
       if (error instanceof AuthError) throw new BridgeError(rejectedMessage(endpoint, error));
-      if (error instanceof BridgeError) throw new BridgeError(`${error.message.replace(/\.?$/, ".")} The token was not stored.`);
+      if (error instanceof BridgeError) throw new BridgeError(`${explain(error).replace(/\.?$/, ".")} The token was not stored.`);
       throw error;
     } finally {
       await http.close();
@@ -89,7 +91,7 @@ export const loginCommand: CommandSpec = {
       where = `the insecure token file ${file.path} (mode 0600: readable by any program running as you; prefer the keychain where there is one)`;
     } else {
       const keychain = await openKeychain({ platform: process.platform, env: ctx.env, logger });
-      if (keychain.stores.length === 0) throw new BridgeError(`${keychain.problem?.message ?? "No keychain is available."} Nothing was stored.`);
+      if (keychain.stores.length === 0) throw new BridgeError(`${keychain.problem ? keychainWords(keychain.problem) : "No keychain is available."} Nothing was stored.`);
       const storedWith = await storeInEveryModule(keychain.stores, endpoint, token);
       where = `the OS keychain (through ${storedWith.join(" and ")}), service "${KEYCHAIN_SERVICE}", account "${endpoint}"`;
       await removeFromInsecureFile(configDir, endpoint, logger, ctx);
@@ -148,7 +150,7 @@ async function storeInEveryModule(stores: TokenStore[], endpoint: string, token:
 
 /** The server's own reason, without the "run login" hint the serve-time message carries. */
 function rejectedMessage(endpoint: string, error: AuthError): string {
-  const reason = [error.code, error.serverReason].filter(Boolean).join(": ");
+  const reason = [error.serverCode, error.serverReason].filter(Boolean).join(": ");
   const what = error.status === 403 ? "accepted the token but it lacks the scope needed" : "rejected the token";
   return `The server at ${endpoint} ${what} (${error.status}${reason ? ` ${reason}` : ""}); the token was not stored. Check it and try again.`;
 }

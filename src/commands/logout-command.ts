@@ -1,7 +1,8 @@
 import { createFileStore } from "../credentials/file-store.js";
 import { openKeychain } from "../credentials/keychain.js";
 import type { KeychainProblemKind } from "../credentials/keychain-problem.js";
-import { BridgeError } from "../errors.js";
+import { BridgeError } from "../core/errors.js";
+import { keychainWords } from "../mcp/keychain-words.js";
 import { PACKAGE_NAME } from "../version.js";
 import { endpointArgument, openCommandSession } from "./command-session.js";
 import type { CommandSpec } from "./registry.js";
@@ -45,7 +46,7 @@ export const logoutCommand: CommandSpec = {
     }
     if (keychain.problem && !NO_KEYCHAIN_HERE.has(keychain.problem.kind)) {
       // A locked or refusing keychain may still hold a token: say so rather than claim success.
-      throw new BridgeError(`Could not check the keychain for a token for ${endpoint}: ${keychain.problem.message}`);
+      throw new BridgeError(`Could not check the keychain for a token for ${endpoint}: ${keychainWords(keychain.problem)}`);
     }
     return 0;
   },

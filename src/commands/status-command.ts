@@ -1,4 +1,4 @@
-import { collectStatus, renderStatus, type BridgeStatus } from "../status.js";
+import { collectStatus, renderStatus, type BridgeStatus } from "../mcp/status.js";
 import { PACKAGE_NAME } from "../version.js";
 import { commandCallContext, openCommandSession } from "./command-session.js";
 import type { CommandSpec } from "./registry.js";

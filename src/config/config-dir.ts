@@ -1,6 +1,7 @@
 import os from "node:os";
 import path from "node:path";
-import { CONFIG_DIR_ENV_VAR, envValue, type Env } from "./env.js";
+import { envValue, type Env } from "../core/env.js";
+import { CONFIG_DIR_ENV_VAR } from "./env.js";
 
 export const PROJECT_NAME = "mcp-memory-bridge";
 export const PROFILE_FILE_NAME = "config.json";

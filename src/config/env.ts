@@ -1,7 +1,5 @@
+import { envValue, type Env } from "../core/env.js";
 import type { SettingKey } from "./schema.js";
-
-/** An injected environment (process.env in production, a plain object in tests). */
-export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Each setting's variables, the current name first, then legacy aliases (contracts/cli.md). */
 export const SETTING_ENV_VARS = {
@@ -29,12 +27,6 @@ const LEGACY_VALUES: Readonly<Record<string, (value: string) => string>> = {
   // http-mcp-bridge.js: `process.env.MCP_MEMORY_AUTO_DISCOVER === 'true'`; anything else is off.
   MCP_MEMORY_AUTO_DISCOVER: (value) => (value === "true" ? "true" : "false"),
 };
-
-/** A variable's trimmed value; empty or blank counts as unset (client configs often write `VAR=`). */
-export function envValue(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
-}
 
 export interface EnvSetting {
   /** Trimmed, not yet validated. */

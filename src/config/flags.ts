@@ -1,5 +1,5 @@
 import type { ParseArgsConfig } from "node:util";
-import { DEFAULT_ENDPOINT } from "./endpoint.js";
+import { DEFAULT_ENDPOINT } from "../core/endpoint.js";
 import { SETTING_ENV_VARS } from "./env.js";
 import { SETTING_DEFAULTS, type SettingKey } from "./schema.js";
 import type { SettingFlags } from "./types.js";

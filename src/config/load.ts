@@ -1,11 +1,13 @@
 import { resolveConfigDir, profilePath } from "./config-dir.js";
-import { normalizeEndpoint } from "./endpoint.js";
-import { readEnvSettings, type Env } from "./env.js";
+import { canonicalEndpoint } from "../core/endpoint.js";
+import type { Env } from "../core/env.js";
+import type { SettingSource } from "../core/unions.js";
+import { readEnvSettings } from "./env.js";
 import { ConfigError } from "./errors.js";
 import { FLAG_FOR_FIELD } from "./flags.js";
 import { SETTING_DEFAULTS, SETTING_RULES, type Profile, type SettingKey } from "./schema.js";
 import { showValue } from "./show-value.js";
-import type { SettingFlags, SettingSource, Settings } from "./types.js";
+import type { SettingFlags, Settings } from "./types.js";
 
 export interface LoadSettingsInput {
   flags?: SettingFlags;
@@ -95,7 +97,7 @@ export function loadSettings(input: LoadSettingsInput): Readonly<Settings> {
     if (!parsed.success) throw invalid(key, raw, profileFile);
     if (key !== "endpoint") return { value: parsed.data, source: raw.source };
     try {
-      return { value: normalizeEndpoint(parsed.data as string) as NonNullable<Settings[K]>, source: raw.source };
+      return { value: canonicalEndpoint(parsed.data as string) as NonNullable<Settings[K]>, source: raw.source };
     } catch {
       throw invalid(key, raw, profileFile);
     }

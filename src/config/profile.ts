@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { isSensitiveKey } from "../credentials/redact.js";
+import { isSensitiveKey } from "../core/secrets.js";
 import { PROJECT_NAME, profilePath } from "./config-dir.js";
 import { ConfigError } from "./errors.js";
 import { PROFILE_FIELDS, PROFILE_KEYS, ProfileSchema, SETTING_RULES, type Profile, type ProfileKey } from "./schema.js";

@@ -1,20 +1,8 @@
 import { z } from "zod";
-import type { BackendFlavour } from "../backends/types.js";
-import type { LogLevel } from "../log.js";
-import type { ProjectMode } from "../project/types.js";
-import type { AuthScheme, Settings } from "./types.js";
+import { AUTH_SCHEMES, BACKEND_FLAVOURS, LOG_LEVELS, PROJECT_KEYS, PROJECT_MODES } from "../core/unions.js";
+import type { Settings } from "./types.js";
 
-/** Compile-time check that a list names every member of a union, so it cannot drift from types.ts. */
-const everyOf =
-  <T extends string>() =>
-  <const L extends readonly [T, ...T[]]>(list: L & ([T] extends [L[number]] ? unknown : never)): L =>
-    list;
-
-export const BACKENDS = everyOf<"auto" | BackendFlavour>()(["auto", "mcp-memory-service", "mem0", "mem0-platform"]);
-export const AUTH_SCHEMES = everyOf<AuthScheme>()(["bearer", "x-api-key", "token"]);
-export const PROJECT_MODES = everyOf<ProjectMode>()(["auto", "manual", "global"]);
-export const PROJECT_KEYS = everyOf<Settings["projectKey"]>()(["remote", "path"]);
-export const LOG_LEVELS = everyOf<LogLevel>()(["error", "warn", "info", "debug"]);
+const BACKENDS = ["auto", ...BACKEND_FLAVOURS] as const;
 
 export const MAX_TIMEOUT_MS = 3_600_000;
 const SWITCH_ON = ["1", "true", "yes", "on"] as const;

@@ -1,9 +1,4 @@
-import type { BackendFlavour } from "../backends/types.js";
-import type { LogLevel } from "../log.js";
-import type { ProjectMode } from "../project/types.js";
-
-export type AuthScheme = "bearer" | "x-api-key" | "token";
-export type SettingSource = "flag" | "env" | "profile" | "default";
+import type { AuthScheme, BackendFlavour, LogLevel, ProjectKeyMode, ProjectMode, SettingSource } from "../core/unions.js";
 
 /** Every setting of contracts/cli.md except the token (credentials/ owns that). Frozen. */
 export interface Settings {
@@ -15,7 +10,7 @@ export interface Settings {
   userId: string;
   projectMode: ProjectMode;
   projectId: string | undefined;
-  projectKey: "remote" | "path";
+  projectKey: ProjectKeyMode;
   discovery: boolean;
   timeoutMs: number;
   allowHttp: boolean;

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { BridgeError } from "../errors.js";
+import { BridgeError } from "../core/errors.js";
 import type { Logger } from "../log.js";
 import type { TokenStore } from "./token-store.js";
 
@@ -21,9 +21,19 @@ export function credentialsFilePath(configDir: string): string {
   return path.join(configDir, CREDENTIALS_FILE_NAME);
 }
 
-/** The credentials file is unreadable or not what this store writes. The message never quotes its content. */
+/**
+ * The credentials file is unreadable (code token-file-unreadable), not what this store writes
+ * (token-file-invalid) or could not be written (token-file-unwritable). The message never quotes its content.
+ */
 export class CredentialsFileError extends BridgeError {
   override name = "CredentialsFileError";
+  constructor(
+    code: "token-file-unreadable" | "token-file-invalid" | "token-file-unwritable",
+    message: string,
+    readonly path: string,
+  ) {
+    super(message, { code });
+  }
 }
 
 export interface FileStoreOptions {
@@ -65,7 +75,7 @@ export function createFileStore(options: FileStoreOptions): FileTokenStore {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === "ENOENT") return undefined;
-      throw new CredentialsFileError(`Cannot read the token file ${file} (${code ?? "error"}); fix its permissions or delete it.`);
+      throw new CredentialsFileError("token-file-unreadable", `Cannot read the token file ${file} (${code ?? "error"}); fix its permissions or delete it.`, file);
     }
     await ensureMode();
     let data: unknown;
@@ -73,12 +83,10 @@ export function createFileStore(options: FileStoreOptions): FileTokenStore {
       data = JSON.parse(text);
     } catch {
       // JSON.parse's message quotes the text, which may hold a token: never pass it on.
-      throw new CredentialsFileError(`The token file ${file} is not valid JSON; fix it or delete it and run \`mcp-memory-bridge login\` again.`);
+      throw new CredentialsFileError("token-file-invalid", `The token file ${file} is not valid JSON.`, file);
     }
     if (typeof data !== "object" || data === null || Array.isArray(data) || !Object.values(data).every((v) => typeof v === "string")) {
-      throw new CredentialsFileError(
-        `The token file ${file} is not a JSON object of endpoint → token strings; fix it or delete it and run \`mcp-memory-bridge login\` again.`,
-      );
+      throw new CredentialsFileError("token-file-invalid", `The token file ${file} is not a JSON object of endpoint → token strings.`, file);
     }
     return data as Tokens;
   }
@@ -99,7 +107,7 @@ export function createFileStore(options: FileStoreOptions): FileTokenStore {
       await handle?.close().catch(() => undefined);
       await fs.rm(temp, { force: true }).catch(() => undefined);
       const code = (error as NodeJS.ErrnoException).code;
-      throw new CredentialsFileError(`Cannot write the token file ${file} (${code ?? (error as Error).message}).`);
+      throw new CredentialsFileError("token-file-unwritable", `Cannot write the token file ${file} (${code ?? (error as Error).message}).`, file);
     }
   }
 

@@ -1,4 +1,4 @@
-import type { Env } from "../config/env.js";
+import type { Env } from "../core/env.js";
 import type { Logger } from "../log.js";
 import { backendChoiceFromEnv, backendsFor, invalidBackendProblem, type KeychainBackend, type KeychainBackendChoice } from "./keychain-backend.js";
 import { keychainProblem, problemFromProbe, usesSecretService, type KeychainProblem } from "./keychain-problem.js";

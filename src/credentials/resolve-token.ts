@@ -1,4 +1,4 @@
-import type { Env } from "../config/env.js";
+import type { Env } from "../core/env.js";
 import type { Logger } from "../log.js";
 import { tokenFromEnv } from "./env-token.js";
 import { sourceOfStore, type TokenSource, type TokenStore } from "./token-store.js";

@@ -1,4 +1,4 @@
-import type { Env } from "../config/env.js";
+import type { Env } from "../core/env.js";
 import type { Logger } from "../log.js";
 import { createFileStore } from "./file-store.js";
 import { KeychainError } from "./keychain-problem.js";

@@ -1,5 +1,6 @@
 import type { Dispatcher } from "undici";
-import { SecretRedactor } from "../credentials/redact.js";
+import { canonicalEndpoint, parseEndpoint } from "../core/endpoint.js";
+import { SecretRedactor } from "../core/secrets.js";
 import { CallSignal } from "./call-signal.js";
 import { CancelledError, DeadlineError, RedirectError, TransportError, type RedirectProblem } from "./errors.js";
 import { classifyNetworkError } from "./network-failure.js";
@@ -16,7 +17,7 @@ import { followRedirect, isRedirect, type RedirectHop } from "./redirect.js";
 import { backoffDelay, isRetryable, mayHaveBeenProcessed, parseRetryAfter, type AttemptFailure } from "./retry.js";
 import { abortableSleep } from "./sleep.js";
 import type { HttpClient, HttpClientOptions, HttpRequest, HttpResponse, RequestContext } from "./types.js";
-import { assertTransportAllowed, canonicalEndpoint, parseEndpoint } from "./url.js";
+import { assertTransportAllowed } from "./url.js";
 
 const USER_AGENT = "mcp-memory-bridge";
 const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
@@ -43,8 +44,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const backoff = { baseMs: options.baseDelayMs ?? 100, capMs: options.maxDelayMs ?? 2000 };
   const logger = options.logger;
   const auth = options.auth;
-  const outcome: OutcomeContext = { endpoint, secrets: auth === undefined ? [] : secretsOf(auth.value) };
+  const secrets = options.secrets ?? new SecretRedactor();
+  if (auth !== undefined) for (const secret of secretsOf(auth.value)) secrets.add(secret);
   if (auth !== undefined) logger?.addSecret(auth.value);
+  const outcome: OutcomeContext = { endpoint, secrets };
 
   const pool = createPool(origin, {
     connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
@@ -185,11 +188,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return at + delayMs < deadline ? delayMs : undefined;
   }
 
-  const redactor = new SecretRedactor(outcome.secrets);
   return {
     endpoint,
     request,
-    redact: (text) => redactor.redact(text),
+    redact: (text) => secrets.redact(text),
     async close() {
       await pool.close();
     },

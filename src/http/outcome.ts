@@ -1,3 +1,4 @@
+import type { SecretRedactor } from "../core/secrets.js";
 import {
   AuthError,
   RateLimitedError,
@@ -22,7 +23,7 @@ export interface RawResponse {
 export interface OutcomeContext {
   endpoint: string;
   /** Redacted from any server text quoted in an error. */
-  secrets: readonly string[];
+  secrets: SecretRedactor;
 }
 
 /** A 2xx answer: its body must be JSON (or empty). */
@@ -66,7 +67,7 @@ export function authErrorFor(
     maybeSent,
     status: res.status,
     tokenSent,
-    ...(reason.code === undefined ? {} : { code: reason.code }),
+    ...(reason.code === undefined ? {} : { serverCode: reason.code }),
     ...(reason.reason === undefined ? {} : { serverReason: reason.reason }),
   });
 }

@@ -1,3 +1,5 @@
+import { SecretRedactor } from "../core/secrets.js";
+
 /** What a server said about a failure, pulled out of its error body. */
 export interface ServerReason {
   /** A machine-readable code such as "invalid_token", when the body carries one. */
@@ -15,11 +17,12 @@ const CODE_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
  * (FastAPI), `{"detail":[{msg}]}` (FastAPI validation), `{"error","details"}` (mem0 platform),
  * `{"error","error_description"}` (OAuth), `{"message"}`, and short plain-text bodies.
  */
-export function extractServerReason(body: unknown, secrets: readonly string[] = []): ServerReason {
+export function extractServerReason(body: unknown, known: SecretRedactor | readonly string[] = []): ServerReason {
+  const secrets = known instanceof SecretRedactor ? known : new SecretRedactor(known);
   const found = findReason(body);
   const result: ServerReason = {};
   // A code that is (or contains) the token is dropped: codes are quoted verbatim, never truncated.
-  if (found.code !== undefined && !secrets.some((secret) => secret !== "" && found.code!.includes(secret))) result.code = found.code;
+  if (found.code !== undefined && !secrets.mentions(found.code)) result.code = found.code;
   if (found.reason !== undefined) {
     const cleaned = clean(found.reason, secrets);
     if (cleaned !== "") result.reason = cleaned;
@@ -64,9 +67,8 @@ function firstString(...values: unknown[]): string | undefined {
   return undefined;
 }
 
-function clean(text: string, secrets: readonly string[]): string {
-  let out = text.replace(/\s+/g, " ").trim();
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join("[redacted]");
+function clean(text: string, secrets: SecretRedactor): string {
+  const out = secrets.redact(text).replace(/\s+/g, " ").trim();
   return out.length > MAX_REASON_CHARS ? `${out.slice(0, MAX_REASON_CHARS - 1)}…` : out;
 }
 

@@ -1,3 +1,4 @@
+import type { SecretRedactor } from "../core/secrets.js";
 import type { Logger } from "../log.js";
 
 /**
@@ -65,6 +66,8 @@ export interface HttpClientOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
   logger?: Logger;
+  /** The process's secrets registry; the auth value is added to it. Default: one of the client's own. */
+  secrets?: SecretRedactor;
   /** Injected for deterministic tests. */
   now?: () => number;
   random?: () => number;

@@ -1,10 +1,10 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
-import { SetupError } from "../errors.js";
+import { SetupError } from "../core/errors.js";
 import { AuthError } from "../http/errors.js";
 import type { Logger } from "../log.js";
 import type { Session } from "../session.js";
-import { withDefaultEndpointHint } from "../status.js";
+import { withDefaultEndpointHint } from "./status.js";
 import { PACKAGE_NAME, VERSION } from "../version.js";
 import { TOOLS, type ToolDefinition } from "./tools.js";
 import { errorResult, successResult } from "./tool-result.js";

@@ -1,6 +1,7 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { BridgeError } from "../errors.js";
+import { BridgeError } from "../core/errors.js";
 import type { Logger } from "../log.js";
+import { explain } from "./error-words.js";
 import type { ToolOutcome } from "./tools.js";
 
 export function successResult(outcome: ToolOutcome): CallToolResult {
@@ -14,7 +15,7 @@ export function successResult(outcome: ToolOutcome): CallToolResult {
 export function errorResult(tool: string, error: unknown, logger: Logger): CallToolResult {
   let text: string;
   if (error instanceof BridgeError) {
-    text = error.message;
+    text = explain(error);
     logger.info(`${tool} failed`, { error: error.name, message: error.message });
   } else {
     const detail = error instanceof Error ? error.message : String(error);

@@ -1,11 +1,11 @@
 import type { ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import type * as z from "zod";
 import type { CallContext, MemoryBackend } from "../backends/types.js";
-import { BridgeError } from "../errors.js";
+import { BridgeError } from "../core/errors.js";
 import type { Session } from "../session.js";
 import { renderDelete, renderList, renderMemory, renderSearch, renderStore, renderUpdate } from "./render.js";
 import * as s from "./schemas.js";
-import { collectStatus, renderStatus } from "../status.js";
+import { collectStatus, renderStatus } from "./status.js";
 
 type Shape = Record<string, z.ZodType>;
 

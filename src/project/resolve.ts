@@ -7,9 +7,8 @@ import { normalizeRemote, remoteName } from "./normalize-remote.js";
 import { makeProjectId } from "./project-id.js";
 import { slugProjectName } from "./slug.js";
 import { directoryFromRoots } from "./start-dir.js";
-import type { ProjectMode, ProjectResolution } from "./types.js";
-
-export type ProjectKeyMode = "remote" | "path";
+import type { ProjectKeyMode, ProjectMode } from "../core/unions.js";
+import type { ProjectResolution } from "./types.js";
 
 export interface ResolveProjectInput {
   mode: ProjectMode;

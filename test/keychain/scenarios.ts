@@ -15,8 +15,9 @@ import { resolveToken } from "../../src/credentials/resolve-token.js";
 import { createKeyringStore, type KeyringApi } from "../../src/credentials/keyring-store.js";
 import { createKeytarStore, type KeytarApi } from "../../src/credentials/keytar-store.js";
 import { KEYCHAIN_BACKEND_ENV_VAR, type KeychainBackend } from "../../src/credentials/keychain-backend.js";
-import { openKeychain } from "../../src/credentials/keychain.js";
+import { openKeychain, type Keychain } from "../../src/credentials/keychain.js";
 import { KeychainError } from "../../src/credentials/keychain-problem.js";
+import { keychainWords } from "../../src/mcp/keychain-words.js";
 import { probeSecretService } from "../../src/credentials/secret-service-probe.js";
 import { KEYCHAIN_SERVICE, type TokenStore } from "../../src/credentials/token-store.js";
 import { runtimeTokenStores } from "../../src/credentials/token-stores.js";
@@ -175,7 +176,7 @@ async function unlocked() {
   result.locked = {
     lock,
     probe: await probeSecretService({ env }),
-    open: await openKeychain({ platform, env }),
+    open: withWords(await openKeychain({ platform, env })),
     runtime: await resolveToken({ env: {}, endpoint: lockedAccount, stores: runtimeTokenStores({ platform, env, configDir }) }),
     // What the modules do without the probe in front of them:
     keytarGet: await settle(() => directKeytar.get(lockedAccount)),
@@ -186,6 +187,11 @@ async function unlocked() {
   return result;
 }
 
+/** An opened keychain with the words a person would read for its problem (written at the edge). */
+function withWords(opened: Keychain): Keychain & { words?: string } {
+  return opened.problem ? { ...opened, words: keychainWords(opened.problem) } : opened;
+}
+
 /** Modes without a usable Secret Service: every way in reports the problem and writes nothing. */
 async function unusable() {
   const filesBefore = listFiles(sandbox!);
@@ -194,11 +200,11 @@ async function unusable() {
   const result: Record<string, unknown> = {};
   result.probe = await probeSecretService({ env });
   const started = Date.now();
-  result.open = await openKeychain({ platform, env });
+  result.open = withWords(await openKeychain({ platform, env }));
   result.openMs = Date.now() - started;
   result.forced = {
-    keytar: await openKeychain({ platform, env: { ...env, [KEYCHAIN_BACKEND_ENV_VAR]: "keytar" } }),
-    keyring: await openKeychain({ platform, env: { ...env, [KEYCHAIN_BACKEND_ENV_VAR]: "keyring" } }),
+    keytar: withWords(await openKeychain({ platform, env: { ...env, [KEYCHAIN_BACKEND_ENV_VAR]: "keytar" } })),
+    keyring: withWords(await openKeychain({ platform, env: { ...env, [KEYCHAIN_BACKEND_ENV_VAR]: "keyring" } })),
   };
   if (mode === "no-bus") {
     const nowhere = { ...env, DBUS_SESSION_BUS_ADDRESS: `unix:path=${sandbox}/nowhere` };

@@ -7,8 +7,9 @@ import { loadSettings } from "../../src/config/load.js";
 import type { TokenStore } from "../../src/credentials/token-store.js";
 import { UnreachableError } from "../../src/http/errors.js";
 import { createLogger } from "../../src/log.js";
+import { explain } from "../../src/mcp/error-words.js";
 import { Session } from "../../src/session.js";
-import { renderStatus, withDefaultEndpointHint, type BridgeStatus } from "../../src/status.js";
+import { renderStatus, withDefaultEndpointHint, type BridgeStatus } from "../../src/mcp/status.js";
 
 const DEFAULT = "http://127.0.0.1:8000/api";
 
@@ -68,7 +69,7 @@ describe("no endpoint configured", () => {
     const hint = withDefaultEndpointHint(refused, session({}));
     expect(hint).toMatch(/^Cannot reach the memory server at http:\/\/127\.0\.0\.1:8000\/api .*doctor\. No memory server is configured/);
     expect(hint).toContain("login <URL>` or set MEMORY_BRIDGE_ENDPOINT");
-    expect(withDefaultEndpointHint(refused, session({ MEMORY_BRIDGE_ENDPOINT: DEFAULT }))).toBe(refused.message);
+    expect(withDefaultEndpointHint(refused, session({ MEMORY_BRIDGE_ENDPOINT: DEFAULT }))).toBe(explain(refused));
     expect(withDefaultEndpointHint(new Error("other"), session({}))).toBe("other");
   });
 });

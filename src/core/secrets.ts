@@ -39,7 +39,11 @@ export function redactAuthPatterns(text: string): string {
 export const SHORT_SECRET_LENGTH = 8;
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** Replaces each occurrence of any registered secret. */
+/**
+ * The secrets registry: every token the bridge finds or is given is added to the one instance a
+ * process shares (logger, HTTP client, tool results), and every text leaving the process passes
+ * through redact(). One rule for all of them: SHORT_SECRET_LENGTH.
+ */
 export class SecretRedactor {
   private readonly secrets = new Set<string>();
   private pattern: RegExp | undefined;
@@ -58,6 +62,12 @@ export class SecretRedactor {
 
   get size(): number {
     return this.secrets.size;
+  }
+
+  /** True when `text` contains any registered secret, however short (to drop a value rather than quote it). */
+  mentions(text: string): boolean {
+    for (const secret of this.secrets) if (text.includes(secret)) return true;
+    return false;
   }
 
   redact(text: string): string {

@@ -1,8 +1,9 @@
-import type { CallContext } from "./backends/types.js";
-import type { SettingSource } from "./config/types.js";
-import { UnreachableError } from "./http/errors.js";
-import type { Session } from "./session.js";
-import { PACKAGE_NAME, VERSION } from "./version.js";
+import type { CallContext } from "../backends/types.js";
+import type { SettingSource } from "../core/unions.js";
+import { UnreachableError } from "../http/errors.js";
+import type { Session } from "../session.js";
+import { explain } from "./error-words.js";
+import { PACKAGE_NAME, VERSION } from "../version.js";
 
 export interface BridgeStatus {
   endpoint: string | null;
@@ -87,7 +88,7 @@ const DEFAULT_ENDPOINT_NOTE = "nothing configured: mcp-memory-service's default 
 export function withDefaultEndpointHint(
   error: unknown,
   session: Pick<Session, "endpoint" | "endpointSource">,
-  message = error instanceof Error ? error.message : String(error),
+  message = explain(error),
 ): string {
   if (!(error instanceof UnreachableError) || session.endpointSource !== "default") return message;
   return (
