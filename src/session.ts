@@ -1,5 +1,5 @@
 import { homedir, tmpdir } from "node:os";
-import type { Settings } from "./config/types.js";
+import type { Settings } from "./config/settings.js";
 import { DEFAULT_ENDPOINT, loopbackSpellings } from "./core/endpoint.js";
 import type { AuthScheme, BackendFlavour, SettingSource } from "./core/unions.js";
 import type { TokenSource, TokenStore } from "./credentials/token-store.js";

@@ -1,4 +1,4 @@
-import type { Settings } from "../config/types.js";
+import type { Settings } from "../config/settings.js";
 import type { AuthScheme, BackendFlavour } from "../core/unions.js";
 import type { HttpClient } from "../http/types.js";
 import { UnsupportedBackendError } from "./errors.js";

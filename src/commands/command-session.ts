@@ -1,5 +1,5 @@
-import type { ProfileKey } from "../config/schema.js";
-import type { Settings } from "../config/types.js";
+import type { ProfileKey } from "../config/profile.js";
+import type { Settings } from "../config/settings.js";
 import { runtimeTokenStores } from "../credentials/token-stores.js";
 import { canonicalEndpoint, InvalidEndpointError } from "../core/endpoint.js";
 import { createLogger, type Logger } from "../log.js";

@@ -3,8 +3,8 @@ import { loadSettings } from "../config/load.js";
 import { resolveConfigDir } from "../config/config-dir.js";
 import { currentOsUserName } from "../config/os-user.js";
 import { readProfile } from "../config/profile.js";
-import type { ProfileKey } from "../config/schema.js";
-import type { Settings } from "../config/types.js";
+import type { ProfileKey } from "../config/profile.js";
+import type { Settings } from "../config/settings.js";
 import type { CommandContext } from "./context.js";
 
 export interface LoadedSettings {

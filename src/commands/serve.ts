@@ -1,5 +1,5 @@
 import { RootsListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
-import type { Settings } from "../config/types.js";
+import type { Settings } from "../config/settings.js";
 import type { TokenStore } from "../credentials/token-store.js";
 import type { Logger } from "../log.js";
 import { BatchingStdioServerTransport } from "../mcp/batching-stdio-transport.js";
