@@ -79,7 +79,8 @@ function found(
   };
 }
 
-function endsWithApi(base: string): boolean {
+/** Whether the base's path ends in /api (then …/api/health would be the old bridge's /api/api/health). */
+export function endsWithApi(base: string): boolean {
   return new URL(base).pathname.replace(/\/+$/, "").endsWith("/api");
 }
 

@@ -2,7 +2,7 @@ import { canonicalEndpoint, isLoopbackHost, parseEndpoint } from "../http/url.js
 import { VERSION } from "../version.js";
 import { authProbeUrl, authRequiredFromStatus } from "./auth-probe.js";
 import { classifyMcpInitialize, hasInitializeEvent, initializeRequestBody } from "./classify-mcp.js";
-import { classifyRest } from "./classify-rest.js";
+import { classifyRest, endsWithApi } from "./classify-rest.js";
 import { DEFAULT_PROBE_BODY_BYTES, DEFAULT_PROBE_TIMEOUT_MS, probe, type ProbeIo } from "./probe-request.js";
 import type { Detection, FetchLike, FoundDetection, ProbeRecord } from "./types.js";
 
@@ -60,10 +60,9 @@ export async function detectBackend(url: string, options: DetectOptions = {}): P
   }
 
   const origin = parsed.origin;
-  const endsWithApi = /\/api$/.test(new URL(input).pathname);
   const [health, apiHealth, openapi] = await Promise.all([
     probe({ method: "GET", url: `${input}/health` }, io),
-    endsWithApi ? undefined : probe({ method: "GET", url: `${input}/api/health` }, io),
+    endsWithApi(input) ? undefined : probe({ method: "GET", url: `${input}/api/health` }, io),
     probe({ method: "GET", url: `${origin}/openapi.json` }, io),
   ]);
   probes.push(health.record, ...(apiHealth === undefined ? [] : [apiHealth.record]), openapi.record);

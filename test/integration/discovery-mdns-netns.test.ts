@@ -74,6 +74,14 @@ describe.skipIf(skip)(title, () => {
     expect(result).toMatchObject({ remembered: gone, rememberedAfter: endpoint });
   });
 
+  it("uses mcp-memory-service's default address when it answers, without browsing", async () => {
+    await startServer({ name: "MCP Memory Service", serve: true, port: 8000, address: "127.0.0.1" });
+    const result = await discover();
+    expect(result.chosen).toMatchObject({ source: "local", endpoint: "http://127.0.0.1:8000/api" });
+    expect(result.mdns).toEqual({ ran: false, services: 0 });
+    expect(result.used).toEqual({ stored: true, listed: 1 });
+  });
+
   it("chooses the live one of two advertised servers", async () => {
     // "a-dead" sorts first: its advertisement lingers at a port nothing listens on.
     await startServer({ name: "a-dead", serve: false, port: 8002, address: "127.0.0.1" });
