@@ -49,7 +49,8 @@ function styleOf(text: string): JsonStyle {
 export function readJsonEntry(text: string, target: JsonTarget): unknown {
   const root = parseRoot(text, target);
   const entry = root ? findNodeAtLocation(root, [...target.serversKey, target.name]) : undefined;
-  return entry ? getNodeValue(entry) : undefined;
+  // getNodeValue builds objects without a prototype, which isDeepStrictEqual tells apart from plain ones.
+  return entry ? (JSON.parse(JSON.stringify(getNodeValue(entry))) as unknown) : undefined;
 }
 
 /** Sets `value` at `path` (creating the objects on the way), one edit at a time. */

@@ -140,3 +140,11 @@ describe("removeJsonEntry", () => {
     expect(removeJsonEntry(setJsonEntry(original, target, ENTRY), target)).toBe(original);
   });
 });
+
+describe("comparisons", () => {
+  it("reads the entry as plain data, so an unchanged compact env is not rewritten", () => {
+    const text = '{"mcpServers": {"memory": {"command": "c", "args": [], "env": {"A": "1"}}}}';
+    expect(Object.getPrototypeOf(readJsonEntry(text, desktop))).toBe(Object.prototype);
+    expect(setJsonEntry(text, desktop, { command: "c", args: [], env: { A: "1" } })).toBe(text);
+  });
+});

@@ -1,0 +1,59 @@
+import { spawn } from "node:child_process";
+import { accessSync, constants, realpathSync, statSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import type { HostContext, ProcessResult } from "./commands/context.js";
+import { findExecutable } from "./invocation/find-executable.js";
+
+const MAX_OUTPUT_CHARS = 1024 * 1024;
+const PROCESS_DEADLINE_MS = 60_000;
+
+function isExecutableFile(file: string): boolean {
+  try {
+    if (!statSync(file).isFile()) return false;
+    if (process.platform !== "win32") accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function runProcess(command: string, args: readonly string[]): Promise<ProcessResult> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], windowsHide: true });
+    let stdout = "";
+    let stderr = "";
+    const keep = (soFar: string, chunk: string) => (soFar.length < MAX_OUTPUT_CHARS ? soFar + chunk : soFar);
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout = keep(stdout, chunk)));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr = keep(stderr, chunk)));
+    const timer = setTimeout(() => child.kill("SIGKILL"), PROCESS_DEADLINE_MS);
+    child.once("error", (error) => {
+      clearTimeout(timer);
+      resolve({ code: null, stdout, stderr: `${stderr}${error.message}` });
+    });
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The real machine, for main(); tests build their own HostContext. */
+export function processHost(): HostContext {
+  const script = process.argv[1] ?? "";
+  let scriptPath = script;
+  try {
+    scriptPath = realpathSync(script);
+  } catch {
+    // keep what node was given
+  }
+  return {
+    platform: process.platform,
+    home: homedir(),
+    tmpdir: tmpdir(),
+    now: () => Date.now(),
+    execPath: process.execPath,
+    scriptPath,
+    findExecutable: (name) => findExecutable(name, { env: process.env, platform: process.platform, isExecutableFile }),
+    runProcess,
+  };
+}
