@@ -50,6 +50,9 @@ const jsoncParserEsm = {
   },
 };
 
+// `npm pack` (prepack) builds with --release: no source maps in the published package.
+const release = process.argv.includes("--release");
+
 rmSync("dist", { recursive: true, force: true });
 await build({
   entryPoints: ["src/cli.ts"],
@@ -62,7 +65,7 @@ await build({
   format: "esm",
   target: "node20.19",
   minify: true,
-  sourcemap: "linked",
+  sourcemap: release ? false : "linked",
   legalComments: "none",
   external: ["keytar", "@napi-rs/keyring"],
   plugins: [noAjv, englishOnlyZod, jsoncParserEsm],
