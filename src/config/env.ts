@@ -21,10 +21,16 @@ export const SETTING_ENV_VARS = {
 
 export const CONFIG_DIR_ENV_VAR = "MEMORY_BRIDGE_CONFIG_DIR";
 
-/** A variable's trimmed value; empty or blank counts as unset (client configs often write `VAR=`). */
+/** Claude Desktop passes an optional extension field left blank as the literal text `${user_config.x}`. */
+const UNEXPANDED_PLACEHOLDER = /^\$\{[^}]*\}$/;
+
+/**
+ * A variable's trimmed value; empty, blank or an unexpanded `${…}` placeholder counts as unset
+ * (client configs often write `VAR=`, and a blank token must not outrank the keychain).
+ */
 export function envValue(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
-  return value ? value : undefined;
+  return value && !UNEXPANDED_PLACEHOLDER.test(value) ? value : undefined;
 }
 
 export interface EnvSetting {
