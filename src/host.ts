@@ -7,7 +7,7 @@ import { findExecutable } from "./invocation/find-executable.js";
 const MAX_OUTPUT_CHARS = 1024 * 1024;
 const PROCESS_DEADLINE_MS = 60_000;
 
-function isExecutableFile(file: string): boolean {
+export function isExecutableFile(file: string): boolean {
   try {
     if (!statSync(file).isFile()) return false;
     if (process.platform !== "win32") accessSync(file, constants.X_OK);
