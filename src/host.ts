@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { accessSync, constants, realpathSync, statSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
+import { resolve } from "node:path";
 import type { HostContext, ProcessResult } from "./commands/context.js";
 import { findExecutable } from "./invocation/find-executable.js";
 
@@ -39,10 +40,10 @@ function runProcess(command: string, args: readonly string[]): Promise<ProcessRe
 
 /** The real machine, for main(); tests build their own HostContext. */
 export function processHost(): HostContext {
-  const script = process.argv[1] ?? "";
-  let scriptPath = script;
+  const scriptPath = resolve(process.argv[1] ?? "");
+  let realScriptPath = scriptPath;
   try {
-    scriptPath = realpathSync(script);
+    realScriptPath = realpathSync(scriptPath);
   } catch {
     // keep what node was given
   }
@@ -53,6 +54,7 @@ export function processHost(): HostContext {
     now: () => Date.now(),
     execPath: process.execPath,
     scriptPath,
+    realScriptPath,
     findExecutable: (name) => findExecutable(name, { env: process.env, platform: process.platform, isExecutableFile }),
     runProcess,
   };

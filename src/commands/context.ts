@@ -27,8 +27,10 @@ export interface HostContext {
   now(): number;
   /** The node binary running this process. */
   execPath: string;
-  /** The real path of the script node started (bin/mcp-memory-bridge.js), for "how was I started". */
+  /** The script node started, as given (process.argv[1], absolute): a bin link on PATH, node_modules/.bin, or the file. */
   scriptPath: string;
+  /** The same with symlinks resolved: the package's bin/mcp-memory-bridge.js. Both feed "how was I started". */
+  realScriptPath: string;
   /** `name` looked up on PATH (PATHEXT on Windows), or undefined. */
   findExecutable(name: string): string | undefined;
   /** Runs a program (no shell) to completion, with bounded output and a deadline. */

@@ -7,7 +7,8 @@ export interface FakeHost extends HostContext {
 
 /**
  * A HostContext for in-process command tests: no real PATH lookups or processes unless given.
- * `executables` maps names to the paths findExecutable returns; `answer` fakes runProcess.
+ * `executables` maps names to the paths findExecutable returns; `answer` fakes runProcess;
+ * realScriptPath defaults to scriptPath (no symlink in between).
  */
 export function fakeHost(options: Partial<HostContext> & { executables?: Record<string, string>; answer?: (command: string, args: string[]) => ProcessResult } = {}): FakeHost {
   const runs: FakeHost["runs"] = [];
@@ -26,5 +27,6 @@ export function fakeHost(options: Partial<HostContext> & { executables?: Record<
     },
     runs,
     ...rest,
+    realScriptPath: rest.realScriptPath ?? rest.scriptPath ?? "/work/checkout/bin/mcp-memory-bridge.js",
   };
 }

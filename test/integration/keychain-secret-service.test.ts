@@ -25,7 +25,7 @@ const SCENARIOS = resolve("test/keychain/scenarios.ts");
 const RUN_TIMEOUT_MS = 60_000;
 const HOW_TO =
   "The keychain tests build a private Secret Service with test/keychain/with-secret-service.sh; on Debian/Ubuntu install " +
-  "`dbus-daemon dbus-bin gnome-keyring libsecret-tools` (and libsecret-1-0 for keytar), then run `npx vitest run test/integration/keychain`. " +
+  "`dbus-daemon dbus-bin gnome-keyring libsecret-tools` (keytar builds against libsecret-1-dev: install it, then `npm rebuild keytar`), then run `npx vitest run test/integration/keychain`. " +
   "To debug by hand: `test/keychain/with-secret-service.sh -- node --import tsx test/keychain/scenarios.ts unlocked`.";
 
 type Mode = "unlocked" | "no-bus" | "bus-only" | "no-keyring";

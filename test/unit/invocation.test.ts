@@ -8,14 +8,16 @@ const none = () => false;
 
 describe("howStarted", () => {
   it("npx: the package lives in npm's _npx cache", () => {
-    const started = howStarted({ scriptPath: "/home/u/.npm/_npx/cc90bf04/node_modules/mcp-memory-bridge/bin/mcp-memory-bridge.js", platform: "linux", exists: none });
+    const started = howStarted({ invokedPath: "/home/u/.npm/_npx/cc90bf04/node_modules/mcp-memory-bridge/bin/mcp-memory-bridge.js", realPath: "/home/u/.npm/_npx/cc90bf04/node_modules/mcp-memory-bridge/bin/mcp-memory-bridge.js", platform: "linux", exists: none });
     expect(started).toMatchObject({ kind: "npx", packageRoot: "/home/u/.npm/_npx/cc90bf04/node_modules/mcp-memory-bridge" });
   });
 
   it("global on POSIX: <prefix>/lib/node_modules with the command in <prefix>/bin", () => {
     const command = "/home/u/.nvm/versions/node/v22.1.0/bin/mcp-memory-bridge";
+    const script = "/home/u/.nvm/versions/node/v22.1.0/lib/node_modules/mcp-memory-bridge/bin/mcp-memory-bridge.js";
     const started = howStarted({
-      scriptPath: "/home/u/.nvm/versions/node/v22.1.0/lib/node_modules/mcp-memory-bridge/bin/mcp-memory-bridge.js",
+      invokedPath: script,
+      realPath: script,
       platform: "darwin",
       exists: (file) => file === command,
     });
@@ -24,18 +26,39 @@ describe("howStarted", () => {
 
   it("global on Windows: <prefix>\\node_modules with <prefix>\\mcp-memory-bridge.cmd", () => {
     const started = howStarted({
-      scriptPath: "C:\\Users\\u\\AppData\\Roaming\\npm\\node_modules\\mcp-memory-bridge\\bin\\mcp-memory-bridge.js",
+      invokedPath: "C:\\Users\\u\\AppData\\Roaming\\npm\\node_modules\\mcp-memory-bridge\\bin\\mcp-memory-bridge.js",
+      realPath: "C:\\Users\\u\\AppData\\Roaming\\npm\\node_modules\\mcp-memory-bridge\\bin\\mcp-memory-bridge.js",
       platform: "win32",
       exists: (file) => file === "C:\\Users\\u\\AppData\\Roaming\\npm\\mcp-memory-bridge.cmd",
     });
     expect(started).toMatchObject({ kind: "global", globalCommand: "C:\\Users\\u\\AppData\\Roaming\\npm\\mcp-memory-bridge.cmd" });
   });
 
+  it("npm install -g . links a clone: the command on PATH (or the .cmd beside the junction) says global", () => {
+    const clone = "/src/bridge/bin/mcp-memory-bridge.js";
+    expect(howStarted({ invokedPath: "/usr/local/bin/mcp-memory-bridge", realPath: clone, platform: "linux", exists: none })).toEqual({
+      kind: "global",
+      packageRoot: "/src/bridge",
+      binScript: clone,
+      globalCommand: "/usr/local/bin/mcp-memory-bridge",
+    });
+    const windows = howStarted({
+      invokedPath: "C:\\npm\\node_modules\\mcp-memory-bridge\\bin\\mcp-memory-bridge.js",
+      realPath: "D:\\src\\bridge\\bin\\mcp-memory-bridge.js",
+      platform: "win32",
+      exists: (file) => file === "C:\\npm\\mcp-memory-bridge.cmd",
+    });
+    expect(windows).toMatchObject({ kind: "global", packageRoot: "D:\\src\\bridge", globalCommand: "C:\\npm\\mcp-memory-bridge.cmd" });
+    // npx and a project run node_modules/.bin/mcp-memory-bridge, which is not a global command.
+    expect(howStarted({ invokedPath: "/srv/app/node_modules/.bin/mcp-memory-bridge", realPath: "/srv/app/node_modules/mcp-memory-bridge/bin/mcp-memory-bridge.js", platform: "linux", exists: none }).kind).toBe("local");
+    expect(howStarted({ invokedPath: "/h/.npm/_npx/1/node_modules/.bin/mcp-memory-bridge", realPath: "/h/.npm/_npx/1/node_modules/mcp-memory-bridge/bin/mcp-memory-bridge.js", platform: "linux", exists: none }).kind).toBe("npx");
+  });
+
   it("a project's dependency is local; anything outside node_modules is a checkout", () => {
-    expect(howStarted({ scriptPath: "/srv/app/node_modules/mcp-memory-bridge/bin/mcp-memory-bridge.js", platform: "linux", exists: none }).kind).toBe("local");
+    expect(howStarted({ invokedPath: "/srv/app/node_modules/mcp-memory-bridge/bin/mcp-memory-bridge.js", realPath: "/srv/app/node_modules/mcp-memory-bridge/bin/mcp-memory-bridge.js", platform: "linux", exists: none }).kind).toBe("local");
     // lib/node_modules without the linked command is not a global install.
-    expect(howStarted({ scriptPath: "/x/lib/node_modules/mcp-memory-bridge/bin/mcp-memory-bridge.js", platform: "linux", exists: none }).kind).toBe("local");
-    expect(howStarted({ scriptPath: "/src/mcp-memory-bridge/bin/mcp-memory-bridge.js", platform: "linux", exists: none })).toEqual({
+    expect(howStarted({ invokedPath: "/x/lib/node_modules/mcp-memory-bridge/bin/mcp-memory-bridge.js", realPath: "/x/lib/node_modules/mcp-memory-bridge/bin/mcp-memory-bridge.js", platform: "linux", exists: none }).kind).toBe("local");
+    expect(howStarted({ invokedPath: "/src/mcp-memory-bridge/bin/mcp-memory-bridge.js", realPath: "/src/mcp-memory-bridge/bin/mcp-memory-bridge.js", platform: "linux", exists: none })).toEqual({
       kind: "checkout",
       packageRoot: "/src/mcp-memory-bridge",
       binScript: "/src/mcp-memory-bridge/bin/mcp-memory-bridge.js",
