@@ -31,6 +31,7 @@ function usage(): string {
     "",
     "With no command it runs `serve`, which is what an MCP client starts:",
     `  {"command": "npx", "args": ["-y", "${PACKAGE_NAME}@0"]}`,
+    "`install --client NAME` writes that entry into a client's config for you (see install --help).",
     "",
     "Options (every command):",
     formatGlobalFlagsHelp([

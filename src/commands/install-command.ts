@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { entrySnippet } from "../clients/snippet.js";
 import type { ClientDescriptor, ClientHost } from "../clients/types.js";
 import { currentOsUserName } from "../config/os-user.js";
+import { TOKEN_ENV_VARS } from "../credentials/env-token.js";
 import { BridgeError } from "../errors.js";
 import { assertTransportAllowed } from "../http/url.js";
 import { clientLaunch, LaunchError, type ClientLaunch } from "../invocation/client-launch.js";
@@ -130,7 +131,9 @@ function reportInstall(ctx: CommandContext, client: ClientDescriptor, name: stri
   }
   ctx.stdout.write(`✓ ${client.displayName}: ${outcome.action} "${name}" (endpoint ${endpoint}) in ${where}${backup}.\n`);
   if (outcome.droppedEnv?.length) {
-    ctx.stdout.write(`  Removed from its env: ${outcome.droppedEnv.join(", ")} (the entry sets only non-secret settings; tokens belong in the keychain: run login).\n`);
+    const token = outcome.droppedEnv.some((name) => (TOKEN_ENV_VARS as readonly string[]).includes(name));
+    const bak = token && outcome.backup ? ` ${outcome.backup} still holds that token: delete it once the client works.` : "";
+    ctx.stdout.write(`  Removed from its env: ${outcome.droppedEnv.join(", ")} (the entry sets only non-secret settings; tokens belong in the keychain: run login).${bak}\n`);
   }
   ctx.stdout.write(`  ${restartSentence(client, name)}\n`);
 }

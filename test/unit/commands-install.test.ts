@@ -330,3 +330,19 @@ describe("--help", () => {
     for (const text of ["--client NAME", "claude-desktop", "Claude Code", "codex", "zed", "Examples:", "--name NAME"]) expect(run.stdout).toContain(text);
   });
 });
+
+describe("replacing mcp-memory-service's http-mcp-bridge.js", () => {
+  it("takes over an entry that runs it, dropping its API key from the env (and saying so)", async () => {
+    const m = machine();
+    mkdirSync(m.desktopDir, { recursive: true });
+    const legacy = { command: "node", args: ["/opt/mcp-memory-service/examples/http-mcp-bridge.js"], env: { MCP_MEMORY_HTTP_ENDPOINT: ENDPOINT, MCP_MEMORY_API_KEY: "tok_legacy_key" } };
+    writeFileSync(m.desktopFile, JSON.stringify({ mcpServers: { memory: legacy } }, null, 2));
+    const run = await install(m, ["--client", "claude-desktop", "--endpoint", ENDPOINT]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(m.desktopFile, "utf8")).mcpServers.memory.args).toEqual([CHECKOUT_BIN]);
+    expect(run.stdout).toMatch(/Removed from its env: MCP_MEMORY_HTTP_ENDPOINT, MCP_MEMORY_API_KEY/);
+    // The user's own previous file keeps it; the message says to delete it.
+    expect(readFileSync(`${m.desktopFile}.bak`, "utf8")).toContain("tok_legacy_key");
+    expect(run.stdout).toContain(`${m.desktopFile}.bak still holds that token: delete it once the client works.`);
+  });
+});

@@ -43,9 +43,13 @@ export class ClientCliError extends Error {
   }
 }
 
-/** Any string in it names this package or its bin: the entry is the bridge's, whatever its form. */
+/** mcp-memory-service's own http-mcp-bridge.js, which this bridge replaces (its legacy variables still work). */
+const PREDECESSOR = "http-mcp-bridge";
+
+/** Any string in it names this package or its bin (or the bridge it replaces): the entry is ours to change. */
 export function isBridgeEntry(entry: unknown): boolean {
-  return JSON.stringify(entry ?? null).includes(COMMAND_NAME);
+  const text = JSON.stringify(entry ?? null);
+  return text.includes(COMMAND_NAME) || text.includes(PREDECESSOR);
 }
 
 interface Editor {

@@ -42,8 +42,10 @@ export function clientProblem(
     }
   }
   if (error instanceof ForeignEntryError) {
-    const what = context.installing ? "install under another name" : "name the bridge's entry";
-    return `${client.displayName}: ${error.path} already has a server named "${context.name}" that is not this bridge (${JSON.stringify(error.entry).slice(0, 200)}); it was left untouched. To ${what}: ${context.commandName} ${context.installing ? "install" : "uninstall"} --client ${client.id} --name memory-bridge`;
+    const found = `${client.displayName}: ${error.path} already has a server named "${context.name}" that is not this bridge (${JSON.stringify(error.entry).slice(0, 200)}); it was left untouched.`;
+    return context.installing
+      ? `${found} Install under another name: ${context.commandName} install --client ${client.id} --name memory-bridge`
+      : `${found} If the bridge's entry has another name, give it: ${context.commandName} uninstall --client ${client.id} --name NAME`;
   }
   if (error instanceof ConcurrentChangeError) {
     return `${client.displayName}: ${error.path} kept changing while it was being edited (is ${client.displayName} running and rewriting it?); nothing was written. Quit ${client.displayName} and run this again.${paste}`;

@@ -1,4 +1,5 @@
 import { CONFIG_DIR_ENV_VAR, envValue, SETTING_ENV_VARS, type Env } from "../../config/env.js";
+import { FALLBACK_USER_ID } from "../../config/load.js";
 import { SETTING_DEFAULTS, type SettingKey } from "../../config/schema.js";
 import type { Settings } from "../../config/types.js";
 import { pathFor } from "../../invocation/how-started.js";
@@ -21,7 +22,7 @@ export function entryEnv(input: {
   const { settings } = input;
   const p = pathFor(input.platform);
   const out: Record<string, string> = {};
-  const defaults: Partial<Record<SettingKey, unknown>> = { ...SETTING_DEFAULTS, userId: input.osUserName };
+  const defaults: Partial<Record<SettingKey, unknown>> = { ...SETTING_DEFAULTS, userId: input.osUserName?.trim() || FALLBACK_USER_ID };
   for (const [key, variables] of Object.entries(SETTING_ENV_VARS) as [SettingKey, readonly string[]][]) {
     const value: unknown = settings[key];
     if (value === undefined || NOT_PINNED.has(key) || value === defaults[key]) continue;
