@@ -9,7 +9,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -126,6 +126,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await fixture?.close();
   console.info(`packaging: ${Object.entries(numbers).map(([key, value]) => `${key} ${value}`).join("; ")}`);
+  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 describe("the packed tarball", () => {
