@@ -30,10 +30,16 @@ const LEGACY_VALUES: Readonly<Record<string, (value: string) => string>> = {
   MCP_MEMORY_AUTO_DISCOVER: (value) => (value === "true" ? "true" : "false"),
 };
 
-/** A variable's trimmed value; empty or blank counts as unset (client configs often write `VAR=`). */
+/** Claude Desktop passes an optional extension field left blank as the literal text `${user_config.x}`. */
+const UNEXPANDED_PLACEHOLDER = /^\$\{[^}]*\}$/;
+
+/**
+ * A variable's trimmed value; empty, blank or an unexpanded `${…}` placeholder counts as unset
+ * (client configs often write `VAR=`, and a blank token must not outrank the keychain).
+ */
 export function envValue(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
-  return value ? value : undefined;
+  return value && !UNEXPANDED_PLACEHOLDER.test(value) ? value : undefined;
 }
 
 export interface EnvSetting {
