@@ -3,7 +3,7 @@ import type { SettingSource } from "../core/unions.js";
 import { profilePath, resolveConfigDir } from "./config-dir.js";
 import { readEnvSettings } from "./env.js";
 import { ConfigError } from "./errors.js";
-import { flagField, SETTING_KEYS, settingRow, type SettingFlags, type SettingKey, type Settings } from "./settings.js";
+import { defaultOf, flagField, SETTING_KEYS, settingRow, type SettingFlags, type SettingKey, type Settings } from "./settings.js";
 import type { Profile } from "./profile.js";
 import { showValue } from "./show-value.js";
 
@@ -49,7 +49,7 @@ export function loadSettings(input: LoadSettingsInput): Readonly<Settings> {
     const row = settingRow(key);
     const found = raw(key);
     if (found === undefined) {
-      settings[key] = typeof row.default === "function" ? row.default({ osUserName: input.osUserName }) : row.default;
+      settings[key] = defaultOf(key, input);
       continue;
     }
     const parsed = row.schema.safeParse(found.value);

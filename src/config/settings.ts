@@ -201,6 +201,12 @@ export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
 export type SettingRow = Row<string, unknown>;
 export const settingRow = (key: SettingKey): SettingRow => SETTINGS[key] as SettingRow;
 
+/** A setting's value when nothing sets it. */
+export function defaultOf(key: SettingKey, context: DefaultContext): unknown {
+  const fallback = settingRow(key).default;
+  return typeof fallback === "function" ? fallback(context) : fallback;
+}
+
 type ValueOf<K extends SettingKey> = z.output<Table[K]["schema"]>;
 
 /** The merged settings of contracts/cli.md (loadSettings returns them frozen). */

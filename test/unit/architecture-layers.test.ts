@@ -19,12 +19,15 @@ const RANK: Record<string, number> = {
   credentials: 2,
   http: 2,
   project: 2,
+  discovery: 2,
+  invocation: 2,
   backends: 3,
+  clients: 3,
   session: 4,
   mcp: 5,
   commands: 6,
-  host: 6,
-  cli: 7,
+  host: 7,
+  cli: 8,
 };
 
 function sourceFiles(dir: string): string[] {
