@@ -6,6 +6,7 @@ import { isProjectTag, uniqueTags } from "./project-tag.js";
 import { assertBodyFits, MAX_SERVICE_BODY_BYTES, memoryPath } from "./service-limits.js";
 import { metadataTags, normalizeServiceTag, normalizeServiceTags } from "./service-tags.js";
 import type {
+  BackendDefinition,
   BackendStatus,
   CallContext,
   ListInput,
@@ -26,6 +27,12 @@ export interface McpMemoryServiceDeps {
   /** Sent with every store (default: one per process); see mcp-memory-service-store.ts. */
   conversationId?: string;
 }
+
+/** Its line in registry.ts. */
+export const mcpMemoryService: BackendDefinition = {
+  defaultAuthScheme: "bearer",
+  create: (http) => createMcpMemoryServiceBackend({ http }),
+};
 
 export function createMcpMemoryServiceBackend({ http, now = Date.now, conversationId }: McpMemoryServiceDeps): MemoryBackend {
   const endpoint = http.endpoint;

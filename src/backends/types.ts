@@ -1,4 +1,5 @@
-import type { BackendFlavour } from "../core/unions.js";
+import type { AuthScheme, BackendFlavour } from "../core/unions.js";
+import type { HttpClient } from "../http/types.js";
 import type { ProjectResolution } from "../project/types.js";
 
 /** The canonical memory shape shared by mcp/ and every backend (contracts/tools.md). */
@@ -112,3 +113,11 @@ export interface MemoryBackend {
 }
 
 
+
+/** What the bridge needs to know about one server flavour: its line in registry.ts (see README.md). */
+export interface BackendDefinition {
+  /** The header scheme the server expects when --auth-scheme does not say (contracts/backends.md). */
+  defaultAuthScheme: AuthScheme;
+  /** The backend over a client for the server's endpoint. */
+  create(http: HttpClient): MemoryBackend;
+}

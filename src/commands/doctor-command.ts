@@ -1,15 +1,14 @@
 import { ConfigError } from "../config/errors.js";
-import { openKeychain } from "../credentials/keychain.js";
 import { InsecureEndpointError, TlsError } from "../http/errors.js";
 import { isLoopbackHost } from "../core/endpoint.js";
 import { withDefaultEndpointHint } from "../mcp/status.js";
 import { explain } from "../mcp/error-words.js";
 import { keychainWords } from "../mcp/keychain-words.js";
 import { PACKAGE_NAME } from "../version.js";
-import { commandCallContext, openCommandSession, type CommandSession } from "./command-session.js";
 import type { CommandContext } from "./context.js";
 import type { CommandSpec } from "./registry.js";
-import { describeSource } from "./status-command.js";
+import { describeSource } from "./shared/describe-source.js";
+import { commandCallContext, openCommandSession, type CommandSession } from "./shared/open-session.js";
 
 export interface Check {
   ok: boolean;
@@ -66,8 +65,8 @@ async function sessionChecks(ctx: CommandContext, { settings, profileProblems, s
       : { ok: false, name: "settings", detail: profileProblems.join(" ") },
   );
 
-  const auth = await session.auth();
-  const keychain = await openKeychain({ platform: process.platform, env: ctx.env, logger });
+  const auth = await session.token.get();
+  const keychain = await ctx.keychain({ platform: ctx.host.platform, env: ctx.env, logger });
   // Filled in once the token check has run: a server that needs no token needs no keychain either.
   const keychainCheck: Check = { ok: true, name: "keychain", detail: "" };
   checks.push(keychainCheck);
@@ -78,8 +77,8 @@ async function sessionChecks(ctx: CommandContext, { settings, profileProblems, s
       ? `nothing configured: mcp-memory-service's default address; run \`${PACKAGE_NAME} login <URL>\` or set MEMORY_BRIDGE_ENDPOINT for another`
       : `from ${describeSource(session.endpointSource)}`;
   checks.push({ ok: true, name: "endpoint", detail: `${session.endpoint} (${from}, backend ${session.flavour})` });
-  // session.backend() itself can fail (a refused http:// URL, an unreadable --ca-file): still a check.
-  const backendStatus = await (async () => (await session.backend()).status(commandCallContext(settings)))().catch((error: unknown) => ({
+  // Opening the backend can fail itself (a refused http:// URL, an unreadable --ca-file): still a check.
+  const backendStatus = await (async () => (await session.backend.get()).status(commandCallContext(ctx, settings)))().catch((error: unknown) => ({
     reachable: false,
     error: error instanceof Error ? error : new Error(String(error)),
     tokenAccepted: undefined,

@@ -10,7 +10,7 @@ import { COMMAND_NAME, type Invocation } from "../invocation/how-started.js";
 import { shellWord } from "../invocation/command-name.js";
 import { VERSION } from "../version.js";
 import type { CommandContext } from "./context.js";
-import { settingsFor } from "./load-settings.js";
+import { settingsFor } from "./shared/settings.js";
 import type { CommandSpec } from "./registry.js";
 import { claudeCli, installWithClaudeCli } from "./shared/claude-cli.js";
 import { installInFile, type ClientOutcome } from "./shared/client-config.js";

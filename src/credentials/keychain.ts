@@ -28,6 +28,9 @@ export interface OpenKeychainOptions {
   probe?: (env: Env) => Promise<SecretServiceProbe>;
 }
 
+/** openKeychain, or a stand-in for it (the command context carries one). */
+export type KeychainOpener = (options: OpenKeychainOptions) => Promise<Keychain>;
+
 export interface Keychain {
   /** Usable stores in lookup order; empty when `problem` is set. */
   stores: TokenStore[];

@@ -73,3 +73,6 @@ export interface HttpClientOptions {
   random?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
+
+/** Opens a client for one endpoint (injected, so commands and tests choose how). */
+export type HttpClientFactory = (options: HttpClientOptions) => Promise<HttpClient>;

@@ -1,9 +1,9 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import { SetupError } from "../core/errors.js";
-import { AuthError } from "../http/errors.js";
 import type { Logger } from "../log.js";
-import type { Session } from "../session.js";
+import { unauthorized, withAuthRetry } from "../session/auth-retry.js";
+import type { Session } from "../session/session.js";
 import { withDefaultEndpointHint } from "./status.js";
 import { PACKAGE_NAME, VERSION } from "../version.js";
 import { TOOLS, type ToolDefinition } from "./tools.js";
@@ -49,19 +49,11 @@ function register(server: McpServer, tool: ToolDefinition, session: Session, log
       const deadline = now() + session.settings.timeoutMs;
       try {
         if (tool.scoped && session.setupProblem) throw new SetupError(session.setupProblem);
-        const project = await session.project();
+        const project = await session.project.resolve();
         if (tool.scoped && project.error) throw new SetupError(project.error);
         const ctx = { deadline, timeoutMs: session.settings.timeoutMs, signal: extra.signal, project };
-        const authVersion = session.authVersion;
-        try {
-          return successResult(await tool.run(args as never, ctx, session));
-        } catch (error) {
-          // A 401 was not processed, so the call can run again once `login` has stored a new token.
-          if (error instanceof AuthError && error.status === 401 && (await session.refreshAuth(authVersion))) {
-            return successResult(await tool.run(args as never, ctx, session));
-          }
-          throw error;
-        }
+        // A 401 was not processed, so the call can run again once `login` has stored a new token.
+        return successResult(await withAuthRetry(session.token, () => tool.run(args as never, ctx, session), unauthorized));
       } catch (error) {
         const result = errorResult(tool.name, error, logger);
         for (const block of result.content) {

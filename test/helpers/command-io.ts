@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { runCli } from "../../src/cli.js";
 import type { CommandContext } from "../../src/commands/context.js";
+import { loadHttpClient } from "../../src/http/load-client.js";
 import { fakeHost, type FakeHost } from "./fake-host.js";
+import { fakeKeychain } from "./fake-keychain.js";
 
 export interface CommandRun {
   code: number;
@@ -35,6 +37,8 @@ export async function runCommand(argv: string[], options: { env?: Record<string,
     stdout,
     stderr,
     host,
+    keychain: fakeKeychain().open,
+    http: loadHttpClient,
   };
   const code = await runCli(ctx);
   return { code, stdout: out, stderr: err, host };

@@ -149,7 +149,7 @@ async function unlocked() {
     token: crossToken,
     keytarSees: await settle(() => keytarStore.get(crossAccount)),
     resolved: await resolveToken({ env: {}, endpoint: crossAccount, stores: auto.stores }),
-    runtime: await resolveToken({ env: {}, endpoint: crossAccount, stores: runtimeTokenStores({ platform, env, configDir }) }),
+    runtime: await resolveToken({ env: {}, endpoint: crossAccount, stores: runtimeTokenStores({ platform, env, configDir, openKeychain }) }),
   };
   await keyringStore.delete(crossAccount);
 
@@ -177,7 +177,7 @@ async function unlocked() {
     lock,
     probe: await probeSecretService({ env }),
     open: withWords(await openKeychain({ platform, env })),
-    runtime: await resolveToken({ env: {}, endpoint: lockedAccount, stores: runtimeTokenStores({ platform, env, configDir }) }),
+    runtime: await resolveToken({ env: {}, endpoint: lockedAccount, stores: runtimeTokenStores({ platform, env, configDir, openKeychain }) }),
     // What the modules do without the probe in front of them:
     keytarGet: await settle(() => directKeytar.get(lockedAccount)),
     keytarSet: await settle(() => directKeytar.set("https://new.test.invalid", randomToken())),
@@ -210,7 +210,7 @@ async function unusable() {
     const nowhere = { ...env, DBUS_SESSION_BUS_ADDRESS: `unix:path=${sandbox}/nowhere` };
     result.nowhere = { probe: await probeSecretService({ env: nowhere }), open: await openKeychain({ platform, env: nowhere }) };
   }
-  const stores = runtimeTokenStores({ platform, env, configDir });
+  const stores = runtimeTokenStores({ platform, env, configDir, openKeychain });
   result.runtime = {
     storeNames: stores.map((s) => s.name),
     resolution: await resolveToken({ env: {}, endpoint: account, stores }),
