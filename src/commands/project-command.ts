@@ -28,6 +28,7 @@ export const projectCommand: CommandSpec = {
       cwd: ctx.cwd,
       home: ctx.host.home,
       tmpdir: ctx.host.tmpdir,
+      platform: ctx.host.platform,
     });
     if (values.json) ctx.stdout.write(`${JSON.stringify(project, null, 2)}\n`);
     else ctx.stdout.write(`${renderProject(project)}\n`);

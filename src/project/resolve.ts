@@ -21,6 +21,8 @@ export interface ResolveProjectInput {
   cwd: string;
   home: string;
   tmpdir: string;
+  /** Whose rules paths follow (Windows compares them ignoring case); default this process's. */
+  platform?: NodeJS.Platform;
   fs?: ProjectFs;
 }
 
@@ -54,7 +56,7 @@ async function resolveAuto(input: ResolveProjectInput, fs: ProjectFs): Promise<P
     [fromRoots ?? input.cwd, input.home, input.tmpdir].map((p) => realpathOrResolved(p, fs)),
   ) as [string, string, string];
 
-  const notAProject = fallbackReason({ start, home, tmpdir });
+  const notAProject = fallbackReason({ start, home, tmpdir }, input.platform);
   if (notAProject !== undefined) {
     return { id: null, mode: "global", source: "fallback", reason: notAProject, start };
   }

@@ -13,6 +13,7 @@ export interface ProjectSourceDeps {
   cwd: string;
   home: string;
   tmpdir: string;
+  platform: NodeJS.Platform;
   logger: Logger;
 }
 
@@ -53,7 +54,7 @@ export class ProjectSource {
   }
 
   private async resolveNow(): Promise<{ resolution: ProjectResolution; retryRoots: boolean }> {
-    const { mode, manualId, keyMode, cwd, home, tmpdir, logger } = this.deps;
+    const { mode, manualId, keyMode, cwd, home, tmpdir, platform, logger } = this.deps;
     let roots: string[] | undefined;
     let rootsProblem: string | undefined;
     if (mode === "auto" && this.rootsProvider) {
@@ -66,7 +67,7 @@ export class ProjectSource {
         logger.warn("the client did not report its roots; using the working directory", { error: rootsProblem });
       }
     }
-    const resolution = await resolveProject({ mode, manualId, keyMode, roots, cwd, home, tmpdir });
+    const resolution = await resolveProject({ mode, manualId, keyMode, roots, cwd, home, tmpdir, platform });
     const retryRoots = rootsProblem !== undefined && this.rootsFailures < MAX_ROOTS_FAILURES;
     if (rootsProblem) resolution.reason += `; the client's roots were unavailable (${rootsProblem})`;
     if (retryRoots) resolution.provisional = true;

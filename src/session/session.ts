@@ -18,6 +18,7 @@ export interface SessionDeps {
   cwd: string;
   home: string;
   tmpdir: string;
+  platform: NodeJS.Platform;
   logger: Logger;
   /** The process's secrets registry: every token found is added, and redact() uses it. */
   secrets: SecretRedactor;
@@ -53,6 +54,7 @@ export class Session {
       cwd: deps.cwd,
       home: deps.home,
       tmpdir: deps.tmpdir,
+      platform: deps.platform,
       logger,
     });
     this.token = new SessionToken({

@@ -31,6 +31,7 @@ function session(env: Record<string, string>, tokens: Record<string, string> = {
     cwd: "/",
     home: "/home/test",
     tmpdir: "/tmp",
+    platform: "linux",
     logger: createLogger({ level: "error", write: () => undefined }),
     secrets: new SecretRedactor(),
     stores: [storeWith(tokens)],

@@ -32,6 +32,7 @@ export function sessionFor(ctx: CommandContext, loaded: LoadedSettings, setupPro
     cwd: ctx.cwd,
     home,
     tmpdir,
+    platform,
     logger,
     secrets,
     stores,
