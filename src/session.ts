@@ -224,6 +224,8 @@ export class Session {
       ...(token && scheme && { auth: authHeader(scheme, token) }),
       allowHttp: settings.allowHttp,
       ...(settings.caFile && { caFile: settings.caFile }),
+      maxResponseBytes: settings.maxResponseBytes,
+      maxConnections: settings.maxConnections,
       logger,
     });
     return createBackend(this.flavour, this.http);

@@ -22,6 +22,8 @@ export interface CallContext {
   timeoutMs?: number;
   /** The project in force for this call. id null = global mode (no scoping). */
   project: ProjectResolution;
+  /** Keeps a large answer's memory permit until the call's reply is written (see RequestContext). */
+  retain?: (release: () => void) => void;
 }
 
 export interface StoreInput {

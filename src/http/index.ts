@@ -9,10 +9,12 @@ export {
   RateLimitedError,
   RedirectError,
   ResponseFormatError,
+  ResponseTooLargeError,
   ServerError,
   TlsError,
   TransportError,
   UnreachableError,
+  UnsafePathError,
 } from "./errors.js";
 export type { RedirectProblem, TransportErrorInit } from "./errors.js";
 export { assertTransportAllowed, canonicalEndpoint, isLoopbackHost, parseEndpoint } from "./url.js";

@@ -16,6 +16,8 @@ export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
+  /** The large-body permit this answer holds, if it took it. */
+  release?: () => void;
 }
 
 /** What every error needs to know about the client that raised it. */

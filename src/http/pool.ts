@@ -5,6 +5,8 @@ import { CaFileError } from "./errors.js";
 
 export interface PoolOptions {
   connectTimeoutMs: number;
+  /** Requests beyond this many connections wait in the pool's queue (each still bound by its deadline). */
+  connections: number;
   caFile?: string;
 }
 
@@ -14,6 +16,7 @@ export interface PoolOptions {
  */
 export function createPool(origin: string, options: PoolOptions): Pool {
   return new Pool(origin, {
+    connections: options.connections,
     connect: {
       timeout: options.connectTimeoutMs,
       // Explicit so that NODE_TLS_REJECT_UNAUTHORIZED=0 cannot switch verification off.

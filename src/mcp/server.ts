@@ -46,11 +46,13 @@ function register(server: McpServer, tool: ToolDefinition, session: Session, log
     async (args: Record<string, unknown>, extra) => {
       // One deadline for the whole call, every HTTP attempt and backoff included.
       const deadline = now() + session.settings.timeoutMs;
+      const held: (() => void)[] = [];
+      const retain = (release: () => void) => void held.push(release);
       try {
         if (tool.scoped && session.setupProblem) throw new SetupError(session.setupProblem);
         const project = await session.project();
         if (tool.scoped && project.error) throw new SetupError(project.error);
-        const ctx = { deadline, timeoutMs: session.settings.timeoutMs, signal: extra.signal, project };
+        const ctx = { deadline, timeoutMs: session.settings.timeoutMs, signal: extra.signal, project, retain };
         const authVersion = session.authVersion;
         try {
           return successResult(await tool.run(args as never, ctx, session));
@@ -65,6 +67,9 @@ function register(server: McpServer, tool: ToolDefinition, session: Session, log
         const result = errorResult(tool.name, error, logger);
         for (const block of result.content) if (block.type === "text") block.text = session.redact(block.text);
         return result;
+      } finally {
+        // The reply is serialised in the microtasks after this returns; the next large answer waits until then.
+        if (held.length > 0) setImmediate(() => held.forEach((release) => release()));
       }
     },
   );
