@@ -12,6 +12,8 @@ export interface BridgeServerDeps {
   session: Session;
   logger: Logger;
   now?: () => number;
+  /** Resolves once every reply sent so far has been handed to stdout (see StdioTransport.drained). */
+  written?: () => Promise<void>;
 }
 
 const INSTRUCTIONS =
@@ -24,16 +26,23 @@ const NO_ELICITATION: jsonSchemaValidator = {
   getValidator: () => () => ({ valid: false, data: undefined, errorMessage: "mcp-memory-bridge does not validate elicitation schemas" }),
 };
 
-export function createBridgeServer({ session, logger, now = Date.now }: BridgeServerDeps): McpServer {
+export function createBridgeServer({ session, logger, now = Date.now, written = () => Promise.resolve() }: BridgeServerDeps): McpServer {
   const server = new McpServer(
     { name: PACKAGE_NAME, version: VERSION },
     { capabilities: { tools: { listChanged: true } }, instructions: INSTRUCTIONS, jsonSchemaValidator: NO_ELICITATION },
   );
-  for (const tool of TOOLS) register(server, tool, session, logger, now);
+  for (const tool of TOOLS) register(server, tool, session, logger, now, written);
   return server;
 }
 
-function register(server: McpServer, tool: ToolDefinition, session: Session, logger: Logger, now: () => number): void {
+function register(
+  server: McpServer,
+  tool: ToolDefinition,
+  session: Session,
+  logger: Logger,
+  now: () => number,
+  written: () => Promise<void>,
+): void {
   server.registerTool(
     tool.name,
     {
@@ -68,8 +77,9 @@ function register(server: McpServer, tool: ToolDefinition, session: Session, log
         for (const block of result.content) if (block.type === "text") block.text = session.redact(block.text);
         return result;
       } finally {
-        // The reply is serialised in the microtasks after this returns; the next large answer waits until then.
-        if (held.length > 0) setImmediate(() => held.forEach((release) => release()));
+        // A large answer's permit is kept until its reply has been handed to stdout (the reply is
+        // queued in the microtasks after this returns), so the next one waits for the client to read.
+        if (held.length > 0) setImmediate(() => void written().then(() => held.forEach((release) => release())));
       }
     },
   );
