@@ -2,7 +2,7 @@ import { homedir, tmpdir } from "node:os";
 import type { AuthScheme, Settings } from "./config/types.js";
 import { SetupError } from "./errors.js";
 import type { TokenSource, TokenStore } from "./credentials/token-store.js";
-import { SecretRedactor } from "./credentials/redact.js";
+import { SecretRedactor, SHORT_SECRET_LENGTH } from "./credentials/redact.js";
 import { resolveToken, type StoreFailure } from "./credentials/resolve-token.js";
 import type { HttpClient } from "./http/types.js";
 import type { Logger } from "./log.js";
@@ -150,6 +150,12 @@ export class Session {
     if (resolved.token) {
       logger.addSecret(resolved.token);
       this.secrets.add(resolved.token);
+      if (resolved.token.length < SHORT_SECRET_LENGTH) {
+        logger.warn(
+          `the token is shorter than ${SHORT_SECRET_LENGTH} characters: it is redacted from messages and logs only where it stands alone, not inside longer words; use a longer token`,
+          { source: resolved.source },
+        );
+      }
     }
     return {
       token: resolved.token,

@@ -52,7 +52,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const backoff = { baseMs: options.baseDelayMs ?? 100, capMs: options.maxDelayMs ?? 2000 };
   const logger = options.logger;
   const auth = options.auth;
-  const outcome: OutcomeContext = { endpoint, secrets: auth === undefined ? [] : secretsOf(auth.value) };
+  const redactor = new SecretRedactor(auth === undefined ? [] : secretsOf(auth.value));
+  const outcome: OutcomeContext = { endpoint, redactor };
   if (auth !== undefined) logger?.addSecret(auth.value);
 
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
@@ -117,7 +118,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
           const status = res.status;
           if (status >= 200 && status < 300) return settle(res, ctx, () => successResponse(outcome, req, res!, attempt));
           if (status === 401 || status === 403) throw authErrorFor(outcome, res, attempt, maybeSent, sendAuth);
-          if (status < 500 && status !== 429) return passThroughResponse(res, attempt);
+          if (status < 500 && status !== 429) return passThroughResponse(outcome, res, attempt);
           failure = { kind: "status", status };
         } catch (err) {
           if (err instanceof TransportError) throw err;
@@ -174,7 +175,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (!isRedirect(status)) {
         try {
           const body = await bodyText(res, signal, bodyOwner);
-          return { status, headers: res.headers, text: body.text, ...(body.release && { release: body.release }) };
+          return {
+            status,
+            headers: res.headers,
+            text: body.text,
+            ...(body.truncated && { truncated: true }),
+            ...(body.release && { release: body.release }),
+          };
         } catch (error) {
           if (!(error instanceof BodyTooLargeError)) throw error;
           // A 2xx means the server acted on the request.
@@ -221,7 +228,6 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return at + delayMs < deadline ? delayMs : undefined;
   }
 
-  const redactor = new SecretRedactor(outcome.secrets);
   return {
     endpoint,
     request,
