@@ -1,3 +1,4 @@
+import { quoteRedacted } from "../credentials/redact.js";
 import type { HttpClient, HttpResponse } from "../http/types.js";
 import { DeadlineError, TransportError, UnreachableError } from "../http/errors.js";
 import {
@@ -8,7 +9,7 @@ import {
   UnsupportedArgumentError,
   WrongProjectError,
 } from "./errors.js";
-import { isDuplicateMessage, isServiceMemory, toMemory, type ServiceMemory } from "./mcp-memory-service-mapping.js";
+import { isDuplicateMessage, isServiceMemory, serverInfo, serviceTags, toMemory, type ServiceMemory } from "./mcp-memory-service-mapping.js";
 import { isProjectTag, projectTag, uniqueTags } from "./project-tag.js";
 import { serviceContentHash } from "./service-content-hash.js";
 import type {
@@ -19,12 +20,15 @@ import type {
   Memory,
   MemoryBackend,
   SearchInput,
+  SearchResults,
   StoreInput,
   StoreResult,
   UpdateInput,
 } from "./types.js";
 
 const NAME = "mcp-memory-service";
+/** How much of a server's own words an error quotes. */
+const MAX_QUOTED_CHARS = 200;
 /** Semantic search cannot filter by tag server-side: fetch the most the API allows, then filter. */
 const OVERFETCH = 100;
 
@@ -48,27 +52,19 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now }: McpMemor
   async function ownedRecord(id: string, ctx: CallContext): Promise<ServiceMemory> {
     const record = await fetchRecord(id, ctx);
     const own = ownTag(ctx);
-    if (own && !(record.tags ?? []).includes(own)) throw new WrongProjectError(id);
+    if (own && !serviceTags(record).includes(own)) throw new WrongProjectError(id);
     return record;
   }
 
   function expectOk(res: HttpResponse, call: string): unknown {
     if (res.status >= 200 && res.status < 300) return res.body;
-    throw new UnexpectedResponseError(endpoint, http.redact(`${call} answered ${res.status}${detailOf(res.body)}`));
+    throw new UnexpectedResponseError(endpoint, `${call} answered ${res.status}${detailOf(res.body, http.redact)}`);
   }
 
   async function verifyToken(ctx: Omit<CallContext, "project">): Promise<Record<string, unknown>> {
     // /health/detailed needs authentication while /health does not: the cheapest proof of a token.
     const res = await http.request({ method: "GET", path: "/health/detailed", retry: "idempotent" }, ctx);
-    const info = expectOk(res, "GET /health/detailed") as Record<string, unknown> | undefined;
-    const server: Record<string, unknown> = {};
-    if (info && typeof info === "object") {
-      if (info.version !== undefined) server.version = info.version;
-      const stats = info.statistics as Record<string, unknown> | undefined;
-      if (stats?.total_memories !== undefined) server.total_memories = stats.total_memories;
-      if (stats?.backend !== undefined) server.storage_backend = stats.backend;
-    }
-    return server;
+    return serverInfo(expectOk(res, "GET /health/detailed"), http.redact);
   }
 
   return {
@@ -103,7 +99,7 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now }: McpMemor
         await mergeIntoExisting(id, input.tags ?? [], ctx);
         return { id, deduplicated: true };
       }
-      throw new UnexpectedResponseError(endpoint, http.redact(`the store was refused: ${String(answer?.message ?? "no reason given")}`));
+      throw new UnexpectedResponseError(endpoint, `the store was refused: ${quoteRedacted(String(answer?.message ?? "no reason given"), http.redact, MAX_QUOTED_CHARS)}`);
     },
 
     async search(input: SearchInput, ctx: CallContext): Promise<Memory[]> {
@@ -114,14 +110,19 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now }: McpMemor
       const answer = expectOk(res, "POST /search") as { results?: unknown };
       if (!Array.isArray(answer?.results)) throw new UnexpectedResponseError(endpoint, "POST /search returned no results list");
       const hidden = ownTag(ctx);
-      const found: Memory[] = [];
+      const found: SearchResults = [];
+      let skipped = 0;
       for (const hit of answer.results as { memory?: unknown; similarity_score?: unknown }[]) {
-        if (!isServiceMemory(hit?.memory)) continue;
-        const tags = (hit.memory.tags ?? []).map(normalizeTag);
+        if (!isServiceMemory(hit?.memory)) {
+          skipped++;
+          continue;
+        }
+        const tags = serviceTags(hit.memory).map(normalizeTag);
         if (!required.every((tag) => tags.includes(tag))) continue;
         found.push(toMemory(hit.memory, hidden, typeof hit.similarity_score === "number" ? hit.similarity_score : undefined));
         if (found.length === input.limit) break;
       }
+      if (skipped > 0) found.skipped = skipped;
       return found;
     },
 
@@ -136,10 +137,12 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now }: McpMemor
       const res = await http.request({ method: "GET", path: "/memories", query, retry: "idempotent" }, ctx);
       const answer = expectOk(res, "GET /memories") as { memories?: unknown; total?: unknown; has_more?: unknown };
       if (!Array.isArray(answer?.memories)) throw new UnexpectedResponseError(endpoint, "GET /memories returned no memories list");
-      const memories = (answer.memories as unknown[]).filter(isServiceMemory).map((m) => toMemory(m, own));
+      const readable = (answer.memories as unknown[]).filter(isServiceMemory);
+      const memories = readable.map((m) => toMemory(m, own));
+      const skipped = answer.memories.length - readable.length;
       const total = typeof answer.total === "number" ? answer.total : undefined;
       const hasMore = typeof answer.has_more === "boolean" ? answer.has_more : total !== undefined && input.page * input.page_size < total;
-      return { memories, has_more: hasMore, ...(total !== undefined && { total }) };
+      return { memories, has_more: hasMore, ...(total !== undefined && { total }), ...(skipped > 0 && { skipped }) };
     },
 
     async get(id: string, ctx: CallContext): Promise<Memory> {
@@ -160,7 +163,7 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now }: McpMemor
       const body: Record<string, unknown> = {};
       if (input.tags !== undefined) {
         // Project tags are bookkeeping: a tag edit must not move the memory out of its projects.
-        const kept = (record.tags ?? []).filter(isProjectTag);
+        const kept = serviceTags(record).filter(isProjectTag);
         body.tags = uniqueTags(input.tags, kept, own ? [own] : []);
       }
       if (input.type !== undefined) body.memory_type = input.type;
@@ -216,7 +219,7 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now }: McpMemor
       if (error instanceof MemoryNotFoundError) return;
       throw error;
     }
-    const existing = record.tags ?? [];
+    const existing = serviceTags(record);
     if (own && !existing.includes(own)) throw new DuplicateElsewhereError(id, existing.some(isProjectTag));
     if (tags.every((tag) => existing.includes(tag))) return;
     const path = `/memories/${encodeURIComponent(id)}`;
@@ -247,12 +250,21 @@ function isAmbiguous(error: unknown): error is TransportError {
 }
 
 
-function detailOf(body: unknown): string {
+/** The server's `detail`, fit to quote: redacted before it is cut, so no piece of the token survives. */
+function detailOf(body: unknown, redact: (text: string) => string): string {
   if (body && typeof body === "object" && "detail" in body) {
     const detail = (body as { detail: unknown }).detail;
-    return `: ${typeof detail === "string" ? detail : JSON.stringify(detail)}`.slice(0, 200);
+    return `: ${quoteRedacted(typeof detail === "string" ? detail : jsonText(detail), redact, MAX_QUOTED_CHARS)}`;
   }
   return "";
+}
+
+function jsonText(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return "(a value that cannot be shown)";
+  }
 }
 
 function asError(error: unknown): Error {

@@ -10,6 +10,8 @@ export interface Memory {
   created_at?: string;
   updated_at?: string;
   score?: number;
+  /** What could not be read of the server's record (those fields are left out). */
+  note?: string;
 }
 
 /** Per tool call: one deadline across every HTTP attempt, and the MCP cancellation signal. */
@@ -53,7 +55,12 @@ export interface ListResult {
   memories: Memory[];
   has_more: boolean;
   total?: number;
+  /** Records left out because they had no readable id or text. */
+  skipped?: number;
 }
+
+/** Search hits, best first; `skipped` counts records left out because they had no readable id or text. */
+export type SearchResults = Memory[] & { skipped?: number };
 
 export interface UpdateInput {
   id: string;
@@ -92,7 +99,7 @@ export interface MemoryBackend {
   readonly flavour: BackendFlavour;
   readonly capabilities: BackendCapabilities;
   store(input: StoreInput, ctx: CallContext): Promise<StoreResult>;
-  search(input: SearchInput, ctx: CallContext): Promise<Memory[]>;
+  search(input: SearchInput, ctx: CallContext): Promise<SearchResults>;
   list(input: ListInput, ctx: CallContext): Promise<ListResult>;
   /** Throws MemoryNotFoundError / WrongProjectError. */
   get(id: string, ctx: CallContext): Promise<Memory>;
