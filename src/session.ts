@@ -28,6 +28,8 @@ export interface SessionDeps {
    * can show it: every scoped tool call fails with it, and memory_status reports it.
    */
   setupProblem?: string;
+  /** Problems with the saved profile that did not stop start-up (it is used without the bad parts). */
+  profileProblems?: string[];
 }
 
 export interface AuthInfo {
@@ -60,6 +62,15 @@ export class Session {
 
   get setupProblem(): string | undefined {
     return this.deps.setupProblem;
+  }
+
+  /**
+   * What is wrong with the bridge's own files — the saved profile, the insecure token file — which
+   * it goes on without: for memory_status, and for the errors such a file can cause.
+   */
+  async fileProblems(): Promise<string[]> {
+    const auth = await this.auth();
+    return [...(this.deps.profileProblems ?? []), ...auth.failures.filter((failure) => failure.store === "file").map((failure) => failure.reason)];
   }
 
   get settings(): Readonly<Settings> {

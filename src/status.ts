@@ -22,6 +22,7 @@ export async function collectStatus(session: Session, ctx: Pick<CallContext, "de
   const project = await session.project();
   if (project.error) problems.push(project.error);
   const auth = await session.auth();
+  problems.push(...(await session.fileProblems()));
   const status: BridgeStatus = {
     endpoint: session.endpoint,
     backend: session.endpoint ? session.flavour : null,

@@ -17,20 +17,30 @@ export interface ServeOptions {
   setupProblem?: string;
   /** Keychain and file stores for the token, after the environment. */
   stores?: TokenStore[];
+  /** See Session's profileProblems. */
+  profileProblems?: string[];
 }
 
 /**
  * The stdio MCP server. Resolves with the exit code once stdin has ended or a signal arrived and
  * every request in flight has been answered.
  */
-export async function serve(ctx: CommandContext, { settings, logger, setupProblem, stores }: ServeOptions): Promise<ExitCode> {
+export async function serve(ctx: CommandContext, { settings, logger, setupProblem, stores, profileProblems }: ServeOptions): Promise<ExitCode> {
   if (ctx.stdin.isTTY) {
     ctx.stderr.write(
       "mcp-memory-bridge speaks MCP on stdio: an MCP client (Claude Desktop, Claude Code, Cursor…) starts it. " +
         "To set it up, run: npx mcp-memory-bridge login <URL>  (and see --help)\n",
     );
   }
-  const session = new Session({ settings, env: ctx.env, cwd: ctx.cwd, logger, ...(stores && { stores }), ...(setupProblem && { setupProblem }) });
+  const session = new Session({
+    settings,
+    env: ctx.env,
+    cwd: ctx.cwd,
+    logger,
+    ...(stores && { stores }),
+    ...(setupProblem && { setupProblem }),
+    ...(profileProblems && profileProblems.length > 0 && { profileProblems }),
+  });
   const transport = new StdioTransport(ctx.stdin, ctx.stdout, { maxMessageBytes: settings.maxMessageBytes, logger });
   const server = createBridgeServer({ session, logger, written: () => transport.drained() });
   // The SDK reports here what it could not deliver or dispatch; one line each, never a stack.

@@ -74,6 +74,11 @@ function register(
         }
       } catch (error) {
         const result = errorResult(tool.name, error, logger);
+        // A bad profile or token file is what usually lies behind these: say so with them.
+        if (error instanceof AuthError || error instanceof SetupError) {
+          const problems = await session.fileProblems().catch(() => []);
+          for (const block of result.content) if (block.type === "text" && problems.length > 0) block.text += ` (Also: ${problems.join(" ")})`;
+        }
         for (const block of result.content) if (block.type === "text") block.text = session.redact(block.text);
         return result;
       } finally {
