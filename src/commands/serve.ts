@@ -79,10 +79,10 @@ export async function serve(ctx: CommandContext, { settings, logger, setupProble
         await withCap(inFlight.idle(), settings.timeoutMs + 5_000, () =>
           logger.warn("some calls did not finish in time; exiting anyway", { inFlight: inFlight.size }),
         );
-        // Answers to lines that were not requests (parse errors…) are not counted in flight.
-        await withCap(transport.drained(), 5_000, () => logger.warn("stdout is not being read; exiting without flushing"));
-        // A client that stopped reading stdout cannot be waited for forever either.
-        await withCap(flush(ctx.stdout), 5_000, () => logger.warn("stdout is not being read; exiting without flushing"));
+        // The transport's own answers (to lines that were not requests) are not counted in flight,
+        // so wait for its queue too. A client that stopped reading stdout cannot be waited for forever.
+        const delivered = transport.drained().then(() => flush(ctx.stdout));
+        await withCap(delivered, 5_000, () => logger.warn("stdout is not being read; exiting without flushing"));
       }
       await session.close().catch(() => undefined);
       process.off("SIGINT", onSigint);
