@@ -7,7 +7,7 @@ import { authSchemeFor, BACKENDS, resolveFlavour } from "./registry.js";
 import type { MemoryBackend } from "./types.js";
 
 export interface OpenBackendInput {
-  settings: Pick<Settings, "backend" | "authScheme" | "allowHttp" | "caFile">;
+  settings: Pick<Settings, "backend" | "authScheme" | "allowHttp" | "caFile" | "maxResponseBytes" | "maxConnections">;
   /** Canonical endpoint URL. */
   endpoint: string;
   /** Sent with every request but the public ones; undefined for a server with auth off. */
@@ -38,6 +38,8 @@ export async function openBackend(input: OpenBackendInput): Promise<OpenedBacken
     ...(token && { auth: authHeader(scheme, token) }),
     allowHttp: settings.allowHttp,
     ...(settings.caFile && { caFile: settings.caFile }),
+    maxResponseBytes: settings.maxResponseBytes,
+    maxConnections: settings.maxConnections,
     logger: input.logger,
     ...(input.secrets && { secrets: input.secrets }),
     ...(input.now && { now: input.now }),

@@ -12,6 +12,8 @@ export interface Memory {
   created_at?: string;
   updated_at?: string;
   score?: number;
+  /** What could not be read of the server's record (those fields are left out). */
+  note?: string;
 }
 
 /** Per tool call: one deadline across every HTTP attempt, and the MCP cancellation signal. */
@@ -24,6 +26,8 @@ export interface CallContext {
   timeoutMs?: number;
   /** The project in force for this call. id null = global mode (no scoping). */
   project: ProjectResolution;
+  /** Keeps a large answer's memory permit until the call's reply is written (see RequestContext). */
+  retain?: (release: () => void) => void;
 }
 
 export interface StoreInput {
@@ -60,7 +64,12 @@ export interface ListResult {
   memories: Memory[];
   has_more: boolean;
   total?: number;
+  /** Records left out because they had no readable id or text. */
+  skipped?: number;
 }
+
+/** Search hits, best first; `skipped` counts records left out because they had no readable id or text. */
+export type SearchResults = Memory[] & { skipped?: number };
 
 export interface UpdateInput {
   id: string;
@@ -99,7 +108,7 @@ export interface MemoryBackend {
   readonly flavour: BackendFlavour;
   readonly capabilities: BackendCapabilities;
   store(input: StoreInput, ctx: CallContext): Promise<StoreResult>;
-  search(input: SearchInput, ctx: CallContext): Promise<Memory[]>;
+  search(input: SearchInput, ctx: CallContext): Promise<SearchResults>;
   list(input: ListInput, ctx: CallContext): Promise<ListResult>;
   /** Throws MemoryNotFoundError / WrongProjectError. */
   get(id: string, ctx: CallContext): Promise<Memory>;

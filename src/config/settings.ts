@@ -49,12 +49,19 @@ export interface DefaultContext {
 export const FALLBACK_USER_ID = "default";
 const MAX_TIMEOUT_MS = 3_600_000;
 const DEFAULT_TIMEOUT_MS = 15_000;
+const KiB = 1024;
+const MiB = 1024 * KiB;
 const BACKENDS = ["auto", ...BACKEND_FLAVOURS] as const;
 
 /** Checks a row and keeps its literal type (its flag name, which fields it has, its value type). */
 const row = <const Flag extends string, T, const R extends Row<Flag, T>>(spec: R & Row<Flag, T>): R => spec;
 
 const timeout = wholeNumber(1, MAX_TIMEOUT_MS);
+/** A whole-number setting in [min, max] with its default: the value, the profile's JSON, the words for a bad one. */
+const bounded = (min: number, max: number, fallback: number, unit: string) => {
+  const { text, json } = wholeNumber(min, max);
+  return { schema: text, profile: json, default: fallback, allowed: `use a whole number of ${unit} from ${min} to ${max} (default ${fallback})` };
+};
 const endpoint = text.transform((value, ctx) => {
   try {
     return canonicalEndpoint(value);
@@ -158,6 +165,30 @@ export const SETTINGS = {
     allowed: `use a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS} (default ${DEFAULT_TIMEOUT_MS})`,
     default: DEFAULT_TIMEOUT_MS,
     description: "Deadline per tool call, in milliseconds",
+  }),
+  // 256 MiB keeps a body's text under V8's longest string. A project search over-fetches 100
+  // records of up to 100 000 characters: tens of MB must fit.
+  maxResponseBytes: row({
+    flag: "max-response-bytes",
+    valueName: "N",
+    env: ["MEMORY_BRIDGE_MAX_RESPONSE_BYTES"],
+    ...bounded(64 * KiB, 256 * MiB, 32 * MiB, "bytes"),
+    description: "Largest response read from the memory server, in bytes; a larger one fails the call",
+  }),
+  maxConnections: row({
+    flag: "max-connections",
+    valueName: "N",
+    env: ["MEMORY_BRIDGE_MAX_CONNECTIONS"],
+    ...bounded(1, 256, 16, "connections"),
+    description: "Most connections open at once to the memory server; more calls wait their turn",
+  }),
+  // At least the largest store (100 000 characters, up to 6 bytes each when JSON-escaped) with room for metadata.
+  maxMessageBytes: row({
+    flag: "max-message-bytes",
+    valueName: "N",
+    env: ["MEMORY_BRIDGE_MAX_MESSAGE_BYTES"],
+    ...bounded(1 * MiB, 256 * MiB, 4 * MiB, "bytes"),
+    description: "Longest message (one line) accepted from the MCP client, in bytes",
   }),
   allowHttp: row({
     flag: "allow-http",

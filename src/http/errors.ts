@@ -221,6 +221,47 @@ export class ResponseFormatError extends TransportError {
   }
 }
 
+export interface ResponseTooLargeErrorInit extends TransportErrorInit {
+  limitBytes: number;
+}
+
+/** A response body longer than the configured cap: the request was aborted when it passed it. */
+export class ResponseTooLargeError extends TransportError {
+  override name = "ResponseTooLargeError";
+  readonly limitBytes: number;
+
+  constructor(init: ResponseTooLargeErrorInit) {
+    super("response-too-large", "", init);
+    this.limitBytes = init.limitBytes;
+    this.message = this.sentence();
+  }
+
+  /** What happened; `limitName` (the edge's words for the setting) goes right after the limit. */
+  sentence(limitName = ""): string {
+    return `The memory server at ${this.endpoint} sent a response larger than the ${describeBytes(this.limitBytes)} limit${limitName}, so it was cut off.`;
+  }
+}
+
+/** "33554432-byte (32 MiB)", "65536-byte (64 KiB)", "100000-byte". */
+export function describeBytes(bytes: number): string {
+  const binary = bytes % 1024 ** 2 === 0 ? `${bytes / 1024 ** 2} MiB` : bytes % 1024 === 0 ? `${bytes / 1024} KiB` : undefined;
+  return binary === undefined ? `${bytes}-byte` : `${bytes}-byte (${binary})`;
+}
+
+/** A request path with a "." or ".." segment (also percent-encoded): never sent. */
+export class UnsafePathError extends BridgeError {
+  override name = "UnsafePathError";
+  readonly path: string;
+
+  constructor(method: string, path: string) {
+    super(
+      `Refused to send ${method} ${path}: a "." or ".." path segment would make the server act on another resource than the one named. Check the id.`,
+      { code: "unsafe-path" },
+    );
+    this.path = path;
+  }
+}
+
 export type RedirectProblem =
   | { kind: "cross-origin"; targetOrigin: string }
   | { kind: "too-many"; limit: number }

@@ -1,7 +1,7 @@
 import { AmbiguousStoreError } from "../backends/errors.js";
 import { BridgeError } from "../core/errors.js";
 import { KeychainError } from "../credentials/keychain-problem.js";
-import { RateLimitedError, ServerError, TransportError } from "../http/errors.js";
+import { RateLimitedError, ResponseTooLargeError, ServerError, TransportError } from "../http/errors.js";
 import { PACKAGE_NAME } from "../version.js";
 import { keychainWords } from "./keychain-words.js";
 
@@ -12,6 +12,7 @@ import { keychainWords } from "./keychain-words.js";
  */
 
 const CLI = `npx ${PACKAGE_NAME}`;
+const LOG_IN_AGAIN = `delete it and run \`${PACKAGE_NAME} login --insecure-storage\` again (or use the keychain)`;
 
 export interface ExplainOptions {
   /** doctor is what is running: do not suggest running it. */
@@ -22,6 +23,12 @@ export function explain(error: unknown, options: ExplainOptions = {}): string {
   if (!(error instanceof Error)) return String(error);
   if (error instanceof AmbiguousStoreError) return error.sentence(explain(error.failure, options));
   if (error instanceof KeychainError) return keychainWords(error.problem);
+  if (error instanceof ResponseTooLargeError) {
+    return withAdvice(
+      error.sentence(" (--max-response-bytes, MEMORY_BRIDGE_MAX_RESPONSE_BYTES)"),
+      "; ask for fewer or smaller results (a lower limit or page_size), or raise the limit if the server is trusted.",
+    );
+  }
   const next = error instanceof BridgeError ? whatToDo(error, options) : undefined;
   return next === undefined ? error.message : withAdvice(error.message, next);
 }
@@ -73,6 +80,13 @@ function whatToDo(error: BridgeError, options: ExplainOptions): string | undefin
       return "; check the path given to --ca-file (MEMORY_BRIDGE_CA_FILE).";
     case "token-file-invalid":
       return `; fix it or delete it and run \`${PACKAGE_NAME} login\` again.`;
+    case "token-file-symlink":
+      return `; replace it with the file itself, or ${LOG_IN_AGAIN}.`;
+    case "token-file-not-regular":
+    case "token-file-too-large":
+      return `; ${LOG_IN_AGAIN}.`;
+    case "token-file-timeout":
+      return `; check the file system it is on, or ${LOG_IN_AGAIN}.`;
     case "content-immutable":
       return "Store the new text with store_memory and delete the old memory instead.";
     case "duplicate-elsewhere":

@@ -1,9 +1,9 @@
 import { RootsListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "../log.js";
 import type { Session } from "../session/session.js";
-import { BatchingStdioServerTransport } from "./batching-stdio-transport.js";
 import { InFlightRequests } from "./in-flight.js";
 import { createBridgeServer } from "./server.js";
+import { StdioTransport } from "./stdio-transport.js";
 
 const ROOTS_TIMEOUT_MS = 2_000;
 
@@ -21,8 +21,10 @@ export interface StdioServerOptions {
  * a signal arrived and every request in flight has been answered (or could not be delivered).
  */
 export async function runStdioServer({ session, logger, stdin, stdout, now }: StdioServerOptions): Promise<void> {
-  const server = createBridgeServer({ session, logger, ...(now && { now }) });
-  const transport = new BatchingStdioServerTransport(stdin, stdout);
+  const transport = new StdioTransport(stdin, stdout, { maxMessageBytes: session.settings.maxMessageBytes, logger });
+  const server = createBridgeServer({ session, logger, written: () => transport.drained(), ...(now && { now }) });
+  // The SDK reports here what it could not deliver or dispatch; one line each, never a stack.
+  server.server.onerror = (error) => logger.warn("MCP protocol problem", { error: error.message });
 
   server.server.oninitialized = () => {
     if (server.server.getClientCapabilities()?.roots) {
@@ -57,8 +59,10 @@ export async function runStdioServer({ session, logger, stdin, stdout, now }: St
         await withCap(inFlight.idle(), session.settings.timeoutMs + 5_000, () =>
           logger.warn("some calls did not finish in time; exiting anyway", { inFlight: inFlight.size }),
         );
-        // A client that stopped reading stdout cannot be waited for forever either.
-        await withCap(flush(stdout), 5_000, () => logger.warn("stdout is not being read; exiting without flushing"));
+        // The transport's own answers (to lines that were not requests) are not counted in flight,
+        // so wait for its queue too. A client that stopped reading stdout cannot be waited for forever.
+        const delivered = transport.drained().then(() => flush(stdout));
+        await withCap(delivered, 5_000, () => logger.warn("stdout is not being read; exiting without flushing"));
       }
       await session.close().catch(() => undefined);
       process.off("SIGINT", onSigint);
@@ -67,8 +71,8 @@ export async function runStdioServer({ session, logger, stdin, stdout, now }: St
     };
     const onSigint = () => void stop("SIGINT");
     const onSigterm = () => void stop("SIGTERM");
-    stdin.on("end", () => void stop("stdin ended"));
-    stdin.on("close", () => void stop("stdin closed"));
+    // After the transport has handled the last line, so a request on it is counted as in flight.
+    transport.onInputEnd = () => void stop("stdin ended");
     process.once("SIGINT", onSigint);
     process.once("SIGTERM", onSigterm);
     stdout.on("error", (error) => {
@@ -86,6 +90,11 @@ function flush(stream: NodeJS.WritableStream): Promise<void> {
   });
 }
 
+/**
+ * Waits for `work`, at most `ms`. The timer is not unref'd: when `work` can never settle (a call
+ * stuck on something that holds no handle), it is what keeps the process alive until it fires, so
+ * the process still exits 0 instead of Node ending it with 13 for an unsettled await.
+ */
 async function withCap(work: Promise<void>, ms: number, onTimeout: () => void): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const cap = new Promise<void>((resolve) => {
@@ -93,7 +102,6 @@ async function withCap(work: Promise<void>, ms: number, onTimeout: () => void): 
       onTimeout();
       resolve();
     }, ms);
-    timer.unref();
   });
   await Promise.race([work, cap]);
   clearTimeout(timer);

@@ -32,6 +32,8 @@ export interface SessionDeps {
    * can show it: every scoped tool call fails with it, and memory_status reports it.
    */
   setupProblem?: string;
+  /** Problems with the saved profile that did not stop start-up (it is used without the bad parts). */
+  profileProblems?: string[];
 }
 
 /**
@@ -80,6 +82,16 @@ export class Session {
 
   get setupProblem(): string | undefined {
     return this.deps.setupProblem;
+  }
+
+  /**
+   * What is wrong with the bridge's own files — the saved profile (its sentences), the insecure
+   * token file (its error) — which it goes on without: for memory_status, and for the errors such
+   * a file can cause.
+   */
+  async fileProblems(): Promise<(string | unknown)[]> {
+    const { failures } = await this.token.get();
+    return [...(this.deps.profileProblems ?? []), ...failures.filter((failure) => failure.store === "file").map((failure) => failure.error)];
   }
 
   /** The configured endpoint, or mcp-memory-service's default address when none is configured. */

@@ -1,6 +1,6 @@
 import { loopbackSpellings } from "../core/endpoint.js";
 import type { Env } from "../core/env.js";
-import type { SecretRedactor } from "../core/secrets.js";
+import { SHORT_SECRET_LENGTH, type SecretRedactor } from "../core/secrets.js";
 import type { AuthScheme } from "../core/unions.js";
 import { resolveToken, type StoreFailure } from "../credentials/resolve-token.js";
 import type { TokenSource, TokenStore } from "../credentials/token-store.js";
@@ -87,7 +87,15 @@ export class SessionToken {
       logger,
       ...(exclude && { exclude }),
     });
-    if (resolved.token) secrets.add(resolved.token);
+    if (resolved.token) {
+      secrets.add(resolved.token);
+      if (resolved.token.length < SHORT_SECRET_LENGTH) {
+        logger.warn(
+          `the token is shorter than ${SHORT_SECRET_LENGTH} characters: it is redacted from messages and logs only where it stands alone, not inside longer words; use a longer token`,
+          { source: resolved.source },
+        );
+      }
+    }
     return {
       token: resolved.token,
       source: resolved.source,

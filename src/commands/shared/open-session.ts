@@ -39,6 +39,7 @@ export function sessionFor(ctx: CommandContext, loaded: LoadedSettings, setupPro
     http: ctx.http,
     now,
     ...(setupProblem !== undefined && { setupProblem }),
+    ...(profileProblems.length > 0 && { profileProblems }),
   });
   return { settings, profileProblems, logger, secrets, session };
 }
