@@ -47,7 +47,7 @@ export const doctorCommand: CommandSpec = {
   },
 };
 
-export function nodeCheck(version: string): Check {
+function nodeCheck(version: string): Check {
   const [major = 0, minor = 0] = version.split(".").map(Number);
   const ok = major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
   return {
@@ -120,7 +120,7 @@ async function sessionChecks(ctx: CommandContext, { settings, profileProblems, s
   return checks;
 }
 
-export function tlsCheck(endpoint: string, error: Error | undefined): Check {
+function tlsCheck(endpoint: string, error: Error | undefined): Check {
   const url = new URL(endpoint);
   if (error instanceof TlsError || error instanceof InsecureEndpointError) return { ok: false, name: "TLS", detail: explain(error) };
   if (url.protocol === "https:") {

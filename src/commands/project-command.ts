@@ -40,7 +40,7 @@ export const projectCommand: CommandSpec = {
   },
 };
 
-export function renderProject(project: ProjectResolution): string {
+function renderProject(project: ProjectResolution): string {
   const none = project.error ? "(not set)" : "(none: global scope, memories are shared)";
   const lines = [`project: ${project.id ?? none}`, `mode: ${project.mode}`, `source: ${project.source}`];
   lines.push(`why: ${project.reason}`);

@@ -21,7 +21,7 @@ const PROFILE_FIELDS = Object.fromEntries(
     return schema === undefined ? [] : [[key, schema]];
   }),
 ) as ProfileFields;
-export const PROFILE_KEYS = Object.keys(PROFILE_FIELDS) as ProfileKey[];
+const PROFILE_KEYS = Object.keys(PROFILE_FIELDS) as ProfileKey[];
 const ProfileSchema = z.object(PROFILE_FIELDS).partial();
 export type Profile = z.infer<typeof ProfileSchema>;
 
