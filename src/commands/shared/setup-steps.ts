@@ -46,7 +46,8 @@ export async function installFor(ctx: CommandContext, values: Record<string, unk
   return installCommand.run(ctx, { ...values, client: [...clientIds] }, []);
 }
 
-/** The final `status`, as `status` runs it. */
+/** The final `status`, as `status` runs it: from the profile login saved, as a client started here would see it. */
 export function statusStep(ctx: CommandContext, values: Record<string, unknown>): Promise<ExitCode> {
-  return statusCommand.run(ctx, { ...values, json: false }, []);
+  const { endpoint: _saved, backend: _savedToo, ...rest } = values;
+  return statusCommand.run(ctx, { ...rest, json: false }, []);
 }

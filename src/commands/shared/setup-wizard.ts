@@ -137,7 +137,7 @@ async function chooseClients(ctx: CommandContext, io: Io): Promise<string[]> {
   return answered(
     await prompts.multiselect({
       ...io,
-      message: "Add the bridge to which MCP clients? (space toggles, enter confirms)",
+      message: "Add the bridge to which MCP clients?",
       options: CLIENTS.map((client) => ({ value: client.id, label: client.displayName, ...(installed.includes(client.id) ? { hint: "found here" } : {}) })),
       initialValues: installed,
       required: false,
