@@ -35,7 +35,8 @@ function usage(): string {
     "",
     "With no command it runs `serve`, which is what an MCP client starts:",
     `  {"command": "npx", "args": ["-y", "${PACKAGE_NAME}@0"]}`,
-    "`install --client NAME` writes that entry into a client's config for you (see install --help).",
+    "`setup` does it all in one go: finds the server, logs in, and writes that entry into your clients;",
+    "`install --client NAME` writes just the entry (see setup --help, install --help).",
     "",
     "Options (every command):",
     formatGlobalFlagsHelp([
