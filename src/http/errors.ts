@@ -143,6 +143,8 @@ export interface ServerErrorInit extends TransportErrorInit {
   status: number;
   /** The server's own detail/error text, truncated and redacted. */
   detail?: string;
+  /** The id the server gave this request (mem0's `X-Request-ID` / `request_id`), for finding it in its logs. */
+  requestId?: string;
 }
 
 /** A 5xx answer (after retries when the status is retryable). */
@@ -150,16 +152,19 @@ export class ServerError extends TransportError {
   override name = "ServerError";
   readonly status: number;
   readonly detail: string | undefined;
+  readonly requestId: string | undefined;
 
   constructor(init: ServerErrorInit) {
     const after = init.attempts > 1 ? ` after ${plural(init.attempts, "attempt")}` : "";
+    const status = init.requestId === undefined ? `${init.status}` : `${init.status}, request id ${init.requestId}`;
     const message =
       init.detail === undefined
-        ? `The memory server at ${init.endpoint} failed (${init.status})${after}; try again later or check the server's logs.`
-        : `The memory server at ${init.endpoint} failed (${init.status})${after}: ${withFullStop(init.detail)}`;
+        ? `The memory server at ${init.endpoint} failed (${status})${after}; try again later or check the server's logs.`
+        : `The memory server at ${init.endpoint} failed (${status})${after}: ${withFullStop(init.detail)}`;
     super(message, init);
     this.status = init.status;
     this.detail = init.detail;
+    this.requestId = init.requestId;
   }
 }
 

@@ -12,6 +12,7 @@ import {
   TransportError,
   UnreachableError,
 } from "../../src/http/errors.js";
+import { finalErrorFor } from "../../src/http/outcome.js";
 import { followRedirect } from "../../src/http/redirect.js";
 import { extractServerReason } from "../../src/http/server-reason.js";
 
@@ -68,6 +69,11 @@ describe("error messages", () => {
     expect(new ServerError({ ...base, attempts: 4, status: 502 }).message).toMatch(/failed \(502\) after 4 attempts; try again later/);
   });
 
+  it("server error names the server's request id in the same sentence", () => {
+    const err = new ServerError({ ...base, attempts: 4, status: 502, detail: "Upstream provider error.", requestId: "1a2b3c4d" });
+    expect(err.message).toBe("The memory server at https://mem.example.com/api failed (502, request id 1a2b3c4d) after 4 attempts: Upstream provider error.");
+  });
+
   it("rate limited mentions the wait", () => {
     expect(new RateLimitedError({ ...base, retryAfterMs: 60000 }).message).toMatch(/\(429\).*wait 60 s/);
   });
@@ -88,6 +94,26 @@ describe("error messages", () => {
     expect(cross.message).toMatch(/another origin \(https:\/\/evil.example\)/);
     expect(new RedirectError({ ...base, problem: { kind: "too-many", limit: 3 } }).message).toMatch(/more than 3 times/);
     expect(new CancelledError(base).message).toMatch(/cancelled by the client/);
+  });
+});
+
+describe("finalErrorFor: the request id of a 5xx", () => {
+  const ctx = { endpoint, secrets: [] };
+  const failure = { kind: "status" as const, status: 502 };
+  const answer = (headers: Record<string, string>, body: unknown) => ({ status: 502, headers, text: JSON.stringify(body) });
+
+  it("comes from X-Request-ID, else from the body's request_id", () => {
+    const fromHeader = finalErrorFor(ctx, failure, answer({ "x-request-id": "abc12345" }, { detail: "x", request_id: "other" }), 1, true, undefined, 0);
+    expect((fromHeader as ServerError).requestId).toBe("abc12345");
+    const fromBody = finalErrorFor(ctx, failure, answer({}, { detail: "Upstream provider error.", code: "unknown", request_id: "deadbeef" }), 1, true, undefined, 0);
+    expect((fromBody as ServerError).requestId).toBe("deadbeef");
+    expect(fromBody.message).toContain("(502, request id deadbeef)");
+  });
+
+  it("is left out when it is not a plain token", () => {
+    const odd = finalErrorFor(ctx, failure, answer({ "x-request-id": "has spaces; and more" }, {}), 1, true, undefined, 0);
+    expect((odd as ServerError).requestId).toBeUndefined();
+    expect(odd.message).toContain("failed (502)");
   });
 });
 
