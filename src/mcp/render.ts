@@ -1,4 +1,14 @@
-import type { Memory, StoreResult } from "../backends/types.js";
+import {
+  InvalidUserIdError,
+  InvalidUuidError,
+  KeyUserMismatchError,
+  MissingApiKeyError,
+  NothingStoredError,
+  OtherUserMemoryError,
+  StoreFailedError,
+} from "../backends/errors.js";
+import type { HistoryEvent, Memory, StoreChange, StoreOutcome, StoreResult } from "../backends/types.js";
+import { PACKAGE_NAME } from "../version.js";
 
 /** Short human/model-readable renderings for each tool's text content block. */
 
@@ -24,8 +34,12 @@ export function renderMemory(memory: Memory): string {
   return lines.join("\n");
 }
 
-export function renderStore(result: StoreResult, project: string | null): string {
+export function renderStore(result: StoreOutcome, project: string | null): string {
   const where = project ? ` in project ${project}` : "";
+  if (result.pending) {
+    return `Accepted${where}: the memory server is still processing it (event ${result.eventId}), so its id is not known yet; it will appear in search_memories and list_memories shortly.`;
+  }
+  if (result.changes) return renderChanges(result.changes, where);
   const what = result.chunks === undefined ? `memory ${result.id}` : parts(result.chunks, result.ids ?? [result.id]);
   const head = result.deduplicated
     ? `Already stored${where}: identical content exists as ${what}.`
@@ -33,6 +47,25 @@ export function renderStore(result: StoreResult, project: string | null): string
       ? `Stored ${what}${where}.`
       : `Stored${where} as ${what}, because the server splits long text.`;
   return head + typeNote(result.type, result.requestedType);
+}
+
+/** A mem0 store: every memory its fact extraction added, updated or deleted, each with its id. */
+function renderChanges(changes: readonly StoreChange[], where: string): string {
+  const kept = changes.filter((change) => change.event !== "DELETE").length;
+  const head = `Stored ${kept} ${plural(kept, "memory", "memories")}${where}, as the server's language model extracted ${plural(kept, "it", "them")} from the text:`;
+  return [head, ...changes.map(renderChange)].join("\n");
+}
+
+function renderChange(change: StoreChange): string {
+  const text = change.content === undefined ? "" : `: "${preview(change.content)}"`;
+  switch (change.event) {
+    case "ADD":
+      return `- added ${change.id}${text}`;
+    case "UPDATE":
+      return `- updated ${change.id}${text}${change.previous === undefined ? "" : ` (was "${preview(change.previous)}")`}`;
+    case "DELETE":
+      return `- deleted ${change.id}${text}, which the new text replaces`;
+  }
 }
 
 function parts(chunks: number, ids: string[]): string {
@@ -54,16 +87,45 @@ export function renderSearch(query: string, results: Memory[], project: string |
   return [head, ...results.map((m, i) => renderMemoryLine(m, i + 1))].join("\n");
 }
 
-export function renderList(memories: Memory[], page: number, pageSize: number, hasMore: boolean, total: number | undefined): string {
+export function renderList(
+  memories: Memory[],
+  page: number,
+  pageSize: number,
+  hasMore: boolean,
+  total: number | undefined,
+  cappedAt?: number,
+): string {
   const of = total === undefined ? "" : ` of ${total}`;
+  const capped = cappedAt === undefined ? "" : cappedNote(cappedAt);
   if (memories.length === 0) {
-    if (page === 1) return "No memories stored yet.";
-    return `Page ${page} is empty${total === undefined ? "" : ` (${total} ${plural(total, "memory", "memories")} in all)`}.`;
+    if (page === 1 && cappedAt === undefined) return "No memories stored yet.";
+    const empty = page === 1 ? "No memories match." : `Page ${page} is empty${total === undefined ? "" : ` (${total} ${plural(total, "memory", "memories")} in all)`}.`;
+    return [empty, capped].filter(Boolean).join("\n");
   }
   const first = (page - 1) * pageSize + 1;
   const head = `Memories ${first}–${first + memories.length - 1}${of}, newest first (page ${page}):`;
   const tail = hasMore ? `More on page ${page + 1}.` : "";
-  return [head, ...memories.map((m, i) => renderMemoryLine(m, first + i)), tail].filter(Boolean).join("\n");
+  return [head, ...memories.map((m, i) => renderMemoryLine(m, first + i)), tail, capped].filter(Boolean).join("\n");
+}
+
+function cappedNote(cap: number): string {
+  return (
+    `The server returns at most ${cap.toLocaleString("en-US")} memories in one listing, and there are at least that many: ` +
+    `this list is sorted from those ${cap.toLocaleString("en-US")} only, so others may be missing. Use search_memories to find a particular one.`
+  );
+}
+
+export function renderHistory(id: string, events: readonly HistoryEvent[]): string {
+  if (events.length === 0) return `No history is recorded for memory ${id}.`;
+  const lines = events.map((event, i) => {
+    const when = event.at ? `${event.at} ` : "";
+    const what =
+      event.old_content !== undefined && event.new_content !== undefined
+        ? `"${preview(event.old_content)}" → "${preview(event.new_content)}"`
+        : `"${preview(event.new_content ?? event.old_content ?? "")}"`;
+    return `${i + 1}. ${when}${event.event}: ${what}`;
+  });
+  return [`History of memory ${id}, oldest first:`, ...lines].join("\n");
 }
 
 export function renderUpdate(memory: Memory, requestedType?: string): string {
@@ -84,4 +146,30 @@ function preview(content: string): string {
 
 function plural(n: number, one: string, many: string): string {
   return n === 1 ? one : many;
+}
+
+const CLI = `npx ${PACKAGE_NAME}`;
+
+/**
+ * The sentence a person or a model reads for the mem0 backends' failures: the error's statement of
+ * what happened (its facts), then what to do about it. undefined for every other error.
+ */
+export function explainBackendError(error: unknown): string | undefined {
+  if (error instanceof NothingStoredError) {
+    return error.inferred
+      ? `${error.message} Write it as a self-contained statement of fact, check with search_memories whether it is already stored, or store texts verbatim with --mem0-infer=false (MEMORY_BRIDGE_MEM0_INFER=0).`
+      : `${error.message} Try again, and check the server's logs if it keeps happening.`;
+  }
+  if (error instanceof StoreFailedError) return `${error.message} Try again; if it keeps failing, look the event up in the mem0 dashboard.`;
+  if (error instanceof KeyUserMismatchError) {
+    return `This key belongs to '${error.keyUser}': set --user-id ${error.keyUser} (MEMORY_BRIDGE_USER_ID=${error.keyUser}), or log in with ${error.configuredUser}'s own key. (${error.message})`;
+  }
+  if (error instanceof MissingApiKeyError) {
+    const scheme = error.tokenSent ? " This server takes the key as X-API-Key: check --auth-scheme, or log in again." : "";
+    return `${error.message}${scheme} Run: ${CLI} login ${error.endpoint}`;
+  }
+  if (error instanceof InvalidUserIdError) return `${error.message} Set --user-id (MEMORY_BRIDGE_USER_ID) to an id without spaces, e.g. ${JSON.stringify(error.userId.trim().replace(/\s+/g, "-") || "me")}.`;
+  if (error instanceof InvalidUuidError) return `${error.message} Use the id that store_memory, search_memories or list_memories returned.`;
+  if (error instanceof OtherUserMemoryError) return `${error.message}: the bridge touches only the configured user's memories.`;
+  return undefined;
 }
