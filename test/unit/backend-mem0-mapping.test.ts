@@ -1,0 +1,146 @@
+import { describe, expect, it } from "vitest";
+import { InvalidUserIdError, InvalidUuidError, NothingStoredError, UnsupportedArgumentError } from "../../src/backends/errors.js";
+import { assertUserId, assertUuid, slugUserId } from "../../src/backends/mem0-ids.js";
+import { listPage } from "../../src/backends/mem0-list.js";
+import { historyEvent, isoTime, metadataForStore, metadataForUpdate, toMemory } from "../../src/backends/mem0-mapping.js";
+import { addResultSchema, mem0RecordSchema, parseResults } from "../../src/backends/mem0-records.js";
+import { storeResultOf } from "../../src/backends/mem0-store-result.js";
+import type { Memory } from "../../src/backends/types.js";
+
+const RULES = { backend: "mem0" };
+const ID = "3f2b8a61-5c4d-4e8f-9a0b-1c2d3e4f5a6b";
+
+describe("mem0 ids", () => {
+  it("slugs an OS user name into an id mem0 accepts", () => {
+    expect(slugUserId("Jane Doe")).toBe("jane-doe");
+    expect(slugUserId("  DOMAIN\\j.smith ")).toBe("domain-j.smith");
+    expect(slugUserId("ünïcode user")).toBe("n-code-user");
+    expect(slugUserId("   ")).toBe("default");
+    expect(slugUserId("x".repeat(100))).toHaveLength(64);
+  });
+
+  it("refuses user ids mem0 refuses", () => {
+    expect(assertUserId("alice", "mem0")).toBe("alice");
+    expect(() => assertUserId("", "mem0")).toThrow(InvalidUserIdError);
+    expect(() => assertUserId("jane doe", "mem0")).toThrow(InvalidUserIdError);
+  });
+
+  it("accepts only hyphenated UUIDs as memory ids", () => {
+    expect(assertUuid(ID, "mem0")).toBe(ID);
+    expect(assertUuid(ID.toUpperCase(), "mem0")).toBe(ID.toUpperCase());
+    for (const bad of ["", "abc", `${ID}/history`, "../memories", ID.replace(/-/g, "")]) expect(() => assertUuid(bad, "mem0")).toThrow(InvalidUuidError);
+  });
+});
+
+describe("mem0 records", () => {
+  it("keeps the well-formed records of a page and drops a malformed one", () => {
+    const body = { results: [{ id: ID, memory: "ok" }, { id: 42, memory: "bad id" }, { memory: "no id" }, null, { id: "x", memory: "also ok", metadata: null }] };
+    expect(parseResults(mem0RecordSchema, body)?.map((r) => r.memory)).toEqual(["ok", "also ok"]);
+    expect(parseResults(mem0RecordSchema, { memories: [] })).toBeUndefined();
+    expect(parseResults(mem0RecordSchema, [])).toBeUndefined();
+  });
+
+  it("maps a record: tags and type out of metadata, ISO times in UTC, score kept", () => {
+    const record = mem0RecordSchema.parse({
+      id: ID,
+      memory: "The API uses snake_case",
+      metadata: { tags: ["api", 3, " style "], type: "decision", source: "review", project: "p" },
+      created_at: "2026-05-01T12:00:00.123456+02:00",
+      updated_at: "2026-05-01T10:00:01",
+      score: 0.42,
+    });
+    expect(toMemory(record, { backend: "mem0-keyed", hidden: ["project"] })).toEqual({
+      id: ID,
+      content: "The API uses snake_case",
+      tags: ["api", "style"],
+      type: "decision",
+      metadata: { source: "review" },
+      created_at: "2026-05-01T10:00:00.123Z",
+      updated_at: "2026-05-01T10:00:01.000Z",
+      score: 0.42,
+    });
+    expect(isoTime("not a time")).toBeUndefined();
+  });
+
+  it("maps history rows: the time of the change, old and new text", () => {
+    expect(historyEvent({ event: "UPDATE", old_memory: "a", new_memory: "b", created_at: "2026-05-01T10:00:00+00:00", updated_at: "2026-05-02T10:00:00+00:00" })).toEqual({
+      event: "UPDATE",
+      old_content: "a",
+      new_content: "b",
+      at: "2026-05-02T10:00:00.000Z",
+    });
+    expect(historyEvent({ event: "ADD", new_memory: "a", created_at: "2026-05-01T10:00:00+00:00", updated_at: null })).toEqual({ event: "ADD", new_content: "a", at: "2026-05-01T10:00:00.000Z" });
+  });
+});
+
+describe("mem0 metadata", () => {
+  it("a store carries tags (metadata.tags merged in), type and the caller's metadata", () => {
+    expect(metadataForStore({ content: "x", tags: ["a"], type: "note", metadata: { tags: ["b", "a"], source: "s" } }, RULES)).toEqual({ source: "s", tags: ["a", "b"], type: "note" });
+    expect(metadataForStore({ content: "x" }, RULES, { project: "p" })).toEqual({ project: "p" });
+  });
+
+  it("refuses keys mem0 keeps in the same payload, and the bridge's own", () => {
+    expect(() => metadataForStore({ content: "x", metadata: { hash: "h" } }, RULES)).toThrow(UnsupportedArgumentError);
+    expect(() => metadataForStore({ content: "x", metadata: { project: "p" } }, { backend: "mem0-keyed", hidden: ["project"] })).toThrow(/metadata\.project/);
+  });
+
+  it("an update sends the whole metadata: what changed, and what did not", () => {
+    const record = mem0RecordSchema.parse({ id: ID, memory: "m", metadata: { tags: ["a"], type: "note", keep: 1, project: "p" } });
+    expect(metadataForUpdate(record, { id: ID, tags: ["b"] }, { backend: "mem0-keyed", hidden: ["project"] }, { project: "p" })).toEqual({ keep: 1, tags: ["b"], type: "note", project: "p" });
+    expect(metadataForUpdate(record, { id: ID, metadata: { fresh: true } }, RULES)).toEqual({ fresh: true, tags: ["a"], type: "note" });
+    expect(metadataForUpdate(record, { id: ID, metadata: { tags: ["c"], type: "bug" } }, RULES)).toEqual({ tags: ["c"], type: "bug" });
+    expect(metadataForUpdate(record, { id: ID, tags: [] }, RULES)).toEqual({ keep: 1, project: "p", type: "note" });
+  });
+});
+
+describe("mem0 list pages", () => {
+  const at = (minute: number) => `2026-05-01T10:${String(minute).padStart(2, "0")}:00.000Z`;
+  const memory = (id: string, minute: number, tags: string[] = []): Memory => ({ id, content: id, tags, created_at: at(minute) });
+  const all = [memory("m1", 1, ["x"]), memory("m3", 3), memory("m2", 2, ["x"]), memory("m4", 4, ["x"])];
+
+  it("sorts newest first and slices pages, with the total", () => {
+    expect(listPage(all, { page: 1, page_size: 3 })).toEqual({ memories: [all[3], all[1], all[2]], has_more: true, total: 4 });
+    expect(listPage(all, { page: 2, page_size: 3 })).toEqual({ memories: [all[0]], has_more: false, total: 4 });
+    expect(listPage(all, { page: 3, page_size: 3 })).toEqual({ memories: [], has_more: false, total: 4 });
+  });
+
+  it("filters by tags before paging", () => {
+    expect(listPage(all, { page: 1, page_size: 10, tags: ["x"] }).memories.map((m) => m.id)).toEqual(["m4", "m2", "m1"]);
+  });
+
+  it("gives no total when the server's cap was reached", () => {
+    expect(listPage(all, { page: 1, page_size: 2 }, 4)).toEqual({ memories: [all[3], all[1]], has_more: true, cappedAt: 4 });
+  });
+});
+
+describe("mem0 store results", () => {
+  const results = (items: unknown[]) => parseResults(addResultSchema, { results: items })!;
+
+  it("lists every memory added or updated, with every change", () => {
+    const result = storeResultOf(
+      results([
+        { id: "u1", memory: "new text", event: "UPDATE", previous_memory: "old text" },
+        { id: "d1", memory: "gone", event: "DELETE" },
+        { id: "a1", data: { memory: "platform shape" }, event: "ADD" },
+      ]),
+      "mem0",
+      true,
+    );
+    expect(result).toEqual({
+      id: "u1",
+      deduplicated: false,
+      ids: ["u1", "a1"],
+      changes: [
+        { id: "u1", event: "UPDATE", content: "new text", previous: "old text" },
+        { id: "d1", event: "DELETE", content: "gone" },
+        { id: "a1", event: "ADD", content: "platform shape" },
+      ],
+    });
+  });
+
+  it("nothing kept is a NothingStoredError saying why", () => {
+    expect(() => storeResultOf([], "mem0", true)).toThrow(NothingStoredError);
+    expect(() => storeResultOf([], "mem0", true)).toThrow(/language model and keeps only the facts it extracts/);
+    expect(() => storeResultOf(results([{ id: "n", event: "NONE" }]), "mem0", false)).toThrow(/answered the store without creating a memory/);
+  });
+});
