@@ -1,7 +1,7 @@
 import { DeadlineError, UnreachableError, type TransportError } from "../http/errors.js";
 import { extractServerReason } from "../http/server-reason.js";
 import type { HttpClient, HttpRequest, HttpResponse } from "../http/types.js";
-import { AmbiguousStoreError, RefusedChangeError, UnexpectedResponseError } from "./errors.js";
+import { AmbiguousStoreError, MemoryNotFoundError, RefusedChangeError, UnexpectedResponseError } from "./errors.js";
 import type { BackendStatus, CallContext } from "./types.js";
 
 /** What the three mem0 backends share about talking to their servers. */
@@ -29,6 +29,19 @@ export function expectOk(http: HttpClient, res: HttpResponse, call: string): unk
 /** A 4xx answer to a change: the server refused it, saying why. */
 export function refused(http: HttpClient, res: HttpResponse, change: string): RefusedChangeError {
   return new RefusedChangeError(http.endpoint, change, reasonOf(http, res.body) ?? `status ${res.status}`);
+}
+
+/**
+ * The answer to an update or delete of one memory: 2xx is done, 404 is not found (or, for a
+ * request that was retried, `goneIsDone`: our own earlier attempt removed it), anything else refused.
+ */
+export function settleChange(http: HttpClient, res: HttpResponse, id: string, what: "updated" | "deleted", goneIsDone: boolean): void {
+  if (res.status >= 200 && res.status < 300) return;
+  if (res.status === 404) {
+    if (goneIsDone) return;
+    throw new MemoryNotFoundError(id);
+  }
+  throw refused(http, res, `Memory ${id} was not ${what}`);
 }
 
 /** What the server said in an error body (FastAPI `detail`, the platform's `error`/`details`), redacted and bounded. */

@@ -2,7 +2,7 @@ import { ServerError } from "../http/errors.js";
 import type { HttpClient, HttpResponse } from "../http/types.js";
 import { MemoryNotFoundError, UnexpectedResponseError } from "./errors.js";
 import { assertUserId, assertUuid } from "./mem0-ids.js";
-import { expectOk, probeStatus, refused, sendStore } from "./mem0-http.js";
+import { expectOk, probeStatus, refused, sendStore, settleChange } from "./mem0-http.js";
 import { listPage, MEM0_LIST_CAP } from "./mem0-list.js";
 import { historyEvent, metadataForStore, metadataForUpdate, toMemory, hasTags, type MetadataRules } from "./mem0-mapping.js";
 import { addResultSchema, historyRowSchema, mem0RecordSchema, parseEach, parseResults, type Mem0Record } from "./mem0-records.js";
@@ -55,7 +55,7 @@ export function createMem0Backend({ http, userId, infer = true, now = Date.now }
     return assertUserId(userId, NAME);
   }
 
-  /** The answer to a change of one memory: 2xx, else not found (404; generation A's 500 "not found"), else refused. */
+  /** Sends a change of one memory; generation A's 500 "not found" counts as the 404 it means. */
   async function change(id: string, what: "updated" | "deleted", send: () => Promise<HttpResponse>): Promise<void> {
     let res: HttpResponse;
     try {
@@ -64,13 +64,7 @@ export function createMem0Backend({ http, userId, infer = true, now = Date.now }
       if (!(error instanceof ServerError && error.status === 500 && /not found/i.test(error.detail ?? ""))) throw error;
       res = { status: 404, headers: {}, body: null, attempts: error.attempts };
     }
-    if (res.status >= 200 && res.status < 300) return;
-    if (res.status === 404) {
-      // After a retry, our own earlier attempt most likely deleted it.
-      if (what === "deleted" && res.attempts > 1) return;
-      throw new MemoryNotFoundError(id);
-    }
-    throw refused(http, res, `Memory ${id} was not ${what}`);
+    settleChange(http, res, id, what, what === "deleted" && res.attempts > 1);
   }
 
   async function verifyToken(ctx: Omit<CallContext, "project">): Promise<Record<string, unknown>> {
