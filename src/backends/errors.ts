@@ -209,10 +209,8 @@ export class KeyUserMismatchError extends BridgeError {
  */
 export class MissingApiKeyError extends AuthError {
   override name = "MissingApiKeyError";
-  readonly tokenSent: boolean;
   constructor(init: AuthErrorInit) {
     super(init);
-    this.tokenSent = init.tokenSent;
     this.message = init.tokenSent
       ? `Authentication required (${init.status}) at ${init.endpoint}: the server found no X-API-Key header in the request (it answered "${init.serverReason ?? "Not authenticated"}").`
       : `Authentication required (${init.status}) at ${init.endpoint}: no API key is configured for this endpoint, so none was sent.`;

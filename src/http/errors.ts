@@ -51,12 +51,14 @@ export class AuthError extends TransportError {
   readonly status: number;
   readonly code: string | undefined;
   readonly serverReason: string | undefined;
+  readonly tokenSent: boolean;
 
   constructor(init: AuthErrorInit) {
     super(authMessage(init), init);
     this.status = init.status;
     this.code = init.code;
     this.serverReason = init.serverReason;
+    this.tokenSent = init.tokenSent;
   }
 }
 
