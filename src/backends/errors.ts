@@ -136,6 +136,15 @@ export class InvalidUuidError extends BridgeError {
   }
 }
 
+/** `--auth-scheme bearer` with a token that is not a JWT: mem0 would refuse it as "Invalid or expired token". */
+export class NotAJwtError extends BridgeError {
+  override name = "NotAJwtError";
+  readonly code = "not-a-jwt";
+  constructor(readonly isApiKey: boolean) {
+    super(`mem0 takes a Bearer token only as a JWT, and this token is not one${isApiKey ? " (it is an m0sk_ API key)" : ""}, so it was not sent.`);
+  }
+}
+
 /** The configured user id cannot be sent: mem0 refuses ids that are empty or hold whitespace. */
 export class InvalidUserIdError extends BridgeError {
   override name = "InvalidUserIdError";

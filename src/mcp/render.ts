@@ -3,6 +3,7 @@ import {
   InvalidUuidError,
   KeyUserMismatchError,
   MissingApiKeyError,
+  NotAJwtError,
   NothingStoredError,
   OtherUserMemoryError,
   StoreFailedError,
@@ -167,6 +168,9 @@ export function explainBackendError(error: unknown): string | undefined {
   if (error instanceof MissingApiKeyError) {
     const scheme = error.tokenSent ? " This server takes the key as X-API-Key: check --auth-scheme, or log in again." : "";
     return `${error.message}${scheme} Run: ${CLI} login ${error.endpoint}`;
+  }
+  if (error instanceof NotAJwtError) {
+    return `${error.message} Send API keys as X-API-Key: drop --auth-scheme bearer (X-API-Key is mem0's default). Bearer JWTs of mem0's server expire after 30 minutes; its m0sk_ API keys do not.`;
   }
   if (error instanceof InvalidUserIdError) return `${error.message} Set --user-id (MEMORY_BRIDGE_USER_ID) to an id without spaces, e.g. ${JSON.stringify(error.userId.trim().replace(/\s+/g, "-") || "me")}.`;
   if (error instanceof InvalidUuidError) return `${error.message} Use the id that store_memory, search_memories or list_memories returned.`;

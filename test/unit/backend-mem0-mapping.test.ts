@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { InvalidUserIdError, InvalidUuidError, NothingStoredError, UnsupportedArgumentError } from "../../src/backends/errors.js";
+import { InvalidUserIdError, InvalidUuidError, NotAJwtError, NothingStoredError, UnsupportedArgumentError } from "../../src/backends/errors.js";
+import { looksLikeJwt, mem0AuthHeader } from "../../src/backends/mem0-auth.js";
 import { assertUserId, assertUuid, slugUserId } from "../../src/backends/mem0-ids.js";
 import { listPage } from "../../src/backends/mem0-list.js";
 import { historyEvent, isoTime, metadataForStore, metadataForUpdate, toMemory } from "../../src/backends/mem0-mapping.js";
@@ -29,6 +30,22 @@ describe("mem0 ids", () => {
     expect(assertUuid(ID, "mem0")).toBe(ID);
     expect(assertUuid(ID.toUpperCase(), "mem0")).toBe(ID.toUpperCase());
     for (const bad of ["", "abc", `${ID}/history`, "../memories", ID.replace(/-/g, "")]) expect(() => assertUuid(bad, "mem0")).toThrow(InvalidUuidError);
+  });
+});
+
+describe("mem0 auth header", () => {
+  const jwt = `${Buffer.from('{"alg":"HS256","typ":"JWT"}').toString("base64url")}.${Buffer.from('{"sub":"u"}').toString("base64url")}.c2ln`;
+
+  it("X-API-Key by default, for any key", () => {
+    expect(mem0AuthHeader("m0sk_abc")).toEqual({ header: "x-api-key", value: "m0sk_abc" });
+  });
+
+  it("Bearer only for a JWT; an API key is never sent as Bearer", () => {
+    expect(mem0AuthHeader(jwt, "bearer")).toEqual({ header: "authorization", value: `Bearer ${jwt}` });
+    expect(() => mem0AuthHeader("m0sk_abc", "bearer")).toThrow(NotAJwtError);
+    expect(() => mem0AuthHeader("m0sk_abc", "bearer")).toThrow(/it is an m0sk_ API key/);
+    expect(looksLikeJwt("a.b.c")).toBe(false);
+    expect(looksLikeJwt(`${jwt}.extra`)).toBe(false);
   });
 });
 

@@ -4,6 +4,7 @@ import {
   InvalidUuidError,
   KeyUserMismatchError,
   MissingApiKeyError,
+  NotAJwtError,
   NothingStoredError,
   OtherUserMemoryError,
   StoreFailedError,
@@ -336,6 +337,7 @@ describe("explainBackendError", () => {
     expect(explainBackendError(new InvalidUserIdError("Jane Doe", "mem0"))).toContain('e.g. "Jane-Doe"');
     expect(explainBackendError(new InvalidUuidError("abc", "mem0"))).toContain("Use the id that store_memory");
     expect(explainBackendError(new OtherUserMemoryError("m1"))).toBe("Memory m1 belongs to another user: the bridge touches only the configured user's memories.");
+    expect(explainBackendError(new NotAJwtError(true))).toContain("drop --auth-scheme bearer");
     expect(explainBackendError(new Error("x"))).toBeUndefined();
   });
 });
