@@ -7,7 +7,7 @@ import { asError, expectOk, refused, sendStore, settleChange } from "./mem0-http
 import { listPage, MEM0_LIST_CAP } from "./mem0-list.js";
 import { hasTags, historyEvent, metadataForStore, metadataForUpdate, toMemory, type MetadataRules } from "./mem0-mapping.js";
 import { awaitEvent } from "./mem0-platform-events.js";
-import { addResultSchema, historyRowSchema, mem0RecordSchema, parseEach, type Mem0Record } from "./mem0-records.js";
+import { addResultSchema, historyRowSchema, mem0RecordSchema, parseEach, parseResults, type Mem0Record } from "./mem0-records.js";
 import { assertOwned, isOwned, searchProject, type Owner } from "./mem0-scope.js";
 import { storeResultOf } from "./mem0-store-result.js";
 import type {
@@ -33,8 +33,9 @@ import type {
 const NAME = "mem0-platform";
 const RULES: MetadataRules = { backend: "the mem0 platform" };
 const OVERFETCH = 100;
-/** The largest page the v3 list gives. */
+/** The largest page the v3 list gives, and how many of them make the 1,000 the bridge lists at most. */
 const PAGE_SIZE = 200;
+const MAX_PAGES = Math.ceil(MEM0_LIST_CAP / PAGE_SIZE);
 
 /** POST /v3/memories/add/: `{event_id, status: "PENDING"}`, or with infer:false `{results, …}` at once. */
 const addAnswerSchema = z.object({ event_id: z.string().nullish(), status: z.string().nullish(), results: z.array(z.unknown()).nullish() });
@@ -117,8 +118,7 @@ export function createMem0PlatformBackend({ http, userId, infer = true, now = Da
       const topK = input.tags && input.tags.length > 0 ? OVERFETCH : input.limit;
       const body = { query: input.query, filters: filtersFor(project), top_k: topK };
       const res = await http.request({ method: "POST", path: "/v3/memories/search/", body, retry: "idempotent" }, ctx);
-      const answer = expectOk(http, res, "POST /v3/memories/search/") as { results?: unknown } | undefined;
-      const records = parseEach(mem0RecordSchema, answer?.results);
+      const records = parseResults(mem0RecordSchema, expectOk(http, res, "POST /v3/memories/search/"));
       if (records === undefined) throw new UnexpectedResponseError(endpoint, "POST /v3/memories/search/ did not return a results list");
       return records
         .filter((record) => isOwned(ownerOf(record), user(), project))
@@ -132,7 +132,7 @@ export function createMem0PlatformBackend({ http, userId, infer = true, now = Da
       const body = { filters: filtersFor(ctx.project.id) };
       const records: Mem0Record[] = [];
       let more = true;
-      for (let page = 1; more && records.length < MEM0_LIST_CAP; page++) {
+      for (let page = 1; more && page <= MAX_PAGES && records.length < MEM0_LIST_CAP; page++) {
         const query = { page, page_size: PAGE_SIZE };
         const res = await http.request({ method: "POST", path: "/v3/memories/", query, body, retry: "idempotent" }, ctx);
         const envelope = listEnvelope.safeParse(expectOk(http, res, "POST /v3/memories/"));

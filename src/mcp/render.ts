@@ -8,7 +8,7 @@ import {
   OtherUserMemoryError,
   StoreFailedError,
 } from "../backends/errors.js";
-import type { HistoryEvent, Memory, StoreChange, StoreOutcome, StoreResult } from "../backends/types.js";
+import type { HistoryEvent, Memory, StoreChange, StoreOutcome } from "../backends/types.js";
 import { PACKAGE_NAME } from "../version.js";
 
 /** Short human/model-readable renderings for each tool's text content block. */

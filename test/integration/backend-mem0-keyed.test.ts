@@ -113,7 +113,9 @@ describe("store", () => {
 
   it("a connection dropped after the request was sent is not retried", async () => {
     fixture.inject({ method: "POST", path: "/memories", reset: "after-body" });
-    expect((await rejection(backend.store({ content: "The cache lives in Redis now." }, ctx()))).message).toContain("may or may not have been stored");
+    const error = await rejection(backend.store({ content: "The cache lives in Redis now." }, ctx()));
+    expect(error).toBeInstanceOf(AmbiguousStoreError);
+    expect(error.message).toContain("may or may not have been stored");
     expect(sent(fixture.requests, "POST", "/memories")).toHaveLength(1);
   });
 
