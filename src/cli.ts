@@ -4,6 +4,7 @@ import { ConfigError } from "./config/errors.js";
 import { formatGlobalFlagsHelp, globalFlagOptions } from "./config/flags.js";
 import type { CommandContext, ExitCode } from "./commands/context.js";
 import type { CommandSpec } from "./commands/registry.js";
+import { processHost } from "./host.js";
 import { PACKAGE_NAME, VERSION } from "./version.js";
 
 /** Summaries for `--help`; each command's module loads only when it runs, to keep start-up small. */
@@ -14,6 +15,8 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<CommandSpec
   { name: "status", summary: "Show the endpoint, backend, project, where the token comes from, and reachability", load: async () => (await import("./commands/status-command.js")).statusCommand },
   { name: "doctor", summary: "Check everything the bridge needs, with a fix for each problem", load: async () => (await import("./commands/doctor-command.js")).doctorCommand },
   { name: "project", summary: "Show the project id this directory resolves to, and why", load: async () => (await import("./commands/project-command.js")).projectCommand },
+  { name: "install", summary: "Add the bridge to an MCP client's config (Claude Desktop, Cursor, VS Code, …)", load: async () => (await import("./commands/install-command.js")).installCommand },
+  { name: "uninstall", summary: "Remove the bridge's entry from an MCP client's config", load: async () => (await import("./commands/uninstall-command.js")).uninstallCommand },
 ];
 
 function usage(): string {
@@ -28,6 +31,7 @@ function usage(): string {
     "",
     "With no command it runs `serve`, which is what an MCP client starts:",
     `  {"command": "npx", "args": ["-y", "${PACKAGE_NAME}@0"]}`,
+    "`install --client NAME` writes that entry into a client's config for you (see install --help).",
     "",
     "Options (every command):",
     formatGlobalFlagsHelp([
@@ -126,6 +130,7 @@ export async function main(): Promise<void> {
     stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
+    host: processHost(),
   });
   // Let piped output drain before exiting: process.exit() does not wait for it.
   await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));

@@ -2,7 +2,7 @@ import { homedir, tmpdir } from "node:os";
 import { DEFAULT_ENDPOINT } from "./config/endpoint.js";
 import type { AuthScheme, SettingSource, Settings } from "./config/types.js";
 import type { TokenSource, TokenStore } from "./credentials/token-store.js";
-import { SecretRedactor } from "./credentials/redact.js";
+import { SecretRedactor, SHORT_SECRET_LENGTH } from "./credentials/redact.js";
 import { resolveToken, type StoreFailure } from "./credentials/resolve-token.js";
 import type { HttpClient } from "./http/types.js";
 import { loopbackSpellings } from "./http/url.js";
@@ -29,6 +29,8 @@ export interface SessionDeps {
    * can show it: every scoped tool call fails with it, and memory_status reports it.
    */
   setupProblem?: string;
+  /** Problems with the saved profile that did not stop start-up (it is used without the bad parts). */
+  profileProblems?: string[];
 }
 
 export interface AuthInfo {
@@ -61,6 +63,15 @@ export class Session {
 
   get setupProblem(): string | undefined {
     return this.deps.setupProblem;
+  }
+
+  /**
+   * What is wrong with the bridge's own files — the saved profile, the insecure token file — which
+   * it goes on without: for memory_status, and for the errors such a file can cause.
+   */
+  async fileProblems(): Promise<string[]> {
+    const auth = await this.auth();
+    return [...(this.deps.profileProblems ?? []), ...auth.failures.filter((failure) => failure.store === "file").map((failure) => failure.reason)];
   }
 
   get settings(): Readonly<Settings> {
@@ -159,6 +170,12 @@ export class Session {
     if (resolved.token) {
       logger.addSecret(resolved.token);
       this.secrets.add(resolved.token);
+      if (resolved.token.length < SHORT_SECRET_LENGTH) {
+        logger.warn(
+          `the token is shorter than ${SHORT_SECRET_LENGTH} characters: it is redacted from messages and logs only where it stands alone, not inside longer words; use a longer token`,
+          { source: resolved.source },
+        );
+      }
     }
     return {
       token: resolved.token,
@@ -228,6 +245,8 @@ export class Session {
       ...(token && scheme && { auth: authHeader(scheme, token) }),
       allowHttp: settings.allowHttp,
       ...(settings.caFile && { caFile: settings.caFile }),
+      maxResponseBytes: settings.maxResponseBytes,
+      maxConnections: settings.maxConnections,
       logger,
     });
     return createBackend(this.flavour, this.http);

@@ -26,6 +26,7 @@ export async function collectStatus(session: Session, ctx: Pick<CallContext, "de
   const project = await session.project();
   if (project.error) problems.push(project.error);
   const auth = await session.auth();
+  problems.push(...(await session.fileProblems()));
   const status: BridgeStatus = {
     endpoint: session.endpoint,
     endpoint_source: session.endpointSource,
@@ -53,13 +54,18 @@ export async function collectStatus(session: Session, ctx: Pick<CallContext, "de
     status.reachable = probe.reachable;
     if (probe.latency_ms !== undefined) status.latency_ms = probe.latency_ms;
     if (probe.tokenAccepted !== undefined) status.token_accepted = probe.tokenAccepted;
-    if (probe.server) status.server = probe.server;
+    if (probe.server) status.server = redactedStrings(probe.server, (text) => session.redact(text));
     if (probe.error) problems.push(withDefaultEndpointHint(probe.error, session));
   } catch (error) {
     problems.push(withDefaultEndpointHint(error, session));
   }
   if (problems.length > 0) status.problems = problems.map((problem) => session.redact(problem));
   return status;
+}
+
+/** What a server says about itself is shown as it came, less any copy of the token (a last line of defence). */
+function redactedStrings(server: Record<string, unknown>, redact: (text: string) => string): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(server).map(([key, value]) => [key, typeof value === "string" ? redact(value) : value]));
 }
 
 export function renderStatus(status: BridgeStatus): string {

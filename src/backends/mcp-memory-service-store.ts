@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { quoteRedacted } from "../credentials/redact.js";
 import { DeadlineError, TransportError, UnreachableError } from "../http/errors.js";
 import type { HttpClient, HttpResponse } from "../http/types.js";
 import {
@@ -12,7 +13,7 @@ import {
   UnexpectedResponseError,
   UnsupportedArgumentError,
 } from "./errors.js";
-import { isServiceMemory, type ServiceMemory } from "./mcp-memory-service-mapping.js";
+import { isServiceMemory, serviceTags, type ServiceMemory } from "./mcp-memory-service-mapping.js";
 import { isProjectTag, projectTag, uniqueTags } from "./project-tag.js";
 import { serviceContentHash } from "./service-content-hash.js";
 import { assertBodyFits, MAX_SERVICE_BODY_BYTES, memoryPath } from "./service-limits.js";
@@ -55,9 +56,9 @@ export function rejectProjectTags(tags: readonly string[], argument: string): vo
   }
 }
 
-/** The server said no (`success: false`): its reason, redacted and bounded, in a RefusedChangeError. */
+/** The server said no (`success: false`): its reason, redacted before it is cut, in a RefusedChangeError. */
 export function refusedChange(http: HttpClient, change: string, reason: unknown): RefusedChangeError {
-  return new RefusedChangeError(http.endpoint, change, http.redact(String(reason ?? "no reason given").slice(0, 300)));
+  return new RefusedChangeError(http.endpoint, change, quoteRedacted(String(reason ?? "no reason given"), http.redact, 300));
 }
 
 /** The bridge's own conversation id is bookkeeping, like the project tag: not shown back. */
@@ -137,11 +138,11 @@ export function createServiceStore(calls: ServiceCalls, conversationId = PROCESS
   async function mergeIntoExisting(records: ServiceMemory[], tags: string[], ctx: CallContext): Promise<void> {
     const own = ownTag(ctx);
     for (const record of records) {
-      const existing = record.tags ?? [];
+      const existing = serviceTags(record);
       if (own && !existing.includes(own)) throw new DuplicateElsewhereError(record.content_hash, existing.some(isProjectTag));
     }
     for (const record of records) {
-      const existing = record.tags ?? [];
+      const existing = serviceTags(record);
       if (tags.every((tag) => existing.includes(tag))) continue;
       const res = await http.request({ method: "PUT", path: memoryPath(record.content_hash), body: { tags: uniqueTags(existing, tags) }, retry: "idempotent" }, ctx);
       if (res.status === 404) continue;
@@ -192,7 +193,7 @@ export function createServiceStore(calls: ServiceCalls, conversationId = PROCESS
       return new SimilarMemoryError(undefined, false);
     }
     const own = ownTag(ctx);
-    const tags = record.tags ?? [];
+    const tags = serviceTags(record);
     const visible = own ? tags.includes(own) : !tags.some(isProjectTag);
     return visible ? new SimilarMemoryError({ id: record.content_hash, content: record.content }, false) : new SimilarMemoryError(undefined, true);
   }

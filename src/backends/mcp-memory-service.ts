@@ -1,6 +1,7 @@
+import { quoteRedacted } from "../credentials/redact.js";
 import type { HttpClient, HttpResponse } from "../http/types.js";
 import { MemoryNotFoundError, RequestTooLargeError, UnexpectedResponseError, UnsupportedArgumentError, WrongProjectError } from "./errors.js";
-import { isServiceMemory, toMemory, type ServiceMemory } from "./mcp-memory-service-mapping.js";
+import { isServiceMemory, serverInfo, serviceTags, toMemory, type ServiceMemory } from "./mcp-memory-service-mapping.js";
 import { createServiceStore, ownTag, refusedChange, rejectProjectTags, SERVICE_NAME, withoutBridgeConversation } from "./mcp-memory-service-store.js";
 import { isProjectTag, uniqueTags } from "./project-tag.js";
 import { assertBodyFits, MAX_SERVICE_BODY_BYTES, memoryPath } from "./service-limits.js";
@@ -13,10 +14,13 @@ import type {
   Memory,
   MemoryBackend,
   SearchInput,
+  SearchResults,
   UpdateInput,
 } from "./types.js";
 
 const NAME = SERVICE_NAME;
+/** How much of a server's own words an error quotes. */
+const MAX_QUOTED_CHARS = 200;
 /** Semantic search cannot filter by tag server-side: fetch the most the API allows, then filter. */
 const OVERFETCH = 100;
 
@@ -43,27 +47,19 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now, conversati
   async function ownedRecord(id: string, ctx: CallContext): Promise<ServiceMemory> {
     const record = await fetchRecord(id, ctx);
     const own = ownTag(ctx);
-    if (own && !(record.tags ?? []).includes(own)) throw new WrongProjectError(id);
+    if (own && !serviceTags(record).includes(own)) throw new WrongProjectError(id);
     return record;
   }
 
   function expectOk(res: HttpResponse, call: string): unknown {
     if (res.status >= 200 && res.status < 300) return res.body;
-    throw new UnexpectedResponseError(endpoint, http.redact(`${call} answered ${res.status}${detailOf(res.body)}`));
+    throw new UnexpectedResponseError(endpoint, `${call} answered ${res.status}${detailOf(res.body, http.redact)}`);
   }
 
   async function verifyToken(ctx: Omit<CallContext, "project">): Promise<Record<string, unknown>> {
     // /health/detailed needs authentication while /health does not: the cheapest proof of a token.
     const res = await http.request({ method: "GET", path: "/health/detailed", retry: "idempotent" }, ctx);
-    const info = expectOk(res, "GET /health/detailed") as Record<string, unknown> | undefined;
-    const server: Record<string, unknown> = {};
-    if (info && typeof info === "object") {
-      if (info.version !== undefined) server.version = info.version;
-      const stats = info.statistics as Record<string, unknown> | undefined;
-      if (stats?.total_memories !== undefined) server.total_memories = stats.total_memories;
-      if (stats?.backend !== undefined) server.storage_backend = stats.backend;
-    }
-    return server;
+    return serverInfo(expectOk(res, "GET /health/detailed"), http.redact);
   }
 
   return {
@@ -80,14 +76,19 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now, conversati
       const answer = expectOk(res, "POST /search") as { results?: unknown };
       if (!Array.isArray(answer?.results)) throw new UnexpectedResponseError(endpoint, "POST /search returned no results list");
       const hidden = ownTag(ctx);
-      const found: Memory[] = [];
+      const found: SearchResults = [];
+      let skipped = 0;
       for (const hit of answer.results as { memory?: unknown; similarity_score?: unknown }[]) {
-        if (!isServiceMemory(hit?.memory)) continue;
-        const tags = (hit.memory.tags ?? []).map(normalizeServiceTag);
+        if (!isServiceMemory(hit?.memory)) {
+          skipped++;
+          continue;
+        }
+        const tags = serviceTags(hit.memory).map(normalizeServiceTag);
         if (!required.every((tag) => tags.includes(tag))) continue;
         found.push(present(hit.memory, hidden, typeof hit.similarity_score === "number" ? hit.similarity_score : undefined));
         if (found.length === input.limit) break;
       }
+      if (skipped > 0) found.skipped = skipped;
       return found;
     },
 
@@ -102,10 +103,12 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now, conversati
       const res = await http.request({ method: "GET", path: "/memories", query, retry: "idempotent" }, ctx);
       const answer = expectOk(res, "GET /memories") as { memories?: unknown; total?: unknown; has_more?: unknown };
       if (!Array.isArray(answer?.memories)) throw new UnexpectedResponseError(endpoint, "GET /memories returned no memories list");
-      const memories = (answer.memories as unknown[]).filter(isServiceMemory).map((m) => present(m, own));
+      const readable = (answer.memories as unknown[]).filter(isServiceMemory);
+      const memories = readable.map((m) => present(m, own));
+      const skipped = answer.memories.length - readable.length;
       const total = typeof answer.total === "number" ? answer.total : undefined;
       const hasMore = typeof answer.has_more === "boolean" ? answer.has_more : total !== undefined && input.page * input.page_size < total;
-      return { memories, has_more: hasMore, ...(total !== undefined && { total }) };
+      return { memories, has_more: hasMore, ...(total !== undefined && { total }), ...(skipped > 0 && { skipped }) };
     },
 
     async get(id: string, ctx: CallContext): Promise<Memory> {
@@ -128,7 +131,7 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now, conversati
       const body: Record<string, unknown> = {};
       if (input.tags !== undefined) {
         // Project tags are bookkeeping: a tag edit must not move the memory out of its projects.
-        const kept = (record.tags ?? []).filter(isProjectTag);
+        const kept = serviceTags(record).filter(isProjectTag);
         body.tags = uniqueTags(normalizeServiceTags(input.tags), kept, own ? [own] : []);
       }
       if (input.type !== undefined) body.memory_type = input.type;
@@ -183,12 +186,21 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now, conversati
   }
 }
 
-function detailOf(body: unknown): string {
+/** The server's `detail`, fit to quote: redacted before it is cut, so no piece of the token survives. */
+function detailOf(body: unknown, redact: (text: string) => string): string {
   if (body && typeof body === "object" && "detail" in body) {
     const detail = (body as { detail: unknown }).detail;
-    return `: ${typeof detail === "string" ? detail : JSON.stringify(detail)}`.slice(0, 200);
+    return `: ${quoteRedacted(typeof detail === "string" ? detail : jsonText(detail), redact, MAX_QUOTED_CHARS)}`;
   }
   return "";
+}
+
+function jsonText(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return "(a value that cannot be shown)";
+  }
 }
 
 function asError(error: unknown): Error {

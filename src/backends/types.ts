@@ -10,6 +10,8 @@ export interface Memory {
   created_at?: string;
   updated_at?: string;
   score?: number;
+  /** What could not be read of the server's record (those fields are left out). */
+  note?: string;
 }
 
 /** Per tool call: one deadline across every HTTP attempt, and the MCP cancellation signal. */
@@ -22,6 +24,8 @@ export interface CallContext {
   timeoutMs?: number;
   /** The project in force for this call. id null = global mode (no scoping). */
   project: ProjectResolution;
+  /** Keeps a large answer's memory permit until the call's reply is written (see RequestContext). */
+  retain?: (release: () => void) => void;
 }
 
 export interface StoreInput {
@@ -87,12 +91,17 @@ export interface ListResult {
   memories: Memory[];
   has_more: boolean;
   total?: number;
+  /** Records left out because they had no readable id or text. */
+  skipped?: number;
   /**
    * Set when the server could not list everything: it returns at most this many records in one
    * listing (mem0: 1,000; its older server: 100), so pages past them, or records it left out, are missing.
    */
   cappedAt?: number;
 }
+
+/** Search hits, best first; `skipped` counts records left out because they had no readable id or text. */
+export type SearchResults = Memory[] & { skipped?: number };
 
 export interface UpdateInput {
   id: string;
@@ -137,7 +146,7 @@ export interface MemoryBackend<Stored extends StoreOutcome = StoreResult> {
   readonly capabilities: BackendCapabilities;
   /** Throws NothingStoredError when the server kept nothing, AmbiguousStoreError when the outcome is unknown. */
   store(input: StoreInput, ctx: CallContext): Promise<Stored>;
-  search(input: SearchInput, ctx: CallContext): Promise<Memory[]>;
+  search(input: SearchInput, ctx: CallContext): Promise<SearchResults>;
   list(input: ListInput, ctx: CallContext): Promise<ListResult>;
   /** Throws MemoryNotFoundError / WrongProjectError (OtherUserMemoryError where records have owners). */
   get(id: string, ctx: CallContext): Promise<Memory>;

@@ -69,6 +69,9 @@ async function sessionChecks(ctx: CommandContext, { settings, profileProblems, s
   // Filled in once the token check has run: a server that needs no token needs no keychain either.
   const keychainCheck: Check = { ok: true, name: "keychain", detail: "" };
   checks.push(keychainCheck);
+  // The insecure token file, when it exists but cannot be used (a link, a FIFO, not JSON…).
+  const tokenFile = auth.failures.find((failure) => failure.store === "file");
+  if (tokenFile) checks.push({ ok: false, name: "token file", detail: tokenFile.reason });
   let tokenNeeded = true;
 
   const from =

@@ -69,6 +69,8 @@ export const loginCommand: CommandSpec = {
       auth: authHeader(scheme, token),
       allowHttp: settings.allowHttp,
       ...(settings.caFile && { caFile: settings.caFile }),
+      maxResponseBytes: settings.maxResponseBytes,
+      maxConnections: settings.maxConnections,
       logger,
     });
     let server: Record<string, unknown>;

@@ -40,6 +40,6 @@ export const serveCommand: CommandSpec = {
     if (setupProblem) logger.error(setupProblem);
     for (const problem of profileProblems) logger.warn(problem);
     const stores = runtimeTokenStores({ platform: process.platform, env: ctx.env, configDir: settings.configDir, logger });
-    return serve(ctx, { settings, logger, stores, ...(setupProblem && { setupProblem }) });
+    return serve(ctx, { settings, logger, stores, profileProblems, ...(setupProblem && { setupProblem }) });
   },
 };

@@ -2,9 +2,9 @@ import { RootsListChangedNotificationSchema } from "@modelcontextprotocol/sdk/ty
 import type { Settings } from "../config/types.js";
 import type { TokenStore } from "../credentials/token-store.js";
 import type { Logger } from "../log.js";
-import { BatchingStdioServerTransport } from "../mcp/batching-stdio-transport.js";
 import { InFlightRequests } from "../mcp/in-flight.js";
 import { createBridgeServer } from "../mcp/server.js";
+import { StdioTransport } from "../mcp/stdio-transport.js";
 import { Session } from "../session.js";
 import type { CommandContext, ExitCode } from "./context.js";
 
@@ -17,22 +17,34 @@ export interface ServeOptions {
   setupProblem?: string;
   /** Keychain and file stores for the token, after the environment. */
   stores?: TokenStore[];
+  /** See Session's profileProblems. */
+  profileProblems?: string[];
 }
 
 /**
  * The stdio MCP server. Resolves with the exit code once stdin has ended or a signal arrived and
  * every request in flight has been answered.
  */
-export async function serve(ctx: CommandContext, { settings, logger, setupProblem, stores }: ServeOptions): Promise<ExitCode> {
+export async function serve(ctx: CommandContext, { settings, logger, setupProblem, stores, profileProblems }: ServeOptions): Promise<ExitCode> {
   if (ctx.stdin.isTTY) {
     ctx.stderr.write(
       "mcp-memory-bridge speaks MCP on stdio: an MCP client (Claude Desktop, Claude Code, Cursor…) starts it. " +
         "To set it up, run: npx mcp-memory-bridge login <URL>  (and see --help)\n",
     );
   }
-  const session = new Session({ settings, env: ctx.env, cwd: ctx.cwd, logger, ...(stores && { stores }), ...(setupProblem && { setupProblem }) });
-  const server = createBridgeServer({ session, logger });
-  const transport = new BatchingStdioServerTransport(ctx.stdin, ctx.stdout);
+  const session = new Session({
+    settings,
+    env: ctx.env,
+    cwd: ctx.cwd,
+    logger,
+    ...(stores && { stores }),
+    ...(setupProblem && { setupProblem }),
+    ...(profileProblems && profileProblems.length > 0 && { profileProblems }),
+  });
+  const transport = new StdioTransport(ctx.stdin, ctx.stdout, { maxMessageBytes: settings.maxMessageBytes, logger });
+  const server = createBridgeServer({ session, logger, written: () => transport.drained() });
+  // The SDK reports here what it could not deliver or dispatch; one line each, never a stack.
+  server.server.onerror = (error) => logger.warn("MCP protocol problem", { error: error.message });
 
   server.server.oninitialized = () => {
     if (server.server.getClientCapabilities()?.roots) {
@@ -67,8 +79,10 @@ export async function serve(ctx: CommandContext, { settings, logger, setupProble
         await withCap(inFlight.idle(), settings.timeoutMs + 5_000, () =>
           logger.warn("some calls did not finish in time; exiting anyway", { inFlight: inFlight.size }),
         );
-        // A client that stopped reading stdout cannot be waited for forever either.
-        await withCap(flush(ctx.stdout), 5_000, () => logger.warn("stdout is not being read; exiting without flushing"));
+        // The transport's own answers (to lines that were not requests) are not counted in flight,
+        // so wait for its queue too. A client that stopped reading stdout cannot be waited for forever.
+        const delivered = transport.drained().then(() => flush(ctx.stdout));
+        await withCap(delivered, 5_000, () => logger.warn("stdout is not being read; exiting without flushing"));
       }
       await session.close().catch(() => undefined);
       process.off("SIGINT", onSigint);
@@ -77,8 +91,8 @@ export async function serve(ctx: CommandContext, { settings, logger, setupProble
     };
     const onSigint = () => void stop("SIGINT");
     const onSigterm = () => void stop("SIGTERM");
-    ctx.stdin.on("end", () => void stop("stdin ended"));
-    ctx.stdin.on("close", () => void stop("stdin closed"));
+    // After the transport has handled the last line, so a request on it is counted as in flight.
+    transport.onInputEnd = () => void stop("stdin ended");
     process.once("SIGINT", onSigint);
     process.once("SIGTERM", onSigterm);
     ctx.stdout.on("error", (error) => {
@@ -96,6 +110,11 @@ function flush(stream: NodeJS.WritableStream): Promise<void> {
   });
 }
 
+/**
+ * Waits for `work`, at most `ms`. The timer is not unref'd: when `work` can never settle (a call
+ * stuck on something that holds no handle), it is what keeps the process alive until it fires, so
+ * the process still exits 0 instead of Node ending it with 13 for an unsettled await.
+ */
 async function withCap(work: Promise<void>, ms: number, onTimeout: () => void): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const cap = new Promise<void>((resolve) => {
@@ -103,7 +122,6 @@ async function withCap(work: Promise<void>, ms: number, onTimeout: () => void): 
       onTimeout();
       resolve();
     }, ms);
-    timer.unref();
   });
   await Promise.race([work, cap]);
   clearTimeout(timer);

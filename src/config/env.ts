@@ -14,6 +14,9 @@ export const SETTING_ENV_VARS = {
   projectKey: ["MEMORY_BRIDGE_PROJECT_KEY"],
   discovery: ["MEMORY_BRIDGE_DISCOVERY", "MCP_MEMORY_AUTO_DISCOVER"],
   timeoutMs: ["MEMORY_BRIDGE_TIMEOUT_MS"],
+  maxResponseBytes: ["MEMORY_BRIDGE_MAX_RESPONSE_BYTES"],
+  maxConnections: ["MEMORY_BRIDGE_MAX_CONNECTIONS"],
+  maxMessageBytes: ["MEMORY_BRIDGE_MAX_MESSAGE_BYTES"],
   allowHttp: ["MEMORY_BRIDGE_ALLOW_HTTP"],
   caFile: ["MEMORY_BRIDGE_CA_FILE"],
   logLevel: ["MEMORY_BRIDGE_LOG_LEVEL"],
@@ -30,10 +33,16 @@ const LEGACY_VALUES: Readonly<Record<string, (value: string) => string>> = {
   MCP_MEMORY_AUTO_DISCOVER: (value) => (value === "true" ? "true" : "false"),
 };
 
-/** A variable's trimmed value; empty or blank counts as unset (client configs often write `VAR=`). */
+/** Claude Desktop passes an optional extension field left blank as the literal text `${user_config.x}`. */
+const UNEXPANDED_PLACEHOLDER = /^\$\{[^}]*\}$/;
+
+/**
+ * A variable's trimmed value; empty, blank or an unexpanded `${…}` placeholder counts as unset
+ * (client configs often write `VAR=`, and a blank token must not outrank the keychain).
+ */
 export function envValue(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
-  return value ? value : undefined;
+  return value && !UNEXPANDED_PLACEHOLDER.test(value) ? value : undefined;
 }
 
 export interface EnvSetting {

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { isSensitiveKey } from "../credentials/redact.js";
+import { FileReadError, readRegularFileSync, type FileProblem } from "../regular-file.js";
 import { PROJECT_NAME, profilePath } from "./config-dir.js";
 import { ConfigError } from "./errors.js";
 import { PROFILE_FIELDS, PROFILE_KEYS, ProfileSchema, SETTING_RULES, type Profile, type ProfileKey } from "./schema.js";
@@ -24,16 +24,31 @@ type FileContents =
   | { kind: "unusable"; problem: string }
   | { kind: "object"; data: Record<string, unknown> };
 
+/** The profile is a few hundred bytes; anything near this is not one. */
+export const MAX_PROFILE_BYTES = 1024 * 1024;
+
+const PROFILE_PROBLEMS: Record<Exclude<FileProblem, "unreadable" | "symlink" | "timeout">, string> = {
+  "not-regular": "is not a regular file (a FIFO, a device or a directory)",
+  "too-large": `is larger than ${MAX_PROFILE_BYTES} bytes`,
+};
+
 function readProfileFile(file: string): FileContents {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    const read = readRegularFileSync(file, { maxBytes: MAX_PROFILE_BYTES });
+    if (read === undefined) return { kind: "missing" };
+    text = read.text;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return { kind: "missing" };
+    if (error instanceof FileReadError && (error.problem === "not-regular" || error.problem === "too-large")) {
+      return {
+        kind: "unusable",
+        problem: `The saved profile ${file} ${PROFILE_PROBLEMS[error.problem]}; defaults are used. Replace it with the JSON file login writes, or delete it.`,
+      };
+    }
+    const code = error instanceof FileReadError ? (error.code ?? error.problem) : String(error);
     return {
       kind: "unusable",
-      problem: `The saved profile ${file} cannot be read (${code ?? String(error)}); defaults are used. Check the file's permissions.`,
+      problem: `The saved profile ${file} cannot be read (${code}); defaults are used. Check the file's permissions.`,
     };
   }
   if (text.trim() === "") return { kind: "object", data: {} };

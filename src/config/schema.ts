@@ -17,6 +17,15 @@ export const PROJECT_KEYS = everyOf<Settings["projectKey"]>()(["remote", "path"]
 export const LOG_LEVELS = everyOf<LogLevel>()(["error", "warn", "info", "debug"]);
 
 export const MAX_TIMEOUT_MS = 3_600_000;
+const KiB = 1024;
+const MiB = 1024 * KiB;
+/** Bounds of the size settings. 256 MiB keeps a body's text under V8's longest string. */
+export const SIZE_LIMITS = {
+  maxResponseBytes: { min: 64 * KiB, max: 256 * MiB },
+  maxConnections: { min: 1, max: 256 },
+  // Above the largest store (100 000 characters, up to 6 bytes each when JSON-escaped) with room for metadata.
+  maxMessageBytes: { min: 1 * MiB, max: 256 * MiB },
+} as const;
 const SWITCH_ON = ["1", "true", "yes", "on"] as const;
 const SWITCH_OFF = ["0", "false", "no", "off"] as const;
 
@@ -30,6 +39,10 @@ export const SETTING_DEFAULTS = Object.freeze({
   projectKey: "remote",
   discovery: true,
   timeoutMs: 15_000,
+  // A project search over-fetches 100 records of up to 100 000 characters: tens of MB must fit.
+  maxResponseBytes: 32 * MiB,
+  maxConnections: 16,
+  maxMessageBytes: 4 * MiB,
   allowHttp: false,
   logLevel: "warn",
 } as const satisfies Partial<Settings>);
@@ -56,6 +69,13 @@ const onOff = z.union([
     .transform((word) => (SWITCH_ON as readonly string[]).includes(word)),
 ]);
 
+const wholeNumber = (min: number, max: number) => {
+  const number = z.number().int().min(min).max(max);
+  return z.union([number, z.string().trim().regex(/^\d+$/).transform(Number)]).pipe(number);
+};
+const wholeNumberChoices = (key: keyof typeof SIZE_LIMITS, unit: string) =>
+  `use a whole number of ${unit} from ${SIZE_LIMITS[key].min} to ${SIZE_LIMITS[key].max} (default ${SETTING_DEFAULTS[key]})`;
+
 const switchChoices = `use ${SWITCH_ON.join(", ")} (on) or ${SWITCH_OFF.join(", ")} (off)`;
 const timeoutChoices = `use a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS} (default ${SETTING_DEFAULTS.timeoutMs})`;
 
@@ -77,6 +97,9 @@ export const SETTING_RULES: { [K in SettingKey]: SettingRule<NonNullable<Setting
   projectKey: { schema: oneOf(PROJECT_KEYS), allowed: listChoices(PROJECT_KEYS) },
   discovery: { schema: onOff, allowed: switchChoices },
   timeoutMs: { schema: millisecondsText, allowed: timeoutChoices },
+  maxResponseBytes: { schema: wholeNumber(SIZE_LIMITS.maxResponseBytes.min, SIZE_LIMITS.maxResponseBytes.max), allowed: wholeNumberChoices("maxResponseBytes", "bytes") },
+  maxConnections: { schema: wholeNumber(SIZE_LIMITS.maxConnections.min, SIZE_LIMITS.maxConnections.max), allowed: wholeNumberChoices("maxConnections", "connections") },
+  maxMessageBytes: { schema: wholeNumber(SIZE_LIMITS.maxMessageBytes.min, SIZE_LIMITS.maxMessageBytes.max), allowed: wholeNumberChoices("maxMessageBytes", "bytes") },
   allowHttp: { schema: onOff, allowed: switchChoices },
   caFile: { schema: text, allowed: "use the path of a PEM file" },
   logLevel: { schema: oneOf(LOG_LEVELS), allowed: listChoices(LOG_LEVELS) },
@@ -93,6 +116,9 @@ export const PROFILE_FIELDS = {
   userId: text,
   projectMode: oneOf(PROJECT_MODES),
   timeoutMs: milliseconds,
+  maxResponseBytes: z.number().int().min(SIZE_LIMITS.maxResponseBytes.min).max(SIZE_LIMITS.maxResponseBytes.max),
+  maxConnections: z.number().int().min(SIZE_LIMITS.maxConnections.min).max(SIZE_LIMITS.maxConnections.max),
+  maxMessageBytes: z.number().int().min(SIZE_LIMITS.maxMessageBytes.min).max(SIZE_LIMITS.maxMessageBytes.max),
   allowHttp: z.boolean(),
   caFile: text,
   logLevel: oneOf(LOG_LEVELS),

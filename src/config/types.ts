@@ -18,6 +18,12 @@ export interface Settings {
   projectKey: "remote" | "path";
   discovery: boolean;
   timeoutMs: number;
+  /** Largest response body read from the memory server, in bytes. */
+  maxResponseBytes: number;
+  /** Most connections open at once to the server's origin. */
+  maxConnections: number;
+  /** Longest JSON-RPC message (one stdin line) accepted from the MCP client, in bytes. */
+  maxMessageBytes: number;
   allowHttp: boolean;
   caFile: string | undefined;
   logLevel: LogLevel;
@@ -36,6 +42,9 @@ export interface SettingFlags {
   projectKey?: string;
   discovery?: boolean;
   timeout?: string;
+  maxResponseBytes?: string;
+  maxConnections?: string;
+  maxMessageBytes?: string;
   allowHttp?: boolean;
   caFile?: string;
   logLevel?: string;

@@ -32,17 +32,33 @@ export function redactAuthPatterns(text: string): string {
 }
 
 /**
- * Secrets shorter than this are redacted only where they stand alone (not inside a longer run of
- * token characters). Ignoring short secrets would leak them; replacing them everywhere would turn
- * a 1-character token into "[redacted]" after every matching letter of every line.
+ * The one threshold for short secrets. A secret this long or longer is replaced wherever it
+ * occurs; a shorter one only where it stands alone (no letter or digit right before or after it):
+ * replacing a 3-character token everywhere would garble every word that contains it, and ignoring
+ * it would leak it. A bridge started with such a token warns that it is too short to be kept out
+ * of every text.
  */
 export const SHORT_SECRET_LENGTH = 8;
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** Replaces each occurrence of any registered secret. */
+/**
+ * The forms a server may echo a secret back in: as sent, JSON-escaped (`"` and `\` escaped, also
+ * with `/` as `\/`, also ASCII-only as Python writes it), and percent-encoded (also with `+` for a
+ * space). Matching ignores case, which also covers a token lower-cased into a host name and
+ * percent-encoding in either case.
+ */
+export function secretForms(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1);
+  const asciiJson = json.replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  const url = encodeURIComponent(secret);
+  return [...new Set([secret, json, json.replaceAll("/", "\\/"), asciiJson, url, url.replaceAll("%20", "+")])];
+}
+
+/** Replaces each occurrence of any registered secret, in any of its forms, regardless of case. */
 export class SecretRedactor {
   private readonly secrets = new Set<string>();
   private pattern: RegExp | undefined;
+  private forms: string[] = [];
 
   constructor(secrets: Iterable<string> = []) {
     for (const secret of secrets) this.add(secret);
@@ -66,17 +82,51 @@ export class SecretRedactor {
     return text.replace(this.pattern, REDACTED);
   }
 
+  /**
+   * For text cut off at an arbitrary byte (a body read only in part): redacts it, then drops what
+   * may be the beginning of a secret the cut went through, so no piece of it is left at the end.
+   */
+  redactCut(text: string): string {
+    const redacted = this.redact(text);
+    this.pattern ??= this.compile();
+    const lower = redacted.toLowerCase();
+    let keep = redacted.length;
+    for (const form of this.forms) {
+      const f = form.toLowerCase();
+      for (let n = Math.min(f.length - 1, lower.length); n > 0; n--) {
+        if (lower.endsWith(f.slice(0, n))) {
+          keep = Math.min(keep, lower.length - n);
+          break;
+        }
+      }
+    }
+    return redacted.slice(0, keep);
+  }
+
   private compile(): RegExp {
+    this.forms = [...new Set([...this.secrets].flatMap(secretForms))];
     // Longest first, so a secret containing another is replaced whole.
-    const sorted = [...this.secrets].sort((a, b) => b.length - a.length);
+    const sorted = [...this.forms].sort((a, b) => b.length - a.length);
     const long = sorted.filter((s) => s.length >= SHORT_SECRET_LENGTH).map(escapeRegExp);
     const short = sorted.filter((s) => s.length < SHORT_SECRET_LENGTH).map(escapeRegExp);
     const alternatives = [...long];
     if (short.length > 0) {
-      alternatives.push(`(?<![${TOKEN_CHARS}])(?:${short.join("|")})(?![${TOKEN_CHARS}])`);
+      alternatives.push(`(?<![A-Za-z0-9])(?:${short.join("|")})(?![A-Za-z0-9])`);
     }
-    return new RegExp(alternatives.join("|"), "g");
+    return new RegExp(alternatives.join("|"), "gi");
   }
+}
+
+/**
+ * Text from a server, fit to quote: whitespace runs become one space, secrets are redacted, and
+ * only then is it cut to `maxChars` (never through a surrogate pair), so a cut cannot leave a piece
+ * of a secret that redaction would have caught whole.
+ */
+export function quoteRedacted(text: string, redact: (text: string) => string, maxChars: number): string {
+  const out = redact(text.replace(/\s+/g, " ").trim());
+  if (out.length <= maxChars) return out;
+  const end = /[\uD800-\uDBFF]/.test(out.charAt(maxChars - 2)) ? maxChars - 2 : maxChars - 1;
+  return `${out.slice(0, end)}…`;
 }
 
 /** Both kinds of text redaction: registered secrets, then credential patterns. */

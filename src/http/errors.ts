@@ -211,6 +211,43 @@ export class ResponseFormatError extends TransportError {
   }
 }
 
+export interface ResponseTooLargeErrorInit extends TransportErrorInit {
+  limitBytes: number;
+}
+
+/** A response body longer than --max-response-bytes: the request was aborted when it passed the cap. */
+export class ResponseTooLargeError extends TransportError {
+  override name = "ResponseTooLargeError";
+  readonly limitBytes: number;
+
+  constructor(init: ResponseTooLargeErrorInit) {
+    super(
+      `The memory server at ${init.endpoint} sent a response larger than the ${describeBytes(init.limitBytes)} limit (--max-response-bytes, MEMORY_BRIDGE_MAX_RESPONSE_BYTES), so it was cut off; ask for fewer or smaller results (a lower limit or page_size), or raise the limit if the server is trusted.`,
+      init,
+    );
+    this.limitBytes = init.limitBytes;
+  }
+}
+
+/** "33554432-byte (32 MiB)", "65536-byte (64 KiB)", "100000-byte". */
+export function describeBytes(bytes: number): string {
+  const binary = bytes % 1024 ** 2 === 0 ? `${bytes / 1024 ** 2} MiB` : bytes % 1024 === 0 ? `${bytes / 1024} KiB` : undefined;
+  return binary === undefined ? `${bytes}-byte` : `${bytes}-byte (${binary})`;
+}
+
+/** A request path with a "." or ".." segment (also percent-encoded): never sent. */
+export class UnsafePathError extends BridgeError {
+  override name = "UnsafePathError";
+  readonly path: string;
+
+  constructor(method: string, path: string) {
+    super(
+      `Refused to send ${method} ${path}: a "." or ".." path segment would make the server act on another resource than the one named. Check the id.`,
+    );
+    this.path = path;
+  }
+}
+
 export type RedirectProblem =
   | { kind: "cross-origin"; targetOrigin: string }
   | { kind: "too-many"; limit: number }

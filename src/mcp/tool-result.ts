@@ -21,7 +21,15 @@ export function errorResult(tool: string, error: unknown, logger: Logger): CallT
   } else {
     const detail = error instanceof Error ? error.message : String(error);
     text = `${tool} failed unexpectedly: ${detail}. Run: npx mcp-memory-bridge doctor — and report it if the problem persists.`;
-    logger.error(`${tool} failed unexpectedly`, { error: error instanceof Error ? (error.stack ?? detail) : detail });
+    // One line at error level (where it happened, not the whole stack); the stack at debug level.
+    const name = error instanceof Error ? error.name : typeof error;
+    logger.error(`${tool} failed unexpectedly`, { error: name, message: detail, at: firstFrame(error) });
+    if (error instanceof Error && error.stack) logger.debug(`${tool} failure stack`, { stack: error.stack });
   }
   return { content: [{ type: "text", text }], isError: true };
+}
+
+function firstFrame(error: unknown): string | undefined {
+  if (!(error instanceof Error) || error.stack === undefined) return undefined;
+  return error.stack.split("\n").find((line) => line.trimStart().startsWith("at "))?.trim();
 }

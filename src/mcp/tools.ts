@@ -85,7 +85,11 @@ export const TOOLS: ToolDefinition[] = [
       const backend = await backendOf(session);
       const results = await backend.search(args, ctx);
       const project = ctx.project.id;
-      return { structured: { results, project }, text: renderSearch(args.query, results, project, args.scope) };
+      const skipped = results.skipped;
+      return {
+        structured: { results: [...results], project, ...(skipped && { skipped }) },
+        text: renderSearch(args.query, results, project, args.scope, skipped),
+      };
     },
   }),
   define({
@@ -102,7 +106,7 @@ export const TOOLS: ToolDefinition[] = [
       const backend = await backendOf(session);
       const result = await backend.list(args, ctx);
       const structured = { ...result, page: args.page, page_size: args.page_size };
-      return { structured, text: renderList(result.memories, args.page, args.page_size, result.has_more, result.total) };
+      return { structured, text: renderList(result.memories, args.page, args.page_size, result.has_more, result.total, result.skipped) };
     },
   }),
   define({

@@ -16,7 +16,7 @@ import {
 import { abortableSleep } from "../../src/http/sleep.js";
 import type { HttpClient, HttpClientOptions, HttpRequest } from "../../src/http/types.js";
 import type { Logger, LogLevel } from "../../src/log.js";
-import { inMs, rejection } from "./http-test-helpers.js";
+import { closeAll, inMs, rejection } from "./http-test-helpers.js";
 
 const TOKEN = "s3cret-token-123456";
 const AUTH = { header: "Authorization", value: `Bearer ${TOKEN}` };
@@ -40,18 +40,7 @@ type Handler = (req: IncomingMessage, res: ServerResponse, seen: Seen, index: nu
 const servers: Server[] = [];
 const clients: HttpClient[] = [];
 
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close().catch(() => undefined)));
-  await Promise.all(
-    servers.splice(0).map(
-      (s) =>
-        new Promise<void>((resolve) => {
-          s.closeAllConnections();
-          s.close(() => resolve());
-        }),
-    ),
-  );
-});
+afterEach(() => closeAll(servers, clients));
 
 async function serve(handler: Handler): Promise<Fixture> {
   const seen: Seen[] = [];

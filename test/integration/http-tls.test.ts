@@ -4,21 +4,15 @@ import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createHttpClient } from "../../src/http/client.js";
 import { CaFileError, TlsError } from "../../src/http/errors.js";
 import type { HttpClient } from "../../src/http/types.js";
 import { inMs, rejection } from "./http-test-helpers.js";
+import { isPresent, needs } from "../prerequisites/prerequisites.js";
 
 // Node cannot mint X.509 certificates by itself, so the self-signed one comes from openssl.
-const hasOpenssl = (() => {
-  try {
-    execFileSync("openssl", ["version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasOpenssl = isPresent("openssl");
 
 let dir = "";
 let certFile = "";
@@ -66,7 +60,9 @@ function client(endpoint: string, caFile?: string): HttpClient {
 
 const health = { method: "GET", path: "/health", retry: "idempotent" } as const;
 
-describe.skipIf(!hasOpenssl)("TLS", () => {
+describe("TLS", () => {
+  beforeEach((ctx) => needs(ctx, "openssl"));
+
   it("refuses a self-signed certificate, once, with a --ca-file hint", async () => {
     const err = await rejection(client(origin).request(health, inMs(5000)));
     expect(err).toBeInstanceOf(TlsError);

@@ -14,6 +14,7 @@ import {
 } from "../../src/http/errors.js";
 import { finalErrorFor } from "../../src/http/outcome.js";
 import { followRedirect } from "../../src/http/redirect.js";
+import { SecretRedactor } from "../../src/credentials/redact.js";
 import { extractServerReason } from "../../src/http/server-reason.js";
 
 const endpoint = "https://mem.example.com/api";
@@ -98,7 +99,7 @@ describe("error messages", () => {
 });
 
 describe("finalErrorFor: the request id of a 5xx", () => {
-  const ctx = { endpoint, secrets: [] };
+  const ctx = { endpoint, redactor: new SecretRedactor() };
   const failure = { kind: "status" as const, status: 502 };
   const answer = (headers: Record<string, string>, body: unknown) => ({ status: 502, headers, text: JSON.stringify(body) });
 
@@ -144,9 +145,27 @@ describe("extractServerReason", () => {
     const long = extractServerReason({ detail: "x".repeat(1000) });
     expect(long.reason!.length).toBeLessThanOrEqual(200);
     expect(long.reason!.endsWith("…")).toBe(true);
-    expect(extractServerReason({ detail: "Invalid API key: m0sk_abcdef123" }, ["m0sk_abcdef123"]).reason).toBe(
-      "Invalid API key: [redacted]",
-    );
+    const redactor = new SecretRedactor(["m0sk_abcdef123"]);
+    const redact = (text: string) => redactor.redact(text);
+    expect(extractServerReason({ detail: "Invalid API key: m0sk_abcdef123" }, redact).reason).toBe("Invalid API key: [redacted]");
+  });
+
+  it("redacts before cutting: a token that straddles the cut leaves no piece behind", () => {
+    const token = "tok_0123456789abcdefXYZ";
+    const redact = (text: string) => new SecretRedactor([token]).redact(text);
+    for (const at of [150, 185, 190, 195, 199, 210]) {
+      const reason = extractServerReason({ detail: `${"w".repeat(at)}${token} and more text after it` }, redact).reason!;
+      expect(reason.length).toBeLessThanOrEqual(200);
+      for (let i = 0; i + 8 <= token.length; i++) expect(reason).not.toContain(token.slice(i, i + 8));
+    }
+  });
+
+  it("drops a code that is the token, and redacts its escaped and lower-cased forms in the reason", () => {
+    const token = 'Ab"c\\dEf-123456';
+    const redact = (text: string) => new SecretRedactor([token]).redact(text);
+    expect(extractServerReason({ error: "Abcdef123456" }, (t) => new SecretRedactor(["Abcdef123456"]).redact(t))).toEqual({});
+    const reason = extractServerReason({ detail: `got ${JSON.stringify(token)} and ${token.toLowerCase()}` }, redact).reason;
+    expect(reason).toBe('got "[redacted]" and [redacted]');
   });
 });
 
