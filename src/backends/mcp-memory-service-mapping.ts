@@ -1,4 +1,5 @@
 import { quoteRedacted } from "../credentials/redact.js";
+import { depthExceeds, MAX_METADATA_DEPTH } from "./metadata-depth.js";
 import type { Memory } from "./types.js";
 
 /** A memory object as mcp-memory-service's REST API returns it (contracts/backends.md §1). */
@@ -21,8 +22,7 @@ export function isServiceMemory(value: unknown): value is ServiceMemory {
   return typeof v.content === "string" && typeof v.content_hash === "string" && v.content_hash !== "";
 }
 
-/** Deeper metadata is left out: no memory needs it, and JSON.stringify cannot encode thousands of levels. */
-export const MAX_METADATA_DEPTH = 32;
+export { MAX_METADATA_DEPTH } from "./metadata-depth.js";
 
 /**
  * Maps a server record to the canonical shape. `hiddenTag` (the current project's own tag) is
@@ -101,18 +101,6 @@ function present(value: unknown): boolean {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Whether `value` nests objects or arrays more than `max` levels deep; walks without recursion. */
-function depthExceeds(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop()!;
-    if (typeof current !== "object" || current === null) continue;
-    if (depth > max) return true;
-    for (const child of Object.values(current)) if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
-  }
-  return false;
 }
 
 /** The server's word for an add that found identical content already stored. */

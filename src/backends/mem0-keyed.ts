@@ -4,12 +4,12 @@ import { KeyUserMismatchError, MemoryNotFoundError, MissingApiKeyError, Unexpect
 import { assertUserId, assertUuid } from "./mem0-ids.js";
 import { addAnswerSchema, KEYED_API, memoriesEnvelope } from "./mem0-keyed-api.js";
 import { expectOk, probeStatus, refused, sendStore, settleChange } from "./mem0-http.js";
-import { listPage } from "./mem0-list.js";
-import { hasTags, metadataForStore, metadataForUpdate, toMemory, type MetadataRules } from "./mem0-mapping.js";
-import { addResultSchema, mem0RecordSchema, parseEach, type Mem0Record } from "./mem0-records.js";
+import { listPage, searchHits } from "./mem0-list.js";
+import { metadataForStore, metadataForUpdate, toMemory, type MetadataRules } from "./mem0-mapping.js";
+import { addResultSchema, mem0RecordSchema, parseEach, type Mem0Record, type Parsed } from "./mem0-records.js";
 import { assertOwned, isOwned, searchProject, type Owner } from "./mem0-scope.js";
 import { storeResultOf } from "./mem0-store-result.js";
-import type { CallContext, ListInput, ListResult, Memory, MemoryBackend, SearchInput, StoreInput, StoreResult, UpdateInput } from "./types.js";
+import type { CallContext, ListInput, ListResult, Memory, MemoryBackend, SearchInput, SearchResults, StoreInput, StoreResult, UpdateInput } from "./types.js";
 
 /**
  * The API-key mem0 server of AUTH_SETUP.md (contracts/backends.md §4): each X-API-Key belongs to one
@@ -67,16 +67,16 @@ export function createMem0KeyedBackend({ http, userId, infer = true, now = Date.
   }
 
   /** All the user's records (the server has no route for one memory). */
-  async function allRecords(ctx: Omit<CallContext, "project">): Promise<{ records: Mem0Record[]; capped: boolean }> {
+  async function allRecords(ctx: Omit<CallContext, "project">): Promise<{ records: Parsed<Mem0Record>; capped: boolean }> {
     const res = await request({ method: "GET", path: KEYED_API.list(user()), retry: "idempotent" }, ctx);
     const envelope = memoriesEnvelope.safeParse(expectOk(http, res, "GET /memories/{user_id}"));
     if (!envelope.success) throw new UnexpectedResponseError(endpoint, "GET /memories/{user_id} did not return a memories list");
-    return { records: parseEach(mem0RecordSchema, envelope.data.memories) ?? [], capped: envelope.data.memories.length >= KEYED_API.listCap };
+    return { records: parseEach(mem0RecordSchema, envelope.data.memories)!, capped: envelope.data.memories.length >= KEYED_API.listCap };
   }
 
   async function ownedRecord(id: string, ctx: CallContext): Promise<Mem0Record> {
     assertUuid(id, RULES.backend);
-    const record = (await allRecords(ctx)).records.find((candidate) => candidate.id === id);
+    const record = (await allRecords(ctx)).records.items.find((candidate) => candidate.id === id);
     if (!record) throw new MemoryNotFoundError(id);
     assertOwned(id, ownerOf(record, user()), user(), ctx);
     return record;
@@ -107,10 +107,10 @@ export function createMem0KeyedBackend({ http, userId, infer = true, now = Date.
       if (res.status >= 400) throw refused(http, res, "Nothing was stored");
       const answer = addAnswerSchema.safeParse(expectOk(http, res, "POST /memories"));
       if (!answer.success) throw new UnexpectedResponseError(endpoint, "POST /memories did not return added_memories");
-      return storeResultOf(parseEach(addResultSchema, answer.data.added_memories) ?? [], RULES.backend, infer);
+      return storeResultOf(parseEach(addResultSchema, answer.data.added_memories)!, { backend: RULES.backend, inferred: infer, endpoint });
     },
 
-    async search(input: SearchInput, ctx: CallContext): Promise<Memory[]> {
+    async search(input: SearchInput, ctx: CallContext): Promise<SearchResults> {
       const project = searchProject(input.scope, ctx);
       // The server cannot filter by project or tag: fetch more, keep this project's.
       const wanted = project === null && !(input.tags && input.tags.length > 0) ? input.limit : OVERFETCH;
@@ -118,17 +118,12 @@ export function createMem0KeyedBackend({ http, userId, infer = true, now = Date.
       const res = await request({ method: "POST", path: KEYED_API.search, body, retry: "idempotent" }, ctx);
       const envelope = memoriesEnvelope.safeParse(expectOk(http, res, "POST /memories/search"));
       if (!envelope.success) throw new UnexpectedResponseError(endpoint, "POST /memories/search did not return a memories list");
-      return (parseEach(mem0RecordSchema, envelope.data.memories) ?? [])
-        .filter((record) => isOwned(ownerOf(record, user()), user(), project))
-        .map((record) => toMemory(record, RULES))
-        .filter((memory) => hasTags(memory, input.tags))
-        .slice(0, input.limit);
+      return searchHits(parseEach(mem0RecordSchema, envelope.data.memories)!, (record) => isOwned(ownerOf(record, user()), user(), project), RULES, input);
     },
 
     async list(input: ListInput, ctx: CallContext): Promise<ListResult> {
       const { records, capped } = await allRecords(ctx);
-      const mine = records.filter((record) => isOwned(ownerOf(record, user()), user(), ctx.project.id)).map((record) => toMemory(record, RULES));
-      return listPage(mine, input, capped ? KEYED_API.listCap : undefined);
+      return listPage(records, (record) => isOwned(ownerOf(record, user()), user(), ctx.project.id), RULES, input, capped ? KEYED_API.listCap : undefined);
     },
 
     async get(id: string, ctx: CallContext): Promise<Memory> {
@@ -156,6 +151,7 @@ export function createMem0KeyedBackend({ http, userId, infer = true, now = Date.
 
 /** The server lists only the key's user, so a record without user_id is that user's. */
 function ownerOf(record: Mem0Record, userId: string): Owner {
-  const project = record.metadata?.[KEYED_API.projectKey];
+  const metadata = record.metadata;
+  const project = typeof metadata === "object" && metadata !== null ? (metadata as Record<string, unknown>)[KEYED_API.projectKey] : undefined;
   return { user: record.user_id ?? userId, project: typeof project === "string" ? project : null };
 }

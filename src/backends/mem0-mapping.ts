@@ -1,3 +1,4 @@
+import { depthExceeds, MAX_METADATA_DEPTH } from "./metadata-depth.js";
 import { uniqueTags } from "./project-tag.js";
 import { UnsupportedArgumentError } from "./errors.js";
 import type { HistoryRow, Mem0Record } from "./mem0-records.js";
@@ -32,18 +33,31 @@ export interface MetadataRules {
   hidden?: readonly string[];
 }
 
-/** A server record in the canonical shape: tags and type out of metadata, bookkeeping hidden. */
+/**
+ * A server record in the canonical shape: tags and type out of metadata, bookkeeping hidden. A
+ * field that is not what the API promises does not sink the record: what can be read is kept, the
+ * rest left out, and `note` says what.
+ */
 export function toMemory(record: Mem0Record, rules: MetadataRules): Memory {
-  const { tags, type, ...rest } = record.metadata ?? {};
-  for (const key of rules.hidden ?? []) delete rest[key];
-  const memory: Memory = { id: record.id, content: record.memory, tags: tagList(tags) };
-  if (typeof type === "string" && type !== "") memory.type = type;
-  if (Object.keys(rest).length > 0) memory.metadata = rest;
-  const created = isoTime(record.created_at);
-  if (created) memory.created_at = created;
-  const updated = isoTime(record.updated_at);
-  if (updated) memory.updated_at = updated;
+  const problems: string[] = [];
+  const memory: Memory = { id: record.id, content: record.memory, tags: [] };
+  const metadata = readMetadata(record.metadata, problems);
+  if (metadata) {
+    const { tags, type, ...rest } = metadata;
+    for (const key of rules.hidden ?? []) delete rest[key];
+    memory.tags = readTags(tags, problems);
+    if (typeof type === "string" && type !== "") memory.type = type;
+    else if (type !== undefined && type !== null && type !== "") problems.push("metadata.type is not text (left out)");
+    if (Object.keys(rest).length > 0) memory.metadata = rest;
+  }
+  for (const field of ["created_at", "updated_at"] as const) {
+    const value: unknown = record[field];
+    const time = typeof value === "string" ? isoTime(value) : undefined;
+    if (time) memory[field] = time;
+    else if (value !== undefined && value !== null && value !== "") problems.push(`${field} is not a valid time (left out)`);
+  }
   if (typeof record.score === "number" && Number.isFinite(record.score)) memory.score = record.score;
+  if (problems.length > 0) memory.note = `Part of this record could not be read: ${problems.join("; ")}.`;
   return memory;
 }
 
@@ -60,13 +74,12 @@ export function metadataForStore(input: StoreInput, rules: MetadataRules, extra:
  * the self-hosted server rebuilds a record's metadata from the update alone.
  */
 export function metadataForUpdate(record: Mem0Record, input: UpdateInput, rules: MetadataRules, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const old = record.metadata ?? {};
-  const { tags: oldTags, type: oldType, ...oldRest } = old;
+  const { tags: oldTags, type: oldType, ...oldRest } = readMetadata(record.metadata, []) ?? {};
   for (const key of rules.hidden ?? []) delete oldRest[key];
   const given = input.metadata === undefined ? undefined : checkedMetadata(input.metadata, rules);
   const { tags: givenTags, type: givenType, ...givenRest } = given ?? {};
   const user = given === undefined ? oldRest : givenRest;
-  const tags = input.tags !== undefined ? cleanTags(input.tags) : givenTags !== undefined ? tagList(givenTags) : tagList(oldTags);
+  const tags = input.tags !== undefined ? cleanTags(input.tags) : givenTags !== undefined ? tagList(givenTags) : readTags(oldTags, []);
   const type = input.type ?? stringOr(givenType) ?? stringOr(oldType);
   return { ...user, ...(tags.length > 0 && { tags }), ...(type !== undefined && { type }), ...extra };
 }
@@ -100,6 +113,37 @@ function checkedMetadata(metadata: Record<string, unknown>, rules: MetadataRules
     }
   }
   return metadata;
+}
+
+/** The metadata object, or undefined (noting why) when it is not one or nests too deep to show. */
+function readMetadata(value: unknown, problems: string[]): Record<string, unknown> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "object" || Array.isArray(value)) {
+    problems.push("metadata is not an object (left out)");
+    return undefined;
+  }
+  if (depthExceeds(value)) {
+    problems.push(`metadata is nested deeper than ${MAX_METADATA_DEPTH} levels (left out)`);
+    return undefined;
+  }
+  return { ...(value as Record<string, unknown>) };
+}
+
+/** metadata.tags as the bridge writes them, a list of texts; a comma-separated text is split, anything else left out. */
+function readTags(value: unknown, problems: string[]): string[] {
+  if (value === undefined || value === null) return [];
+  if (typeof value === "string") {
+    if (value.includes(",")) problems.push("tags were one comma-separated text (split at the commas)");
+    return cleanTags(value.split(","));
+  }
+  if (!Array.isArray(value)) {
+    problems.push("metadata.tags is not a list (left out)");
+    return [];
+  }
+  const tags = value.filter((tag): tag is string => typeof tag === "string");
+  const dropped = value.length - tags.length;
+  if (dropped > 0) problems.push(`${dropped} ${dropped === 1 ? "tag that is" : "tags that are"} not text (left out)`);
+  return cleanTags(tags);
 }
 
 function stringOr(value: unknown): string | undefined {

@@ -61,7 +61,7 @@ export async function awaitEvent(eventId: string, ctx: CallContext, polling: Eve
     const event = eventSchema.safeParse(body);
     if (!event.success) throw new UnexpectedResponseError(http.endpoint, "GET /v1/event/{id}/ did not return an event");
     if (event.data.status === "SUCCEEDED") {
-      return storeResultOf(parseEach(addResultSchema, event.data.results ?? []) ?? [], polling.backend, polling.inferred);
+      return storeResultOf(parseEach(addResultSchema, event.data.results ?? [])!, { backend: polling.backend, inferred: polling.inferred, endpoint: http.endpoint });
     }
     if (event.data.status === "FAILED") throw new StoreFailedError(polling.backend, eventId, event.data.error ?? undefined);
     wait = Math.min(MAX_WAIT_MS, Math.round(wait * 1.5));

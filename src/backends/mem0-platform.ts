@@ -4,10 +4,10 @@ import type { HttpClient } from "../http/types.js";
 import { MemoryNotFoundError, UnexpectedResponseError } from "./errors.js";
 import { assertUserId, assertUuid } from "./mem0-ids.js";
 import { asError, expectOk, refused, sendStore, settleChange } from "./mem0-http.js";
-import { listPage, MEM0_LIST_CAP } from "./mem0-list.js";
-import { hasTags, historyEvent, metadataForStore, metadataForUpdate, toMemory, type MetadataRules } from "./mem0-mapping.js";
+import { listPage, MEM0_LIST_CAP, searchHits } from "./mem0-list.js";
+import { historyEvent, metadataForStore, metadataForUpdate, toMemory, type MetadataRules } from "./mem0-mapping.js";
 import { awaitEvent } from "./mem0-platform-events.js";
-import { addResultSchema, historyRowSchema, mem0RecordSchema, parseEach, parseResults, type Mem0Record } from "./mem0-records.js";
+import { addResultSchema, historyRowSchema, mem0RecordSchema, parseEach, parseResults, type Mem0Record, type Parsed } from "./mem0-records.js";
 import { assertOwned, isOwned, searchProject, type Owner } from "./mem0-scope.js";
 import { storeResultOf } from "./mem0-store-result.js";
 import type {
@@ -19,6 +19,7 @@ import type {
   Memory,
   MemoryBackend,
   SearchInput,
+  SearchResults,
   StoreInput,
   StoreOutcome,
   UpdateInput,
@@ -108,40 +109,37 @@ export function createMem0PlatformBackend({ http, userId, infer = true, now = Da
       const answer = addAnswerSchema.safeParse(expectOk(http, res, "POST /v3/memories/add/"));
       if (!answer.success) throw new UnexpectedResponseError(endpoint, "POST /v3/memories/add/ returned neither results nor an event id");
       const { results, event_id: eventId } = answer.data;
-      if (results) return storeResultOf(parseEach(addResultSchema, results) ?? [], RULES.backend, infer);
+      if (results) return storeResultOf(parseEach(addResultSchema, results)!, { backend: RULES.backend, inferred: infer, endpoint });
       if (!eventId) throw new UnexpectedResponseError(endpoint, "POST /v3/memories/add/ returned neither results nor an event id");
       return awaitEvent(eventId, ctx, { http, backend: RULES.backend, inferred: infer, now, firstWaitMs: pollIntervalMs, ...(sleep && { sleep }) });
     },
 
-    async search(input: SearchInput, ctx: CallContext): Promise<Memory[]> {
+    async search(input: SearchInput, ctx: CallContext): Promise<SearchResults> {
       const project = searchProject(input.scope, ctx);
       const topK = input.tags && input.tags.length > 0 ? OVERFETCH : input.limit;
       const body = { query: input.query, filters: filtersFor(project), top_k: topK };
       const res = await http.request({ method: "POST", path: "/v3/memories/search/", body, retry: "idempotent" }, ctx);
       const records = parseResults(mem0RecordSchema, expectOk(http, res, "POST /v3/memories/search/"));
       if (records === undefined) throw new UnexpectedResponseError(endpoint, "POST /v3/memories/search/ did not return a results list");
-      return records
-        .filter((record) => isOwned(ownerOf(record), user(), project))
-        .map((record) => toMemory(record, RULES))
-        .filter((memory) => hasTags(memory, input.tags))
-        .slice(0, input.limit);
+      return searchHits(records, (record) => isOwned(ownerOf(record), user(), project), RULES, input);
     },
 
     async list(input: ListInput, ctx: CallContext): Promise<ListResult> {
       // The platform does not promise an order: fetch up to the cap, then sort and page as for mem0.
       const body = { filters: filtersFor(ctx.project.id) };
-      const records: Mem0Record[] = [];
+      const records: Parsed<Mem0Record> = { items: [], skipped: 0 };
       let more = true;
-      for (let page = 1; more && page <= MAX_PAGES && records.length < MEM0_LIST_CAP; page++) {
+      for (let page = 1; more && page <= MAX_PAGES && records.items.length + records.skipped < MEM0_LIST_CAP; page++) {
         const query = { page, page_size: PAGE_SIZE };
         const res = await http.request({ method: "POST", path: "/v3/memories/", query, body, retry: "idempotent" }, ctx);
         const envelope = listEnvelope.safeParse(expectOk(http, res, "POST /v3/memories/"));
         if (!envelope.success) throw new UnexpectedResponseError(endpoint, "POST /v3/memories/ did not return a page of results");
-        records.push(...(parseEach(mem0RecordSchema, envelope.data.results) ?? []));
+        const parsed = parseEach(mem0RecordSchema, envelope.data.results)!;
+        records.items.push(...parsed.items);
+        records.skipped += parsed.skipped;
         more = typeof envelope.data.next === "string" && envelope.data.results.length > 0;
       }
-      const mine = records.filter((record) => isOwned(ownerOf(record), user(), ctx.project.id)).map((record) => toMemory(record, RULES));
-      return listPage(mine, input, more ? MEM0_LIST_CAP : undefined);
+      return listPage(records, (record) => isOwned(ownerOf(record), user(), ctx.project.id), RULES, input, more ? MEM0_LIST_CAP : undefined);
     },
 
     async get(id: string, ctx: CallContext): Promise<Memory> {
@@ -170,7 +168,7 @@ export function createMem0PlatformBackend({ http, userId, infer = true, now = Da
       const res = await http.request({ method: "GET", path: `${memoryPath(id)}history/`, retry: "idempotent" }, ctx);
       const rows = parseEach(historyRowSchema, expectOk(http, res, "GET /v1/memories/{id}/history/"));
       if (rows === undefined) throw new UnexpectedResponseError(endpoint, "GET /v1/memories/{id}/history/ did not return a list");
-      return rows.map(historyEvent);
+      return rows.items.map(historyEvent);
     },
 
     // Every route needs a key, /v1/ping/ included: a refused key still shows the platform is up.

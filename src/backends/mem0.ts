@@ -3,12 +3,12 @@ import type { HttpClient, HttpResponse } from "../http/types.js";
 import { MemoryNotFoundError, UnexpectedResponseError } from "./errors.js";
 import { assertUserId, assertUuid } from "./mem0-ids.js";
 import { expectOk, probeStatus, refused, sendStore, settleChange } from "./mem0-http.js";
-import { listPage, MEM0_LIST_CAP } from "./mem0-list.js";
-import { historyEvent, metadataForStore, metadataForUpdate, toMemory, hasTags, type MetadataRules } from "./mem0-mapping.js";
+import { listPage, MEM0_LIST_CAP, searchHits } from "./mem0-list.js";
+import { historyEvent, metadataForStore, metadataForUpdate, toMemory, type MetadataRules } from "./mem0-mapping.js";
 import { addResultSchema, historyRowSchema, mem0RecordSchema, parseEach, parseResults, type Mem0Record } from "./mem0-records.js";
 import { assertOwned, isOwned, searchProject, type Owner } from "./mem0-scope.js";
 import { storeResultOf } from "./mem0-store-result.js";
-import type { CallContext, HistoryEvent, ListInput, ListResult, Memory, MemoryBackend, SearchInput, StoreInput, StoreResult, UpdateInput } from "./types.js";
+import type { CallContext, HistoryEvent, ListInput, ListResult, Memory, MemoryBackend, SearchInput, SearchResults, StoreInput, StoreResult, UpdateInput } from "./types.js";
 
 /**
  * mem0's self-hosted REST server (contracts/backends.md §2), both generations: the bridge sends
@@ -99,10 +99,10 @@ export function createMem0Backend({ http, userId, infer = true, now = Date.now }
       if (res.status >= 400) throw refused(http, res, "Nothing was stored");
       const results = parseResults(addResultSchema, expectOk(http, res, "POST /memories"));
       if (results === undefined) throw new UnexpectedResponseError(endpoint, "POST /memories did not return a results list");
-      return storeResultOf(results, NAME, infer);
+      return storeResultOf(results, { backend: NAME, inferred: infer, endpoint });
     },
 
-    async search(input: SearchInput, ctx: CallContext): Promise<Memory[]> {
+    async search(input: SearchInput, ctx: CallContext): Promise<SearchResults> {
       const project = searchProject(input.scope, ctx);
       const ids = { user_id: user(), ...(project !== null && { agent_id: project }) };
       const wanted = input.tags && input.tags.length > 0 ? OVERFETCH : input.limit;
@@ -111,11 +111,7 @@ export function createMem0Backend({ http, userId, infer = true, now = Date.now }
       const res = await http.request({ method: "POST", path: "/search", body, retry: "idempotent" }, ctx);
       const records = parseResults(mem0RecordSchema, expectOk(http, res, "POST /search"));
       if (records === undefined) throw new UnexpectedResponseError(endpoint, "POST /search did not return a results list");
-      return records
-        .filter((record) => isOwned(ownerOf(record), ids.user_id, project))
-        .map((record) => toMemory(record, RULES))
-        .filter((memory) => hasTags(memory, input.tags))
-        .slice(0, input.limit);
+      return searchHits(records, (record) => isOwned(ownerOf(record), ids.user_id, project), RULES, input);
     },
 
     async list(input: ListInput, ctx: CallContext): Promise<ListResult> {
@@ -125,8 +121,8 @@ export function createMem0Backend({ http, userId, infer = true, now = Date.now }
       if (records === undefined) throw new UnexpectedResponseError(endpoint, "GET /memories did not return a results list");
       // Only generation B sends X-Request-ID; A ignores top_k and answers at most 100.
       const cap = res.headers["x-request-id"] === undefined ? GENERATION_A_LIST_CAP : MEM0_LIST_CAP;
-      const mine = records.filter((record) => isOwned(ownerOf(record), query.user_id, ctx.project.id)).map((record) => toMemory(record, RULES));
-      return listPage(mine, input, records.length >= cap ? cap : undefined);
+      const capped = records.items.length + records.skipped >= cap;
+      return listPage(records, (record) => isOwned(ownerOf(record), query.user_id, ctx.project.id), RULES, input, capped ? cap : undefined);
     },
 
     async get(id: string, ctx: CallContext): Promise<Memory> {
@@ -151,7 +147,7 @@ export function createMem0Backend({ http, userId, infer = true, now = Date.now }
       const res = await http.request({ method: "GET", path: `${memoryPath(id)}/history`, retry: "idempotent" }, ctx);
       const rows = parseEach(historyRowSchema, expectOk(http, res, "GET /memories/{id}/history"));
       if (rows === undefined) throw new UnexpectedResponseError(endpoint, "GET /memories/{id}/history did not return a list");
-      return rows.map(historyEvent);
+      return rows.items.map(historyEvent);
     },
 
     // /openapi.json is open on both generations: any answer there shows the server is up.

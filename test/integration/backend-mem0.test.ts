@@ -287,6 +287,20 @@ describe.each<Mem0Generation>(["A", "B"])("mem0 generation %s", (generation) => 
       expect(page.memories.map((m) => m.id)).toEqual([tagged]);
     });
 
+    it("a record without an id or text is left out and counted; a bad field is left out and noted", async () => {
+      const good = { id: "3f2b8a61-5c4d-4e8f-9a0b-1c2d3e4f5a6b", memory: "Readable", user_id: USER, agent_id: PROJECT.id, metadata: { tags: "a,b" }, created_at: "never" };
+      fixture.inject({ method: "GET", path: "/memories", status: 200, body: { results: [good, { memory: "no id", user_id: USER, agent_id: PROJECT.id }, { id: 5 }] } });
+      const page = await backend.list({ page: 1, page_size: 10 }, ctx());
+      expect(page).toMatchObject({ skipped: 2, total: 1 });
+      expect(page.memories).toEqual([
+        { id: good.id, content: "Readable", tags: ["a", "b"], note: "Part of this record could not be read: tags were one comma-separated text (split at the commas); created_at is not a valid time (left out)." },
+      ]);
+      fixture.inject({ method: "POST", path: "/search", status: 200, body: { results: [{ ...good, score: 0.5 }, null] } });
+      const hits = await backend.search({ query: "Readable", limit: 5, scope: "project" }, ctx());
+      expect(hits.map((m) => m.id)).toEqual([good.id]);
+      expect(hits.skipped).toBe(1);
+    });
+
     const cap = generation === "A" ? 100 : 1000;
     it(`says when the server's cap of ${cap} was reached`, async () => {
       for (let i = 0; i < cap + 5; i++) fixture.seed({ memory: `Memory number ${i}`, user_id: USER, agent_id: PROJECT.id! });

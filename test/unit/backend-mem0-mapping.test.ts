@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { InvalidUserIdError, InvalidUuidError, NotAJwtError, NothingStoredError, UnsupportedArgumentError } from "../../src/backends/errors.js";
+import { InvalidUserIdError, InvalidUuidError, NotAJwtError, NothingStoredError, UnexpectedResponseError, UnsupportedArgumentError } from "../../src/backends/errors.js";
 import { looksLikeJwt, mem0AuthHeader } from "../../src/backends/mem0-auth.js";
 import { assertUserId, assertUuid, slugUserId } from "../../src/backends/mem0-ids.js";
-import { listPage } from "../../src/backends/mem0-list.js";
+import { listPage, searchHits } from "../../src/backends/mem0-list.js";
 import { historyEvent, isoTime, metadataForStore, metadataForUpdate, toMemory } from "../../src/backends/mem0-mapping.js";
 import { addResultSchema, mem0RecordSchema, parseResults } from "../../src/backends/mem0-records.js";
 import { storeResultOf } from "../../src/backends/mem0-store-result.js";
@@ -50,9 +50,11 @@ describe("mem0 auth header", () => {
 });
 
 describe("mem0 records", () => {
-  it("keeps the well-formed records of a page and drops a malformed one", () => {
+  it("keeps the records of a page that have an id and a text, and counts the others", () => {
     const body = { results: [{ id: ID, memory: "ok" }, { id: 42, memory: "bad id" }, { memory: "no id" }, null, { id: "x", memory: "also ok", metadata: null }] };
-    expect(parseResults(mem0RecordSchema, body)?.map((r) => r.memory)).toEqual(["ok", "also ok"]);
+    const parsed = parseResults(mem0RecordSchema, body)!;
+    expect(parsed.items.map((r) => r.memory)).toEqual(["ok", "also ok"]);
+    expect(parsed.skipped).toBe(3);
     expect(parseResults(mem0RecordSchema, { memories: [] })).toBeUndefined();
     expect(parseResults(mem0RecordSchema, [])).toBeUndefined();
   });
@@ -75,8 +77,25 @@ describe("mem0 records", () => {
       created_at: "2026-05-01T10:00:00.123Z",
       updated_at: "2026-05-01T10:00:01.000Z",
       score: 0.42,
+      note: "Part of this record could not be read: 1 tag that is not text (left out).",
     });
     expect(isoTime("not a time")).toBeUndefined();
+  });
+
+  it("reads what it can of a malformed record and says what it left out", () => {
+    const record = mem0RecordSchema.parse({ id: ID, memory: "m", user_id: 7, metadata: { tags: ["a", 2], type: 5, keep: 1 }, created_at: "yesterday", updated_at: 1e20 });
+    expect(record.user_id).toBeUndefined();
+    const memory = toMemory(record, RULES);
+    expect(memory).toMatchObject({ id: ID, content: "m", tags: ["a"], metadata: { keep: 1 } });
+    expect(memory.created_at).toBeUndefined();
+    expect(memory.note).toBe(
+      "Part of this record could not be read: 1 tag that is not text (left out); metadata.type is not text (left out); created_at is not a valid time (left out); updated_at is not a valid time (left out).",
+    );
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 40; i++) deep = { a: deep };
+    expect(toMemory(mem0RecordSchema.parse({ id: ID, memory: "m", metadata: deep }), RULES).note).toContain("nested deeper than 32 levels");
+    expect(toMemory(mem0RecordSchema.parse({ id: ID, memory: "m", metadata: { tags: "a,b" } }), RULES)).toMatchObject({ tags: ["a", "b"], note: expect.stringContaining("split at the commas") });
+    expect(toMemory(mem0RecordSchema.parse({ id: ID, memory: "m", metadata: [1] }), RULES).note).toContain("metadata is not an object");
   });
 
   it("maps history rows: the time of the change, old and new text", () => {
@@ -110,27 +129,40 @@ describe("mem0 metadata", () => {
   });
 });
 
-describe("mem0 list pages", () => {
-  const at = (minute: number) => `2026-05-01T10:${String(minute).padStart(2, "0")}:00.000Z`;
-  const memory = (id: string, minute: number, tags: string[] = []): Memory => ({ id, content: id, tags, created_at: at(minute) });
-  const all = [memory("m1", 1, ["x"]), memory("m3", 3), memory("m2", 2, ["x"]), memory("m4", 4, ["x"])];
+describe("mem0 list pages and search hits", () => {
+  const at = (minute: number) => `2026-05-01T10:${String(minute).padStart(2, "0")}:00+00:00`;
+  const record = (id: string, minute: number, tags: string[] = []) => mem0RecordSchema.parse({ id, memory: id, metadata: { tags }, created_at: at(minute) });
+  const parsed = { items: [record("m1", 1, ["x"]), record("m3", 3), record("m2", 2, ["x"]), record("m4", 4, ["x"])], skipped: 0 };
+  const all = () => true;
+  const ids = (memories: readonly Memory[]) => memories.map((m) => m.id);
 
   it("sorts newest first and slices pages, with the total", () => {
-    expect(listPage(all, { page: 1, page_size: 3 })).toEqual({ memories: [all[3], all[1], all[2]], has_more: true, total: 4 });
-    expect(listPage(all, { page: 2, page_size: 3 })).toEqual({ memories: [all[0]], has_more: false, total: 4 });
-    expect(listPage(all, { page: 3, page_size: 3 })).toEqual({ memories: [], has_more: false, total: 4 });
+    expect(listPage(parsed, all, RULES, { page: 1, page_size: 3 })).toMatchObject({ has_more: true, total: 4 });
+    expect(ids(listPage(parsed, all, RULES, { page: 1, page_size: 3 }).memories)).toEqual(["m4", "m3", "m2"]);
+    expect(ids(listPage(parsed, all, RULES, { page: 2, page_size: 3 }).memories)).toEqual(["m1"]);
+    expect(listPage(parsed, all, RULES, { page: 3, page_size: 3 })).toEqual({ memories: [], has_more: false, total: 4 });
   });
 
-  it("filters by tags before paging", () => {
-    expect(listPage(all, { page: 1, page_size: 10, tags: ["x"] }).memories.map((m) => m.id)).toEqual(["m4", "m2", "m1"]);
+  it("keeps only what `keep` accepts and what has the tags, before paging", () => {
+    expect(ids(listPage(parsed, (r) => r.id !== "m4", RULES, { page: 1, page_size: 10, tags: ["x"] }).memories)).toEqual(["m2", "m1"]);
   });
 
-  it("gives no total when the server's cap was reached", () => {
-    expect(listPage(all, { page: 1, page_size: 2 }, 4)).toEqual({ memories: [all[3], all[1]], has_more: true, cappedAt: 4 });
+  it("gives no total when the server's cap was reached, and counts unreadable records", () => {
+    const page = listPage({ ...parsed, skipped: 2 }, all, RULES, { page: 1, page_size: 2 }, 4);
+    expect(page).toMatchObject({ has_more: true, cappedAt: 4, skipped: 2 });
+    expect(page.total).toBeUndefined();
+  });
+
+  it("search hits keep the server's order, the limit and the unreadable count", () => {
+    const hits = searchHits({ ...parsed, skipped: 1 }, all, RULES, { query: "q", limit: 2, scope: "project" });
+    expect(ids(hits)).toEqual(["m1", "m3"]);
+    expect(hits.skipped).toBe(1);
+    expect(searchHits(parsed, all, RULES, { query: "q", limit: 10, scope: "all", tags: ["x"] }).skipped).toBeUndefined();
   });
 });
 
 describe("mem0 store results", () => {
+  const FACTS = { backend: "mem0", inferred: true, endpoint: "http://127.0.0.1:8888" };
   const results = (items: unknown[]) => parseResults(addResultSchema, { results: items })!;
 
   it("lists every memory added or updated, with every change", () => {
@@ -140,8 +172,7 @@ describe("mem0 store results", () => {
         { id: "d1", memory: "gone", event: "DELETE" },
         { id: "a1", data: { memory: "platform shape" }, event: "ADD" },
       ]),
-      "mem0",
-      true,
+      FACTS,
     );
     expect(result).toEqual({
       id: "u1",
@@ -156,8 +187,12 @@ describe("mem0 store results", () => {
   });
 
   it("nothing kept is a NothingStoredError saying why", () => {
-    expect(() => storeResultOf([], "mem0", true)).toThrow(NothingStoredError);
-    expect(() => storeResultOf([], "mem0", true)).toThrow(/language model and keeps only the facts it extracts/);
-    expect(() => storeResultOf(results([{ id: "n", event: "NONE" }]), "mem0", false)).toThrow(/answered the store without creating a memory/);
+    expect(() => storeResultOf(results([]), FACTS)).toThrow(NothingStoredError);
+    expect(() => storeResultOf(results([]), FACTS)).toThrow(/language model and keeps only the facts it extracts/);
+    expect(() => storeResultOf(results([{ id: "n", event: "NONE" }]), { ...FACTS, inferred: false })).toThrow(/answered the store without creating a memory/);
+  });
+
+  it("results that cannot be read are not reported as nothing stored", () => {
+    expect(() => storeResultOf(results([{ id: 1, event: "ADD" }]), FACTS)).toThrow(UnexpectedResponseError);
   });
 });
