@@ -1,3 +1,4 @@
+import { quoteRedacted } from "../credentials/redact.js";
 import { DeadlineError, UnreachableError, type TransportError } from "../http/errors.js";
 import { extractServerReason } from "../http/server-reason.js";
 import type { HttpClient, HttpRequest, HttpResponse } from "../http/types.js";
@@ -51,6 +52,19 @@ export function reasonOf(http: HttpClient, body: unknown): string | undefined {
   const found = extractServerReason(body);
   const reason = typeof nested === "string" ? nested : (found.reason ?? found.code);
   return reason === undefined ? undefined : http.redact(reason.slice(0, 300));
+}
+
+const MAX_INFO_CHARS = 100;
+
+/** The text fields of `answer` named in `keys`, as status and login show them: short, the token redacted (a server may echo anything back). */
+export function serverFacts(http: HttpClient, answer: unknown, keys: readonly string[]): Record<string, string> {
+  const facts: Record<string, string> = {};
+  if (typeof answer !== "object" || answer === null) return facts;
+  for (const key of keys) {
+    const value = (answer as Record<string, unknown>)[key];
+    if (typeof value === "string") facts[key] = quoteRedacted(value, http.redact, MAX_INFO_CHARS);
+  }
+  return facts;
 }
 
 /**

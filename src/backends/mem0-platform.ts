@@ -3,7 +3,7 @@ import { AuthError } from "../http/errors.js";
 import type { HttpClient } from "../http/types.js";
 import { MemoryNotFoundError, UnexpectedResponseError } from "./errors.js";
 import { assertUserId, assertUuid } from "./mem0-ids.js";
-import { asError, expectOk, refused, sendStore, settleChange } from "./mem0-http.js";
+import { asError, expectOk, refused, sendStore, serverFacts, settleChange } from "./mem0-http.js";
 import { listPage, MEM0_LIST_CAP, searchHits } from "./mem0-list.js";
 import { historyEvent, metadataForStore, metadataForUpdate, toMemory, type MetadataRules } from "./mem0-mapping.js";
 import { awaitEvent } from "./mem0-platform-events.js";
@@ -85,11 +85,7 @@ export function createMem0PlatformBackend({ http, userId, infer = true, now = Da
 
   async function verifyToken(ctx: Omit<CallContext, "project">): Promise<Record<string, unknown>> {
     const res = await http.request({ method: "GET", path: "/v1/ping/", retry: "idempotent" }, ctx);
-    const answer = expectOk(http, res, "GET /v1/ping/") as { org_id?: unknown; project_id?: unknown } | undefined;
-    return {
-      ...(typeof answer?.org_id === "string" && { org_id: answer.org_id }),
-      ...(typeof answer?.project_id === "string" && { project_id: answer.project_id }),
-    };
+    return serverFacts(http, expectOk(http, res, "GET /v1/ping/"), ["org_id", "project_id"]);
   }
 
   return {

@@ -2,7 +2,7 @@ import { ServerError } from "../http/errors.js";
 import type { HttpClient, HttpResponse } from "../http/types.js";
 import { MemoryNotFoundError, UnexpectedResponseError } from "./errors.js";
 import { assertUserId, assertUuid } from "./mem0-ids.js";
-import { expectOk, probeStatus, refused, sendStore, settleChange } from "./mem0-http.js";
+import { expectOk, probeStatus, refused, sendStore, serverFacts, settleChange } from "./mem0-http.js";
 import { listPage, MEM0_LIST_CAP, searchHits } from "./mem0-list.js";
 import { historyEvent, metadataForStore, metadataForUpdate, toMemory, type MetadataRules } from "./mem0-mapping.js";
 import { addResultSchema, historyRowSchema, mem0RecordSchema, parseEach, parseResults, type Mem0Record } from "./mem0-records.js";
@@ -76,11 +76,8 @@ export function createMem0Backend({ http, userId, infer = true, now = Date.now }
 
   async function openapiInfo(ctx: Omit<CallContext, "project">): Promise<Record<string, unknown>> {
     const res = await http.request({ method: "GET", path: "/openapi.json", retry: "idempotent", auth: false }, ctx);
-    const info = (expectOk(http, res, "GET /openapi.json") as { info?: { title?: unknown; version?: unknown } } | undefined)?.info;
-    return {
-      ...(typeof info?.title === "string" && { title: info.title }),
-      ...(typeof info?.version === "string" && { version: info.version }),
-    };
+    const info = (expectOk(http, res, "GET /openapi.json") as { info?: unknown } | undefined)?.info;
+    return serverFacts(http, info, ["title", "version"]);
   }
 
   return {

@@ -76,6 +76,13 @@ describe("auth", () => {
     expect(await backend.status(ctx())).toMatchObject({ reachable: true, tokenAccepted: true });
   });
 
+  it("what the server says about itself is shown with the key redacted", async () => {
+    fixture.inject({ method: "GET", path: "/v1/ping/", status: 200, body: { status: "ok", org_id: `org of ${fixture.apiKey}`, project_id: 7 } });
+    const server = await backend.verifyToken(ctx());
+    expect(JSON.stringify(server)).not.toContain(fixture.apiKey);
+    expect(server).toEqual({ org_id: expect.stringMatching(/^org of /) });
+  });
+
   it("a wrong key: AuthError from the calls, and status says reachable but refused", async () => {
     const wrong = backendWith("m0-wrong-key-0123456789");
     const error = await rejection(wrong.list({ page: 1, page_size: 5 }, ctx()));
