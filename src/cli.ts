@@ -1,10 +1,13 @@
 import { parseArgs } from "node:util";
-import { BridgeError } from "./errors.js";
+import { BridgeError } from "./core/errors.js";
 import { ConfigError } from "./config/errors.js";
 import { formatGlobalFlagsHelp, globalFlagOptions } from "./config/flags.js";
 import type { CommandContext, ExitCode } from "./commands/context.js";
 import type { CommandSpec } from "./commands/registry.js";
+import { loadKeychain } from "./credentials/load-keychain.js";
 import { processHost } from "./host.js";
+import { loadHttpClient } from "./http/load-client.js";
+import { explain } from "./mcp/error-words.js";
 import { PACKAGE_NAME, VERSION } from "./version.js";
 
 /** Summaries for `--help`; each command's module loads only when it runs, to keep start-up small. */
@@ -72,9 +75,11 @@ export async function runCli(ctx: CommandContext): Promise<ExitCode> {
       return runCli({ ...ctx, argv: [candidate, ...ctx.argv.slice(0, index), ...ctx.argv.slice(index + 1)] });
     }
   }
-  const command = await (named ?? COMMANDS[0]!).load();
-  const args = named ? rest : ctx.argv;
+  return runCommand(await (named ?? COMMANDS[0]!).load(), ctx, named ? rest : ctx.argv);
+}
 
+/** One command with its arguments: parsed against its options and the global flags, then run. */
+export async function runCommand(command: CommandSpec, ctx: CommandContext, args: string[]): Promise<ExitCode> {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
@@ -104,7 +109,7 @@ export async function runCli(ctx: CommandContext): Promise<ExitCode> {
     return await command.run(ctx, parsed.values as Record<string, unknown>, parsed.positionals);
   } catch (error) {
     if (error instanceof BridgeError) {
-      ctx.stderr.write(`${error.message}\n`);
+      ctx.stderr.write(`${explain(error)}\n`);
       // A bad value typed on the command line is a usage error; anything else the user can fix.
       return error instanceof ConfigError && error.source === "flag" ? 2 : 1;
     }
@@ -131,6 +136,8 @@ export async function main(): Promise<void> {
     stdout: process.stdout,
     stderr: process.stderr,
     host: processHost(),
+    keychain: loadKeychain,
+    http: loadHttpClient,
   });
   // Let piped output drain before exiting: process.exit() does not wait for it.
   await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));

@@ -1,25 +1,15 @@
-import { quoteRedacted } from "../credentials/redact.js";
+import type { z } from "zod";
+import { quoteRedacted } from "../core/secrets.js";
+import { FIELDS, HealthDetailed, read, ServiceRecord } from "./mcp-memory-service-schemas.js";
 import { depthExceeds, MAX_METADATA_DEPTH } from "./metadata-depth.js";
 import type { Memory } from "./types.js";
 
-/** A memory object as mcp-memory-service's REST API returns it (contracts/backends.md §1). */
-export interface ServiceMemory {
-  content: string;
-  content_hash: string;
-  tags?: string[] | null;
-  memory_type?: string | null;
-  metadata?: Record<string, unknown> | null;
-  created_at?: number | null;
-  created_at_iso?: string | null;
-  updated_at?: number | null;
-  updated_at_iso?: string | null;
-}
+/** A memory record as mcp-memory-service's REST API returns it: id and text checked, the rest as it came. */
+export type ServiceMemory = z.output<typeof ServiceRecord>;
 
 /** Whether a record has what a memory cannot be shown without: its id and its text. */
 export function isServiceMemory(value: unknown): value is ServiceMemory {
-  if (typeof value !== "object" || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return typeof v.content === "string" && typeof v.content_hash === "string" && v.content_hash !== "";
+  return ServiceRecord.safeParse(value).success;
 }
 
 export { MAX_METADATA_DEPTH } from "./metadata-depth.js";
@@ -36,14 +26,14 @@ export function toMemory(record: ServiceMemory, hiddenTag?: string, score?: numb
   const tags = readTags(record.tags);
   if (tags.problem) problems.push(tags.problem);
   const memory: Memory = { id: record.content_hash, content: record.content, tags: tags.tags.filter((tag) => tag !== hiddenTag) };
-  const type: unknown = record.memory_type;
-  if (typeof type === "string" && type !== "") memory.type = type;
-  else if (type !== undefined && type !== null && type !== "") problems.push("memory_type is not text (left out)");
-  const metadata: unknown = record.metadata;
-  if (isPlainObject(metadata)) {
+  const type = read(FIELDS.memory_type, record.memory_type);
+  if (type !== undefined) memory.type = type;
+  else if (present(record.memory_type)) problems.push("memory_type is not text (left out)");
+  const metadata = read(FIELDS.metadata, record.metadata);
+  if (metadata !== undefined) {
     if (depthExceeds(metadata, MAX_METADATA_DEPTH)) problems.push(`metadata is nested deeper than ${MAX_METADATA_DEPTH} levels (left out)`);
     else if (Object.keys(metadata).length > 0) memory.metadata = metadata;
-  } else if (metadata !== undefined && metadata !== null) {
+  } else if (record.metadata !== undefined && record.metadata !== null) {
     problems.push("metadata is not an object (left out)");
   }
   for (const [field, iso, epoch] of [
@@ -64,43 +54,46 @@ export function serviceTags(record: ServiceMemory): string[] {
   return readTags(record.tags).tags;
 }
 
+/** A record's metadata when it is an object (the fields the store reads from it). */
+export function serviceMetadata(record: ServiceMemory): Record<string, unknown> | undefined {
+  return read(FIELDS.metadata, record.metadata);
+}
+
+/** A record's type when it is one. */
+export function serviceType(record: ServiceMemory | undefined): string | undefined {
+  return read(FIELDS.memory_type, record?.memory_type);
+}
+
 /**
  * Tags are a list of strings. A comma-separated string (how the server stores them) is split;
  * entries that are not strings are dropped.
  */
 function readTags(value: unknown): { tags: string[]; problem?: string } {
   if (value === undefined || value === null) return { tags: [] };
-  if (typeof value === "string") {
-    return { tags: value.split(",").map((tag) => tag.trim()).filter(Boolean), problem: "tags were one comma-separated text (split at the commas)" };
+  const given = read(FIELDS.tags, value);
+  if (given === undefined) return { tags: [], problem: "tags are not a list (left out)" };
+  if (typeof given === "string") {
+    return { tags: given.split(",").map((tag) => tag.trim()).filter(Boolean), problem: "tags were one comma-separated text (split at the commas)" };
   }
-  if (!Array.isArray(value)) return { tags: [], problem: "tags are not a list (left out)" };
-  const tags = value.filter((tag): tag is string => typeof tag === "string");
-  const dropped = value.length - tags.length;
+  const tags = given.filter((tag): tag is string => typeof tag === "string");
+  const dropped = given.length - tags.length;
   return dropped === 0 ? { tags } : { tags, problem: `${dropped} ${dropped === 1 ? "tag that is" : "tags that are"} not text (left out)` };
 }
 
-/** ±8.64e15 ms is the range of a JavaScript Date. */
-const MAX_EPOCH_SECONDS = 8.64e12;
-
-function isoTime(iso: unknown, epochSeconds: unknown): string | undefined {
-  if (typeof iso === "string" && iso !== "") {
+function isoTime(isoValue: unknown, epochValue: unknown): string | undefined {
+  const iso = read(FIELDS.iso, isoValue);
+  if (iso !== undefined) {
     // The server's ISO strings may lack a zone designator; they are UTC.
     const withZone = /[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : `${iso}Z`;
     const parsed = Date.parse(withZone);
     if (!Number.isNaN(parsed)) return new Date(parsed).toISOString();
   }
-  if (typeof epochSeconds === "number" && Number.isFinite(epochSeconds) && Math.abs(epochSeconds) <= MAX_EPOCH_SECONDS) {
-    return new Date(epochSeconds * 1000).toISOString();
-  }
-  return undefined;
+  const epochSeconds = read(FIELDS.epoch, epochValue);
+  return epochSeconds === undefined ? undefined : new Date(epochSeconds * 1000).toISOString();
 }
 
 function present(value: unknown): boolean {
   return value !== undefined && value !== null && value !== "";
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** The server's word for an add that found identical content already stored. */
@@ -116,21 +109,16 @@ const MAX_INFO_CHARS = 100;
  * echo anything back).
  */
 export function serverInfo(info: unknown, redact: (text: string) => string): Record<string, unknown> {
-  const server: Record<string, unknown> = {};
-  if (!isRecord(info)) return server;
-  const stats = isRecord(info.statistics) ? info.statistics : {};
-  const fields: [string, unknown][] = [
-    ["version", info.version],
-    ["total_memories", stats.total_memories],
-    ["storage_backend", stats.backend],
+  const health = read(HealthDetailed, info);
+  const fields: [string, string | number | boolean | undefined][] = [
+    ["version", health?.version],
+    ["total_memories", health?.statistics?.total_memories],
+    ["storage_backend", health?.statistics?.backend],
   ];
+  const server: Record<string, unknown> = {};
   for (const [key, value] of fields) {
     if (typeof value === "string") server[key] = quoteRedacted(value, redact, MAX_INFO_CHARS);
-    else if ((typeof value === "number" && Number.isFinite(value)) || typeof value === "boolean") server[key] = value;
+    else if (value !== undefined) server[key] = value;
   }
   return server;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -1,12 +1,14 @@
-import { quoteRedacted } from "../credentials/redact.js";
+import { quoteRedacted } from "../core/secrets.js";
 import type { HttpClient, HttpResponse } from "../http/types.js";
 import { MemoryNotFoundError, RequestTooLargeError, UnexpectedResponseError, UnsupportedArgumentError, WrongProjectError } from "./errors.js";
-import { isServiceMemory, serverInfo, serviceTags, toMemory, type ServiceMemory } from "./mcp-memory-service-mapping.js";
+import { serverInfo, serviceTags, toMemory, type ServiceMemory } from "./mcp-memory-service-mapping.js";
+import { ChangeAnswer, ErrorBody, ListAnswer, read, SearchAnswer, SearchHit, ServiceRecord } from "./mcp-memory-service-schemas.js";
 import { createServiceStore, ownTag, refusedChange, rejectProjectTags, SERVICE_NAME, withoutBridgeConversation } from "./mcp-memory-service-store.js";
 import { isProjectTag, uniqueTags } from "./project-tag.js";
 import { assertBodyFits, MAX_SERVICE_BODY_BYTES, memoryPath } from "./service-limits.js";
 import { metadataTags, normalizeServiceTag, normalizeServiceTags } from "./service-tags.js";
 import type {
+  BackendDefinition,
   BackendStatus,
   CallContext,
   ListInput,
@@ -31,6 +33,12 @@ export interface McpMemoryServiceDeps {
   conversationId?: string;
 }
 
+/** Its line in registry.ts. */
+export const mcpMemoryService: BackendDefinition = {
+  defaultAuthScheme: "bearer",
+  create: (http) => createMcpMemoryServiceBackend({ http }),
+};
+
 export function createMcpMemoryServiceBackend({ http, now = Date.now, conversationId }: McpMemoryServiceDeps): MemoryBackend {
   const endpoint = http.endpoint;
   const store = createServiceStore({ http, fetchRecord, expectOk }, conversationId);
@@ -38,8 +46,8 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now, conversati
   async function fetchRecord(id: string, ctx: CallContext): Promise<ServiceMemory> {
     const res = await http.request({ method: "GET", path: memoryPath(id), retry: "idempotent" }, ctx);
     if (res.status === 404) throw new MemoryNotFoundError(id);
-    const record = expectOk(res, "GET /memories/{id}");
-    if (!isServiceMemory(record)) throw new UnexpectedResponseError(endpoint, "GET /memories/{id} did not return a memory");
+    const record = read(ServiceRecord, expectOk(res, "GET /memories/{id}"));
+    if (record === undefined) throw new UnexpectedResponseError(endpoint, "GET /memories/{id} did not return a memory");
     return record;
   }
 
@@ -73,19 +81,20 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now, conversati
       const required = uniqueTags(own ? [own] : [], normalizeServiceTags(input.tags ?? []));
       const body = { query: input.query, n_results: required.length > 0 ? OVERFETCH : input.limit };
       const res = await http.request({ method: "POST", path: "/search", body, retry: "idempotent" }, ctx);
-      const answer = expectOk(res, "POST /search") as { results?: unknown };
-      if (!Array.isArray(answer?.results)) throw new UnexpectedResponseError(endpoint, "POST /search returned no results list");
+      const answer = read(SearchAnswer, expectOk(res, "POST /search"));
+      if (answer === undefined) throw new UnexpectedResponseError(endpoint, "POST /search returned no results list");
       const hidden = ownTag(ctx);
       const found: SearchResults = [];
       let skipped = 0;
-      for (const hit of answer.results as { memory?: unknown; similarity_score?: unknown }[]) {
-        if (!isServiceMemory(hit?.memory)) {
+      for (const value of answer.results) {
+        const hit = read(SearchHit, value);
+        if (hit === undefined) {
           skipped++;
           continue;
         }
         const tags = serviceTags(hit.memory).map(normalizeServiceTag);
         if (!required.every((tag) => tags.includes(tag))) continue;
-        found.push(present(hit.memory, hidden, typeof hit.similarity_score === "number" ? hit.similarity_score : undefined));
+        found.push(present(hit.memory, hidden, hit.similarity_score));
         if (found.length === input.limit) break;
       }
       if (skipped > 0) found.skipped = skipped;
@@ -101,13 +110,13 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now, conversati
         ...(tags.length > 0 && { tag: tags.join(","), tag_match: "all" }),
       };
       const res = await http.request({ method: "GET", path: "/memories", query, retry: "idempotent" }, ctx);
-      const answer = expectOk(res, "GET /memories") as { memories?: unknown; total?: unknown; has_more?: unknown };
-      if (!Array.isArray(answer?.memories)) throw new UnexpectedResponseError(endpoint, "GET /memories returned no memories list");
-      const readable = (answer.memories as unknown[]).filter(isServiceMemory);
+      const answer = read(ListAnswer, expectOk(res, "GET /memories"));
+      if (answer === undefined) throw new UnexpectedResponseError(endpoint, "GET /memories returned no memories list");
+      const readable = answer.memories.map((value) => read(ServiceRecord, value)).filter((record) => record !== undefined);
       const memories = readable.map((m) => present(m, own));
       const skipped = answer.memories.length - readable.length;
-      const total = typeof answer.total === "number" ? answer.total : undefined;
-      const hasMore = typeof answer.has_more === "boolean" ? answer.has_more : total !== undefined && input.page * input.page_size < total;
+      const total = answer.total;
+      const hasMore = answer.has_more ?? (total !== undefined && input.page * input.page_size < total);
       return { memories, has_more: hasMore, ...(total !== undefined && { total }), ...(skipped > 0 && { skipped }) };
     },
 
@@ -117,11 +126,7 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now, conversati
 
     async update(input: UpdateInput, ctx: CallContext): Promise<Memory> {
       if (input.content !== undefined) {
-        throw new UnsupportedArgumentError(
-          NAME,
-          "content",
-          "a memory's id is the hash of its content. Store the new text with store_memory and delete the old memory instead.",
-        );
+        throw new UnsupportedArgumentError(NAME, "content", "a memory's id is the hash of its content.", "content-immutable");
       }
       const path = memoryPath(input.id);
       rejectProjectTags(input.tags ?? [], "tags");
@@ -140,9 +145,10 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now, conversati
       const res = await http.request({ method: "PUT", path, body, retry: "idempotent" }, ctx);
       if (res.status === 404) throw new MemoryNotFoundError(input.id);
       if (res.status === 413) throw new RequestTooLargeError(undefined, MAX_SERVICE_BODY_BYTES);
-      const answer = expectOk(res, "PUT /memories/{id}") as { success?: unknown; message?: unknown; memory?: unknown };
-      if (answer?.success === false) throw refusedChange(http, `Memory ${input.id} was not updated`, answer.message);
-      const updated = isServiceMemory(answer) ? answer : isServiceMemory(answer?.memory) ? answer.memory : await fetchRecord(input.id, ctx);
+      const answered = expectOk(res, "PUT /memories/{id}");
+      const answer = ChangeAnswer.parse(answered);
+      if (answer.success === false) throw refusedChange(http, `Memory ${input.id} was not updated`, answer.message);
+      const updated = read(ServiceRecord, answered) ?? answer.memory ?? (await fetchRecord(input.id, ctx));
       return present(updated, own);
     },
 
@@ -154,11 +160,11 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now, conversati
         if (res.attempts === 1) throw new MemoryNotFoundError(id);
         return;
       }
-      const answer = expectOk(res, "DELETE /memories/{id}") as { success?: unknown; message?: unknown };
-      if (answer?.success === true) return;
+      const answer = ChangeAnswer.parse(expectOk(res, "DELETE /memories/{id}"));
+      if (answer.success === true) return;
       // Older servers answer 200 {success:false} for a missing record. After a retry that most likely
       // means our own earlier attempt deleted it (it existed a moment ago). Any other reason is a refusal.
-      if (!/not found/i.test(String(answer?.message ?? "not found"))) throw refusedChange(http, `Memory ${id} was not deleted`, answer?.message);
+      if (!/not found/i.test(String(answer.message ?? "not found"))) throw refusedChange(http, `Memory ${id} was not deleted`, answer.message);
       if (res.attempts === 1) throw new MemoryNotFoundError(id);
     },
 
@@ -188,11 +194,10 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now, conversati
 
 /** The server's `detail`, fit to quote: redacted before it is cut, so no piece of the token survives. */
 function detailOf(body: unknown, redact: (text: string) => string): string {
-  if (body && typeof body === "object" && "detail" in body) {
-    const detail = (body as { detail: unknown }).detail;
-    return `: ${quoteRedacted(typeof detail === "string" ? detail : jsonText(detail), redact, MAX_QUOTED_CHARS)}`;
-  }
-  return "";
+  const error = read(ErrorBody, body);
+  if (error === undefined) return "";
+  const { detail } = error;
+  return `: ${quoteRedacted(typeof detail === "string" ? detail : jsonText(detail), redact, MAX_QUOTED_CHARS)}`;
 }
 
 function jsonText(value: unknown): string {

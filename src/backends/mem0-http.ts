@@ -1,4 +1,4 @@
-import { quoteRedacted } from "../credentials/redact.js";
+import { quoteRedacted } from "../core/secrets.js";
 import { DeadlineError, UnreachableError, type TransportError } from "../http/errors.js";
 import { extractServerReason } from "../http/server-reason.js";
 import type { HttpClient, HttpRequest, HttpResponse } from "../http/types.js";

@@ -14,8 +14,6 @@ export const KEYED_API = {
   update: "/memories",
   delete: (memoryId: string) => `/memories/${encodeURIComponent(memoryId)}`,
   stats: (userId: string) => `/stats/${encodeURIComponent(userId)}`,
-  /** The 403 for a missing X-API-Key header. */
-  notAuthenticated: "Not authenticated",
 
   // ASSUMED: the 403 of every route acting for another user names the key's user the way the add's
   // does ("Access denied: You can only add memories for yourself (authenticated as 'alice')").

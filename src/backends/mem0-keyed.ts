@@ -1,6 +1,6 @@
 import { AuthError } from "../http/errors.js";
 import type { HttpClient, HttpRequest, HttpResponse } from "../http/types.js";
-import { KeyUserMismatchError, MemoryNotFoundError, MissingApiKeyError, UnexpectedResponseError } from "./errors.js";
+import { KeyUserMismatchError, MemoryNotFoundError, UnexpectedResponseError } from "./errors.js";
 import { assertUserId, assertUuid } from "./mem0-ids.js";
 import { addAnswerSchema, KEYED_API, memoriesEnvelope } from "./mem0-keyed-api.js";
 import { expectOk, probeStatus, refused, sendStore, settleChange } from "./mem0-http.js";
@@ -37,33 +37,22 @@ export function createMem0KeyedBackend({ http, userId, infer = true, now = Date.
     return assertUserId(userId, RULES.backend);
   }
 
-  /** A request whose 403s become what they mean here: a key of another user, or no key at all. */
+  /**
+   * A request whose 403 naming the key's user becomes that fact. (The 403 "Not authenticated" of a
+   * missing key is already an AuthError coded as a missing token.)
+   */
   async function call(send: () => Promise<HttpResponse>): Promise<HttpResponse> {
     try {
       return await send();
     } catch (error) {
-      throw keyedAuthError(error);
+      const owner = error instanceof AuthError && error.status === 403 ? KEYED_API.authenticatedAs.exec(error.serverReason ?? "")?.[1] : undefined;
+      if (owner !== undefined) throw new KeyUserMismatchError(endpoint, owner, userId);
+      throw error;
     }
   }
 
   function request(req: HttpRequest, ctx: Omit<CallContext, "project">): Promise<HttpResponse> {
     return call(() => http.request(req, ctx));
-  }
-
-  function keyedAuthError(error: unknown): unknown {
-    if (!(error instanceof AuthError) || error.status !== 403) return error;
-    const owner = KEYED_API.authenticatedAs.exec(error.serverReason ?? "")?.[1];
-    if (owner !== undefined) return new KeyUserMismatchError(endpoint, owner, userId);
-    if (error.serverReason !== KEYED_API.notAuthenticated) return error;
-    return new MissingApiKeyError({
-      endpoint: error.endpoint,
-      attempts: error.attempts,
-      maybeSent: error.maybeSent,
-      status: error.status,
-      serverReason: error.serverReason,
-      tokenSent: error.tokenSent,
-      cause: error,
-    });
   }
 
   /** All the user's records (the server has no route for one memory). */

@@ -1,3 +1,5 @@
+import type { AuthScheme, BackendFlavour } from "../core/unions.js";
+import type { HttpClient } from "../http/types.js";
 import type { ProjectResolution } from "../project/types.js";
 
 /** The canonical memory shape shared by mcp/ and every backend (contracts/tools.md). */
@@ -159,4 +161,12 @@ export interface MemoryBackend<Stored extends StoreOutcome = StoreResult> {
   verifyToken(ctx: Omit<CallContext, "project">): Promise<Record<string, unknown>>;
 }
 
-export type BackendFlavour = "mcp-memory-service" | "mem0" | "mem0-platform";
+
+
+/** What the bridge needs to know about one server flavour: its line in registry.ts (see README.md). */
+export interface BackendDefinition {
+  /** The header scheme the server expects when --auth-scheme does not say (contracts/backends.md). */
+  defaultAuthScheme: AuthScheme;
+  /** The backend over a client for the server's endpoint. */
+  create(http: HttpClient): MemoryBackend;
+}

@@ -1,4 +1,12 @@
-/** What every command receives, so tests can run it without a terminal and read what it printed. */
+import type { KeychainOpener } from "../credentials/keychain.js";
+import type { HttpClientFactory } from "../http/types.js";
+
+/**
+ * What every command receives, so a test runs it in-process without a terminal, for any OS, and
+ * reads what it printed: the arguments, the environment and the streams, the machine, and the
+ * doors to the outside — the keychain and the HTTP client. A command reads none of these from the
+ * process itself.
+ */
 export interface CommandContext {
   argv: string[];
   env: NodeJS.ProcessEnv;
@@ -6,11 +14,12 @@ export interface CommandContext {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
-  /**
-   * The machine, injected so a command never reads process.platform, homedir() or tmpdir() and a
-   * test can run it for any OS. (install/uninstall use it; the older commands move to it later.)
-   */
+  /** The machine: platform, home and temp directory, clock, how this process was started. */
   host: HostContext;
+  /** Opens the OS keychain: its token stores, or why there are none (tests inject a fake one). */
+  keychain: KeychainOpener;
+  /** Opens an HTTP client with its connection pool for an endpoint. */
+  http: HttpClientFactory;
 }
 
 export interface ProcessResult {

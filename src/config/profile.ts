@@ -1,11 +1,29 @@
-import { isSensitiveKey } from "../credentials/redact.js";
-import { FileReadError, readRegularFileSync, type FileProblem } from "../regular-file.js";
+import { z } from "zod";
+import { FileReadError, readRegularFileSync, type FileProblem } from "../core/regular-file.js";
+import { isSensitiveKey } from "../core/secrets.js";
 import { PROJECT_NAME, profilePath } from "./config-dir.js";
 import { ConfigError } from "./errors.js";
-import { PROFILE_FIELDS, PROFILE_KEYS, ProfileSchema, SETTING_RULES, type Profile, type ProfileKey } from "./schema.js";
+import { SETTING_KEYS, SETTINGS, settingRow, type SettingKey } from "./settings.js";
 import { showValue } from "./show-value.js";
 
-export { defaultConfigDir } from "./config-dir.js";
+/** The settings a profile may hold: the rows with a `profile` schema. */
+type ProfileRows = { [K in SettingKey as (typeof SETTINGS)[K] extends { profile: z.ZodType } ? K : never]: (typeof SETTINGS)[K] };
+export type ProfileKey = keyof ProfileRows;
+type ProfileFields = { [K in ProfileKey]: ProfileRows[K]["profile"] };
+
+/**
+ * The saved profile (conf's config.json), from the settings table. JSON types are strict here
+ * (timeoutMs a number, allowHttp a boolean); there is deliberately no token field.
+ */
+const PROFILE_FIELDS = Object.fromEntries(
+  SETTING_KEYS.flatMap((key) => {
+    const schema = settingRow(key).profile;
+    return schema === undefined ? [] : [[key, schema]];
+  }),
+) as ProfileFields;
+const PROFILE_KEYS = Object.keys(PROFILE_FIELDS) as ProfileKey[];
+const ProfileSchema = z.object(PROFILE_FIELDS).partial();
+export type Profile = z.infer<typeof ProfileSchema>;
 
 export interface ProfileRead {
   /** The valid fields of the file; {} when it is missing, unreadable or not a JSON object. */
@@ -83,8 +101,8 @@ function validFields(data: Record<string, unknown>, file: string): { profile: Pr
     if (parsed.success) {
       profile[key] = parsed.data;
     } else {
-      const allowed = key === "allowHttp" ? "use true or false" : SETTING_RULES[key].allowed;
-      problems.push(`Invalid ${key} ${showValue(key, data[key])} in the saved profile ${file} is ignored: ${allowed}.`);
+      const row = settingRow(key);
+      problems.push(`Invalid ${key} ${showValue(data[key], row.url)} in the saved profile ${file} is ignored: ${row.profileAllowed ?? row.allowed}.`);
     }
   }
   for (const key of Object.keys(data)) {

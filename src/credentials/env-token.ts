@@ -1,4 +1,4 @@
-import { envValue, type Env } from "../config/env.js";
+import { envValue, type Env } from "../core/env.js";
 
 /** Current name first; the legacy one keeps an http-mcp-bridge.js client entry working. */
 export const TOKEN_ENV_VARS = ["MEMORY_BRIDGE_TOKEN", "MCP_MEMORY_API_KEY"] as const;

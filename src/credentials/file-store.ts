@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { BridgeError } from "../errors.js";
+import { BridgeError } from "../core/errors.js";
 import type { Logger } from "../log.js";
-import { chmodRegularFile, FileReadError, readRegularFile, type FileProblem } from "../regular-file.js";
+import { chmodRegularFile, FileReadError, readRegularFile, type FileProblem } from "../core/regular-file.js";
 import type { TokenStore } from "./token-store.js";
 
 /**
@@ -28,9 +28,20 @@ export function credentialsFilePath(configDir: string): string {
   return path.join(configDir, CREDENTIALS_FILE_NAME);
 }
 
-/** The credentials file is unreadable or not what this store writes. The message never quotes its content. */
+/**
+ * The credentials file is unreadable (code token-file-unreadable), not what this store writes
+ * (token-file-invalid), not a file it will read (token-file-symlink, -not-regular, -too-large, -timeout)
+ * or could not be written (token-file-unwritable). The message never quotes its content.
+ */
 export class CredentialsFileError extends BridgeError {
   override name = "CredentialsFileError";
+  constructor(
+    code: `token-file-${"unreadable" | "invalid" | "unwritable" | Exclude<FileProblem, "unreadable">}`,
+    message: string,
+    readonly path: string,
+  ) {
+    super(message, { code });
+  }
 }
 
 export interface FileStoreOptions {
@@ -71,21 +82,19 @@ export function createFileStore(options: FileStoreOptions): FileTokenStore {
       if (read === undefined) return undefined;
       ({ text, mode } = read);
     } catch (error) {
-      if (error instanceof FileReadError && error.problem !== "unreadable") throw new CredentialsFileError(fileProblem(file, error.problem));
+      if (error instanceof FileReadError && error.problem !== "unreadable") throw new CredentialsFileError(`token-file-${error.problem}`, fileProblem(file, error.problem), file);
       const code = error instanceof FileReadError ? error.code : (error as NodeJS.ErrnoException).code;
-      throw new CredentialsFileError(`Cannot read the token file ${file} (${code ?? "error"}); fix its permissions or delete it.`);
+      throw new CredentialsFileError("token-file-unreadable", `Cannot read the token file ${file} (${code ?? "error"}); fix its permissions or delete it.`, file);
     }
     let data: unknown;
     try {
       data = JSON.parse(text);
     } catch {
       // JSON.parse's message quotes the text, which may hold a token: never pass it on.
-      throw new CredentialsFileError(`The token file ${file} is not valid JSON; fix it or delete it and run \`mcp-memory-bridge login\` again.`);
+      throw new CredentialsFileError("token-file-invalid", `The token file ${file} is not valid JSON.`, file);
     }
     if (typeof data !== "object" || data === null || Array.isArray(data) || !Object.values(data).every((v) => typeof v === "string")) {
-      throw new CredentialsFileError(
-        `The token file ${file} is not a JSON object of endpoint → token strings; fix it or delete it and run \`mcp-memory-bridge login\` again.`,
-      );
+      throw new CredentialsFileError("token-file-invalid", `The token file ${file} is not a JSON object of endpoint → token strings.`, file);
     }
     await ensureMode(mode);
     return data as Tokens;
@@ -107,7 +116,7 @@ export function createFileStore(options: FileStoreOptions): FileTokenStore {
       await handle?.close().catch(() => undefined);
       await fs.rm(temp, { force: true }).catch(() => undefined);
       const code = (error as NodeJS.ErrnoException).code;
-      throw new CredentialsFileError(`Cannot write the token file ${file} (${code ?? (error as Error).message}).`);
+      throw new CredentialsFileError("token-file-unwritable", `Cannot write the token file ${file} (${code ?? (error as Error).message}).`, file);
     }
   }
 
@@ -144,16 +153,16 @@ export function createFileStore(options: FileStoreOptions): FileTokenStore {
   };
 }
 
+/** What is wrong with the file (the edge adds how to replace it). */
 function fileProblem(file: string, problem: Exclude<FileProblem, "unreadable">): string {
-  const again = "delete it and run `mcp-memory-bridge login --insecure-storage` again (or use the keychain)";
   switch (problem) {
     case "symlink":
-      return `The token file ${file} is a symbolic link, which the bridge does not follow (it could point at any file); replace it with the file itself, or ${again}.`;
+      return `The token file ${file} is a symbolic link, which the bridge does not follow (it could point at any file).`;
     case "not-regular":
-      return `The token file ${file} is not a regular file (a FIFO, a device or a directory); ${again}.`;
+      return `The token file ${file} is not a regular file (a FIFO, a device or a directory).`;
     case "too-large":
-      return `The token file ${file} is larger than ${MAX_FILE_BYTES} bytes, far more than a token file holds; ${again}.`;
+      return `The token file ${file} is larger than ${MAX_FILE_BYTES} bytes, far more than a token file holds.`;
     case "timeout":
-      return `The token file ${file} could not be read within ${READ_TIMEOUT_MS / 1000} s; check the file system it is on, or ${again}.`;
+      return `The token file ${file} could not be read within ${READ_TIMEOUT_MS / 1000} s.`;
   }
 }

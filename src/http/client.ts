@@ -1,5 +1,6 @@
 import type { Dispatcher } from "undici";
-import { SecretRedactor } from "../credentials/redact.js";
+import { canonicalEndpoint, parseEndpoint } from "../core/endpoint.js";
+import { SecretRedactor } from "../core/secrets.js";
 import { BodyTooLargeError, declaredTooLarge, readBody, type BodyText } from "./body.js";
 import { CallSignal } from "./call-signal.js";
 import { CancelledError, DeadlineError, RedirectError, ResponseTooLargeError, TransportError, type RedirectProblem } from "./errors.js";
@@ -19,7 +20,7 @@ import { backoffDelay, isRetryable, mayHaveBeenProcessed, parseRetryAfter, type 
 import { assertSafePath } from "./safe-path.js";
 import { abortableSleep } from "./sleep.js";
 import type { HttpClient, HttpClientOptions, HttpRequest, HttpResponse, RequestContext } from "./types.js";
-import { assertTransportAllowed, canonicalEndpoint, parseEndpoint } from "./url.js";
+import { assertTransportAllowed } from "./url.js";
 
 const USER_AGENT = "mcp-memory-bridge";
 const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
@@ -52,9 +53,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const backoff = { baseMs: options.baseDelayMs ?? 100, capMs: options.maxDelayMs ?? 2000 };
   const logger = options.logger;
   const auth = options.auth;
-  const redactor = new SecretRedactor(auth === undefined ? [] : secretsOf(auth.value));
-  const outcome: OutcomeContext = { endpoint, redactor };
+  const redactor = options.secrets ?? new SecretRedactor();
+  if (auth !== undefined) for (const secret of secretsOf(auth.value)) redactor.add(secret);
   if (auth !== undefined) logger?.addSecret(auth.value);
+  const outcome: OutcomeContext = { endpoint, redactor };
 
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const largeBodies = new LargeBodyGate(FREE_BODY_BYTES);

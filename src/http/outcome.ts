@@ -1,4 +1,4 @@
-import type { SecretRedactor } from "../credentials/redact.js";
+import type { SecretRedactor } from "../core/secrets.js";
 import {
   AuthError,
   RateLimitedError,
@@ -71,7 +71,7 @@ export function authErrorFor(
     maybeSent,
     status: res.status,
     tokenSent,
-    ...(reason.code === undefined ? {} : { code: reason.code }),
+    ...(reason.code === undefined ? {} : { serverCode: reason.code }),
     ...(reason.reason === undefined ? {} : { serverReason: reason.reason }),
   });
 }

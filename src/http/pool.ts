@@ -1,6 +1,6 @@
 import { rootCertificates } from "node:tls";
 import { Pool } from "undici";
-import { FileReadError, readRegularFileSync } from "../regular-file.js";
+import { FileReadError, readRegularFileSync } from "../core/regular-file.js";
 import { CaFileError } from "./errors.js";
 
 /** Far above any real CA bundle (Mozilla's is about 220 KB). */

@@ -1,4 +1,4 @@
-import { quoteRedacted } from "../credentials/redact.js";
+import { quoteRedacted } from "../core/secrets.js";
 
 /** What a server said about a failure, pulled out of its error body. */
 export interface ServerReason {

@@ -1,3 +1,4 @@
+import type { SecretRedactor } from "../core/secrets.js";
 import type { Logger } from "../log.js";
 
 /**
@@ -75,8 +76,13 @@ export interface HttpClientOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
   logger?: Logger;
+  /** The process's secrets registry; the auth value is added to it. Default: one of the client's own. */
+  secrets?: SecretRedactor;
   /** Injected for deterministic tests. */
   now?: () => number;
   random?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
+
+/** Opens a client for one endpoint (injected, so commands and tests choose how). */
+export type HttpClientFactory = (options: HttpClientOptions) => Promise<HttpClient>;

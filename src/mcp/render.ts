@@ -1,15 +1,4 @@
-import {
-  InvalidUserIdError,
-  InvalidUuidError,
-  KeyUserMismatchError,
-  MissingApiKeyError,
-  NotAJwtError,
-  NothingStoredError,
-  OtherUserMemoryError,
-  StoreFailedError,
-} from "../backends/errors.js";
 import type { HistoryEvent, Memory, StoreChange, StoreOutcome } from "../backends/types.js";
-import { PACKAGE_NAME } from "../version.js";
 
 /** Short human/model-readable renderings for each tool's text content block. */
 
@@ -170,33 +159,4 @@ function preview(content: string): string {
 
 function plural(n: number, one: string, many: string): string {
   return n === 1 ? one : many;
-}
-
-const CLI = `npx ${PACKAGE_NAME}`;
-
-/**
- * The sentence a person or a model reads for the mem0 backends' failures: the error's statement of
- * what happened (its facts), then what to do about it. undefined for every other error.
- */
-export function explainBackendError(error: unknown): string | undefined {
-  if (error instanceof NothingStoredError) {
-    return error.inferred
-      ? `${error.message} Write it as a self-contained statement of fact, check with search_memories whether it is already stored, or store texts verbatim with --mem0-infer=false (MEMORY_BRIDGE_MEM0_INFER=0).`
-      : `${error.message} Try again, and check the server's logs if it keeps happening.`;
-  }
-  if (error instanceof StoreFailedError) return `${error.message} Try again; if it keeps failing, look the event up in the mem0 dashboard.`;
-  if (error instanceof KeyUserMismatchError) {
-    return `This key belongs to '${error.keyUser}': set --user-id ${error.keyUser} (MEMORY_BRIDGE_USER_ID=${error.keyUser}), or log in with ${error.configuredUser}'s own key. (${error.message})`;
-  }
-  if (error instanceof MissingApiKeyError) {
-    const scheme = error.tokenSent ? " This server takes the key as X-API-Key: check --auth-scheme, or log in again." : "";
-    return `${error.message}${scheme} Run: ${CLI} login ${error.endpoint}`;
-  }
-  if (error instanceof NotAJwtError) {
-    return `${error.message} Send API keys as X-API-Key: drop --auth-scheme bearer (X-API-Key is mem0's default). Bearer JWTs of mem0's server expire after 30 minutes; its m0sk_ API keys do not.`;
-  }
-  if (error instanceof InvalidUserIdError) return `${error.message} Set --user-id (MEMORY_BRIDGE_USER_ID) to an id without spaces, e.g. ${JSON.stringify(error.userId.trim().replace(/\s+/g, "-") || "me")}.`;
-  if (error instanceof InvalidUuidError) return `${error.message} Use the id that store_memory, search_memories or list_memories returned.`;
-  if (error instanceof OtherUserMemoryError) return `${error.message}: the bridge touches only the configured user's memories.`;
-  return undefined;
 }

@@ -1,10 +1,12 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
-import { SetupError } from "../errors.js";
+import { SetupError } from "../core/errors.js";
 import { AuthError } from "../http/errors.js";
 import type { Logger } from "../log.js";
-import type { Session } from "../session.js";
-import { withDefaultEndpointHint } from "../status.js";
+import { unauthorized, withAuthRetry } from "../session/auth-retry.js";
+import type { Session } from "../session/session.js";
+import { explain } from "./error-words.js";
+import { withDefaultEndpointHint } from "./status.js";
 import { PACKAGE_NAME, VERSION } from "../version.js";
 import { TOOLS, type ToolDefinition } from "./tools.js";
 import { errorResult, successResult } from "./tool-result.js";
@@ -60,24 +62,16 @@ function register(
       const retain = (release: () => void) => void held.push(release);
       try {
         if (tool.scoped && session.setupProblem) throw new SetupError(session.setupProblem);
-        const project = await session.project();
+        const project = await session.project.resolve();
         if (tool.scoped && project.error) throw new SetupError(project.error);
         const ctx = { deadline, timeoutMs: session.settings.timeoutMs, signal: extra.signal, project, retain };
-        const authVersion = session.authVersion;
-        try {
-          return successResult(await tool.run(args as never, ctx, session));
-        } catch (error) {
-          // A 401 was not processed, so the call can run again once `login` has stored a new token.
-          if (error instanceof AuthError && error.status === 401 && (await session.refreshAuth(authVersion))) {
-            return successResult(await tool.run(args as never, ctx, session));
-          }
-          throw error;
-        }
+        // A 401 was not processed, so the call can run again once `login` has stored a new token.
+        return successResult(await withAuthRetry(session.token, () => tool.run(args as never, ctx, session), unauthorized));
       } catch (error) {
         const result = errorResult(tool.name, error, logger);
         // A bad profile or token file is what usually lies behind these: say so with them.
         if (error instanceof AuthError || error instanceof SetupError) {
-          const problems = await session.fileProblems().catch(() => []);
+          const problems = (await session.fileProblems().catch(() => [])).map((problem) => explain(problem));
           for (const block of result.content) if (block.type === "text" && problems.length > 0) block.text += ` (Also: ${problems.join(" ")})`;
         }
         for (const block of result.content) {

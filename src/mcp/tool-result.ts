@@ -1,7 +1,7 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { BridgeError } from "../errors.js";
+import { BridgeError } from "../core/errors.js";
 import type { Logger } from "../log.js";
-import { explainBackendError } from "./render.js";
+import { explain } from "./error-words.js";
 import type { ToolOutcome } from "./tools.js";
 
 export function successResult(outcome: ToolOutcome): CallToolResult {
@@ -10,13 +10,12 @@ export function successResult(outcome: ToolOutcome): CallToolResult {
 
 /**
  * Every failure becomes a tool result with one plain sentence (contracts/tools.md "Errors"),
- * never a JSON-RPC error or a crash. BridgeErrors carry that sentence, or (the mem0 backends') the facts
- * that render.ts words.
+ * never a JSON-RPC error or a crash. BridgeErrors already carry that sentence.
  */
 export function errorResult(tool: string, error: unknown, logger: Logger): CallToolResult {
   let text: string;
   if (error instanceof BridgeError) {
-    text = explainBackendError(error) ?? error.message;
+    text = explain(error);
     logger.info(`${tool} failed`, { error: error.name, message: error.message });
   } else {
     const detail = error instanceof Error ? error.message : String(error);

@@ -1,6 +1,6 @@
 import * as fsp from "node:fs/promises";
 import { resolve as resolvePath } from "node:path";
-import { readRegularFile } from "../regular-file.js";
+import { readRegularFile } from "../core/regular-file.js";
 
 /** git config and `.git` files are small; a bigger one, or one that will not be read in time, is ignored. */
 const MAX_GIT_FILE_BYTES = 1024 * 1024;

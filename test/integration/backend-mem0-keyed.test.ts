@@ -7,7 +7,6 @@ import {
   AmbiguousStoreError,
   KeyUserMismatchError,
   MemoryNotFoundError,
-  MissingApiKeyError,
   NothingStoredError,
   UnsupportedArgumentError,
   WrongProjectError,
@@ -17,7 +16,7 @@ import type { MemoryBackend } from "../../src/backends/types.js";
 import { createHttpClient } from "../../src/http/client.js";
 import { AuthError, ServerError } from "../../src/http/errors.js";
 import type { HttpClient } from "../../src/http/types.js";
-import { explainBackendError } from "../../src/mcp/render.js";
+import { explain } from "../../src/mcp/error-words.js";
 import { createKeyedFixture, type KeyedFixture } from "../fixtures/mem0-keyed/index.js";
 import { rejection } from "./http-test-helpers.js";
 import { bodyOf, expectOneAuthHeader, sent } from "./mem0-wire.js";
@@ -63,22 +62,24 @@ describe("auth", () => {
     const error = await rejection(asBob.store({ content: "The cache lives in Redis now." }, ctx()));
     expect(error).toBeInstanceOf(KeyUserMismatchError);
     expect(error).toMatchObject({ keyUser: "alice", configuredUser: "bob" });
-    expect(explainBackendError(error)).toMatch(/^This key belongs to 'alice': set --user-id alice/);
+    expect(explain(error)).toMatch(/^This key belongs to 'alice': set --user-id alice/);
     // verifyToken, which login runs, reads the same name.
     expect(await rejection(asBob.verifyToken(ctx()))).toMatchObject({ keyUser: "alice" });
     expect(fixture.memories()).toEqual([]);
   });
 
-  it("no key is a 403 here, still reported as an authentication failure that says to log in", async () => {
+  it("no key is a 403 here, still reported as a missing token that says to log in", async () => {
     const anonymous = backendWith(undefined);
     const error = await rejection(anonymous.list({ page: 1, page_size: 5 }, ctx()));
-    expect(error).toBeInstanceOf(MissingApiKeyError);
     expect(error).toBeInstanceOf(AuthError);
-    expect(explainBackendError(error)).toBe(
-      `Authentication required (403) at ${fixture.url}: no API key is configured for this endpoint, so none was sent. Run: npx mcp-memory-bridge login ${fixture.url}`,
+    expect(error).toMatchObject({ status: 403, code: "auth-missing" });
+    expect(explain(error)).toBe(
+      `Authentication required (403) at ${fixture.url}: no token is configured for this endpoint, so none was sent (Not authenticated). Run: npx mcp-memory-bridge login ${fixture.url}`,
     );
     const wrongScheme = backendWith({ header: "authorization", value: `Bearer ${ALICE_KEY}` });
-    expect(explainBackendError(await rejection(wrongScheme.list({ page: 1, page_size: 5 }, ctx())))).toContain('found no X-API-Key header in the request (it answered "Not authenticated"). This server takes the key as X-API-Key');
+    const sentElsewhere = await rejection(wrongScheme.list({ page: 1, page_size: 5 }, ctx()));
+    expect(sentElsewhere).toMatchObject({ status: 403, code: "auth-not-found" });
+    expect(explain(sentElsewhere)).toContain("check --auth-scheme");
   });
 
   it("a wrong key is a 401", async () => {

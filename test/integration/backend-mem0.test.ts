@@ -17,6 +17,7 @@ import type { MemoryBackend } from "../../src/backends/types.js";
 import { createHttpClient } from "../../src/http/client.js";
 import { AuthError, ServerError } from "../../src/http/errors.js";
 import type { HttpClient } from "../../src/http/types.js";
+import { explain } from "../../src/mcp/error-words.js";
 import { createMem0Fixture, type Extractor, type Mem0Fixture, type Mem0FixtureOptions, type Mem0Generation } from "../fixtures/mem0/index.js";
 import { rejection } from "./http-test-helpers.js";
 import { bodyOf, expectOneAuthHeader, sent } from "./mem0-wire.js";
@@ -78,7 +79,7 @@ describe.each<Mem0Generation>(["A", "B"])("mem0 generation %s", (generation) => 
       const error = await rejection(anonymous.list({ page: 1, page_size: 10 }, ctx()));
       expect(error).toBeInstanceOf(AuthError);
       expect((error as AuthError).status).toBe(401);
-      expect(error.message).toContain(`login ${fixture.url}`);
+      expect(explain(error)).toContain(`login ${fixture.url}`);
       expect(error.message).toContain(generation === "A" ? "X-API-Key header is required" : "Authentication required");
     });
 

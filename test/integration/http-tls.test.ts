@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createHttpClient } from "../../src/http/client.js";
 import { CaFileError, TlsError } from "../../src/http/errors.js";
 import type { HttpClient } from "../../src/http/types.js";
+import { explain } from "../../src/mcp/error-words.js";
 import { inMs, rejection } from "./http-test-helpers.js";
 import { isPresent, needs } from "../prerequisites/prerequisites.js";
 
@@ -67,7 +68,7 @@ describe("TLS", () => {
     const err = await rejection(client(origin).request(health, inMs(5000)));
     expect(err).toBeInstanceOf(TlsError);
     expect(err).toMatchObject({ causeCode: "DEPTH_ZERO_SELF_SIGNED_CERT", attempts: 1, maybeSent: false });
-    expect(err.message).toMatch(/self-signed certificate.*--ca-file PATH/);
+    expect(explain(err)).toMatch(/self-signed certificate.*--ca-file PATH/);
   });
 
   it("trusts it when its certificate is given as caFile", async () => {
@@ -95,6 +96,12 @@ describe("TLS", () => {
 
   it("explains a CA file that cannot be read", () => {
     expect(() => client(origin, join(dir, "missing.pem"))).toThrow(CaFileError);
-    expect(() => client(origin, join(dir, "missing.pem"))).toThrow(/ENOENT.*--ca-file/);
+    let thrown: unknown;
+    try {
+      client(origin, join(dir, "missing.pem"));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(explain(thrown)).toMatch(/ENOENT.*--ca-file/);
   });
 });

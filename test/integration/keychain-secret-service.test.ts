@@ -153,7 +153,7 @@ describe.skipIf(process.platform !== "linux")("keychain against a real Secret Se
       expect(locked.probe).toMatchObject({ ok: false, reason: "locked" });
       expect(locked.open.stores).toEqual([]);
       expect(locked.open.problem.kind).toBe("locked");
-      expect(locked.open.problem.message).toMatch(/locked.*gnome-keyring-daemon --unlock.*--insecure-storage.*MEMORY_BRIDGE_TOKEN/);
+      expect(locked.open.words).toMatch(/locked.*gnome-keyring-daemon --unlock.*--insecure-storage.*MEMORY_BRIDGE_TOKEN/);
     });
 
     it("the runtime lookup reports the lock once instead of a silent miss", () => {
@@ -190,7 +190,7 @@ describe.skipIf(process.platform !== "linux")("keychain against a real Secret Se
         for (const opened of [r.open, r.forced.keytar, r.forced.keyring]) {
           expect(opened.stores).toEqual([]);
           expect(opened.problem.kind).toBe(kind);
-          expect(opened.problem.message).toMatch(/--insecure-storage.*MEMORY_BRIDGE_TOKEN/);
+          expect(opened.words).toMatch(/--insecure-storage.*MEMORY_BRIDGE_TOKEN/);
         }
         expect(r.openMs).toBeLessThan(1500);
       });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/config/errors.js";
-import { loadSettings, FALLBACK_USER_ID } from "../../src/config/load.js";
-import type { Profile } from "../../src/config/schema.js";
-import type { SettingFlags, Settings } from "../../src/config/types.js";
-import { BridgeError } from "../../src/errors.js";
+import { loadSettings } from "../../src/config/load.js";
+import type { Profile } from "../../src/config/profile.js";
+import { FALLBACK_USER_ID, type SettingFlags, type Settings } from "../../src/config/settings.js";
+import { BridgeError } from "../../src/core/errors.js";
 
 const CONFIG_DIR = "/tmp/mcp-memory-bridge-test-config";
 const baseEnv = { MEMORY_BRIDGE_CONFIG_DIR: CONFIG_DIR };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isSensitiveKey, quoteRedacted, redactAuthPatterns, redactText, SecretRedactor, secretForms } from "../../src/credentials/redact.js";
+import { isSensitiveKey, quoteRedacted, redactAuthPatterns, redactText, SecretRedactor, secretForms } from "../../src/core/secrets.js";
 
 describe("isSensitiveKey", () => {
   it.each(["authorization", "Authorization", "proxy-authorization", "x-api-key", "X-Api-Key", "api_key", "apiKey", "token", "access_token", "refreshToken", "password", "passwd", "client_secret", "cookie", "Set-Cookie", "credentials"])(

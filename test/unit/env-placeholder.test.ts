@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { envValue, readEnvSettings } from "../../src/config/env.js";
+import { readEnvSettings } from "../../src/config/env.js";
+import { envValue } from "../../src/core/env.js";
 import { tokenFromEnv } from "../../src/credentials/env-token.js";
 import { resolveToken } from "../../src/credentials/resolve-token.js";
 import type { TokenStore } from "../../src/credentials/token-store.js";

@@ -1,17 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  InvalidUserIdError,
-  InvalidUuidError,
-  KeyUserMismatchError,
-  MissingApiKeyError,
-  NotAJwtError,
-  NothingStoredError,
-  OtherUserMemoryError,
-  StoreFailedError,
-} from "../../src/backends/errors.js";
 import type { Memory } from "../../src/backends/types.js";
 import {
-  explainBackendError,
   renderDelete,
   renderHistory,
   renderList,
@@ -307,38 +296,6 @@ describe("mem0 results", () => {
         '3. 2026-05-03T10:00:00.000Z DELETE: "b"',
     );
     expect(renderHistory("m1", [])).toBe("No history is recorded for memory m1.");
-  });
-});
-
-describe("explainBackendError", () => {
-  it("a key of another user tells which user to set", () => {
-    const text = explainBackendError(new KeyUserMismatchError("http://127.0.0.1:8000", "alice", "bob"))!;
-    expect(text).toMatch(/this key belongs to 'alice': set --user-id alice/i);
-  });
-
-  it("a missing key says to log in, and to check the scheme when one was sent", () => {
-    const init = { endpoint: "http://127.0.0.1:8000", attempts: 1, maybeSent: false, status: 403, serverReason: "Not authenticated" };
-    expect(explainBackendError(new MissingApiKeyError({ ...init, tokenSent: false }))).toBe(
-      "Authentication required (403) at http://127.0.0.1:8000: no API key is configured for this endpoint, so none was sent. Run: npx mcp-memory-bridge login http://127.0.0.1:8000",
-    );
-    expect(explainBackendError(new MissingApiKeyError({ ...init, tokenSent: true }))).toContain("check --auth-scheme");
-  });
-
-  it("nothing stored says why and what to do", () => {
-    const text = explainBackendError(new NothingStoredError("mem0", true))!;
-    expect(text).toMatch(/^Nothing was stored: mem0 reads the text with its language model/);
-    expect(text).toContain("--mem0-infer=false");
-  });
-
-  it("every other mem0 failure gets its advice; other errors are left alone", () => {
-    expect(explainBackendError(new StoreFailedError("the mem0 platform", "evt-1", "LLM timeout."))).toBe(
-      "Nothing was stored: the mem0 platform could not process the memory (event evt-1: LLM timeout). Try again; if it keeps failing, look the event up in the mem0 dashboard.",
-    );
-    expect(explainBackendError(new InvalidUserIdError("Jane Doe", "mem0"))).toContain('e.g. "Jane-Doe"');
-    expect(explainBackendError(new InvalidUuidError("abc", "mem0"))).toContain("Use the id that store_memory");
-    expect(explainBackendError(new OtherUserMemoryError("m1"))).toBe("Memory m1 belongs to another user: the bridge touches only the configured user's memories.");
-    expect(explainBackendError(new NotAJwtError(true))).toContain("drop --auth-scheme bearer");
-    expect(explainBackendError(new Error("x"))).toBeUndefined();
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BridgeError } from "../../src/errors.js";
+import { BridgeError } from "../../src/core/errors.js";
 import { createLogger } from "../../src/log.js";
 import { errorResult } from "../../src/mcp/tool-result.js";
 

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, write
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { chmodRegularFile, FileReadError, readRegularFile, readRegularFileSync } from "../../src/regular-file.js";
+import { chmodRegularFile, FileReadError, readRegularFile, readRegularFileSync } from "../../src/core/regular-file.js";
 
 let dir = "";
 beforeEach(() => {

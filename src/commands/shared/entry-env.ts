@@ -1,7 +1,6 @@
-import { CONFIG_DIR_ENV_VAR, envValue, SETTING_ENV_VARS, type Env } from "../../config/env.js";
-import { FALLBACK_USER_ID } from "../../config/load.js";
-import { SETTING_DEFAULTS, type SettingKey } from "../../config/schema.js";
-import type { Settings } from "../../config/types.js";
+import { CONFIG_DIR_ENV_VAR } from "../../config/config-dir.js";
+import { defaultOf, SETTING_KEYS, settingRow, type SettingKey, type Settings } from "../../config/settings.js";
+import { envValue, type Env } from "../../core/env.js";
 import { pathFor } from "../../invocation/how-started.js";
 
 /** Not written: discovery never runs once the endpoint is pinned. */
@@ -22,13 +21,12 @@ export function entryEnv(input: {
   const { settings } = input;
   const p = pathFor(input.platform);
   const out: Record<string, string> = {};
-  const defaults: Partial<Record<SettingKey, unknown>> = { ...SETTING_DEFAULTS, userId: input.osUserName?.trim() || FALLBACK_USER_ID };
-  for (const [key, variables] of Object.entries(SETTING_ENV_VARS) as [SettingKey, readonly string[]][]) {
+  for (const key of SETTING_KEYS) {
     const value: unknown = settings[key];
-    if (value === undefined || NOT_PINNED.has(key) || value === defaults[key]) continue;
+    if (value === undefined || NOT_PINNED.has(key) || value === defaultOf(key, input)) continue;
     // A relative CA file is relative to this shell; the client starts the bridge elsewhere.
     const text = key === "caFile" ? p.resolve(input.cwd, String(value)) : typeof value === "object" ? JSON.stringify(value) : String(value);
-    out[variables[0]!] = text;
+    out[settingRow(key).env[0]] = text;
   }
   const configDir = envValue(input.env, CONFIG_DIR_ENV_VAR);
   if (configDir !== undefined) out[CONFIG_DIR_ENV_VAR] = p.resolve(input.cwd, configDir);

@@ -1,8 +1,10 @@
-import type { CallContext } from "./backends/types.js";
-import type { SettingSource } from "./config/types.js";
-import { UnreachableError } from "./http/errors.js";
-import type { Session } from "./session.js";
-import { PACKAGE_NAME, VERSION } from "./version.js";
+import type { CallContext } from "../backends/types.js";
+import type { SettingSource } from "../core/unions.js";
+import { UnreachableError } from "../http/errors.js";
+import { withAuthRetry } from "../session/auth-retry.js";
+import type { Session } from "../session/session.js";
+import { explain } from "./error-words.js";
+import { PACKAGE_NAME, VERSION } from "../version.js";
 
 export interface BridgeStatus {
   endpoint: string | null;
@@ -23,10 +25,10 @@ export interface BridgeStatus {
 /** Everything memory_status and `status` report. Never includes the token or any part of it. */
 export async function collectStatus(session: Session, ctx: Pick<CallContext, "deadline" | "signal">): Promise<BridgeStatus> {
   const problems: string[] = session.setupProblem ? [session.setupProblem] : [];
-  const project = await session.project();
+  const project = await session.project.resolve();
   if (project.error) problems.push(project.error);
-  const auth = await session.auth();
-  problems.push(...(await session.fileProblems()));
+  const auth = await session.token.get();
+  problems.push(...(await session.fileProblems()).map((problem) => explain(problem)));
   const status: BridgeStatus = {
     endpoint: session.endpoint,
     endpoint_source: session.endpointSource,
@@ -43,14 +45,14 @@ export async function collectStatus(session: Session, ctx: Pick<CallContext, "de
     return status;
   }
   try {
-    const backend = await session.backend();
-    const authVersion = session.authVersion;
-    let probe = await backend.status(ctx);
-    if (probe.tokenAccepted === false && (await session.refreshAuth(authVersion))) {
-      probe = await (await session.backend()).status(ctx);
-      const refreshed = await session.auth();
-      status.auth = { source: refreshed.source, scheme: refreshed.scheme };
-    }
+    const probe = await withAuthRetry(
+      session.token,
+      async () => (await session.backend.get()).status(ctx),
+      (outcome) => "value" in outcome && outcome.value.tokenAccepted === false,
+    );
+    // A rejected token may have been replaced by another from the stores.
+    const current = await session.token.get();
+    status.auth = { source: current.source, scheme: current.scheme };
     status.reachable = probe.reachable;
     if (probe.latency_ms !== undefined) status.latency_ms = probe.latency_ms;
     if (probe.tokenAccepted !== undefined) status.token_accepted = probe.tokenAccepted;
@@ -93,7 +95,7 @@ const DEFAULT_ENDPOINT_NOTE = "nothing configured: mcp-memory-service's default 
 export function withDefaultEndpointHint(
   error: unknown,
   session: Pick<Session, "endpoint" | "endpointSource">,
-  message = error instanceof Error ? error.message : String(error),
+  message = explain(error),
 ): string {
   if (!(error instanceof UnreachableError) || session.endpointSource !== "default") return message;
   return (

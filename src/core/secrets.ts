@@ -54,7 +54,12 @@ export function secretForms(secret: string): string[] {
   return [...new Set([secret, json, json.replaceAll("/", "\\/"), asciiJson, url, url.replaceAll("%20", "+")])];
 }
 
-/** Replaces each occurrence of any registered secret, in any of its forms, regardless of case. */
+/**
+ * The secrets registry: every token the bridge finds or is given is added to the one instance a
+ * process shares (logger, HTTP client, tool results), and every text leaving the process passes
+ * through redact(). One rule for all of them: SHORT_SECRET_LENGTH. It replaces each occurrence of
+ * any registered secret, in any of its forms, regardless of case.
+ */
 export class SecretRedactor {
   private readonly secrets = new Set<string>();
   private pattern: RegExp | undefined;

@@ -1,4 +1,4 @@
-import type { CommandContext } from "./context.js";
+import type { CommandContext } from "../context.js";
 
 type Input = CommandContext["stdin"] & { setRawMode?: (raw: boolean) => unknown };
 
