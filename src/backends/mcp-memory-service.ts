@@ -34,8 +34,11 @@ export interface McpMemoryServiceDeps {
 }
 
 /** Its line in registry.ts. */
+const CAPABILITIES = { history: false, updateContent: false } as const;
+
 export const mcpMemoryService: BackendDefinition = {
   defaultAuthScheme: "bearer",
+  capabilities: CAPABILITIES,
   create: (http) => createMcpMemoryServiceBackend({ http }),
 };
 
@@ -72,7 +75,7 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now, conversati
 
   return {
     flavour: NAME,
-    capabilities: { history: false, updateContent: false },
+    capabilities: CAPABILITIES,
 
     store,
 

@@ -14,19 +14,4 @@ export function assertUserId(userId: string, backend: string): string {
   return userId;
 }
 
-const MAX_USER_ID_LENGTH = 64;
-
-/**
- * The default mem0 user id made from an OS user name ("Jane Doe" → "jane-doe"): lower-case, every
- * run of characters outside `[a-z0-9._@-]` becomes `-`, trimmed of `-`, at most 64 characters;
- * `default` when nothing is left.
- */
-export function slugUserId(name: string): string {
-  const slug = name
-    .toLowerCase()
-    .replace(/[^a-z0-9._@-]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, MAX_USER_ID_LENGTH)
-    .replace(/-+$/, "");
-  return slug === "" ? "default" : slug;
-}
+export { slugUserId } from "../core/user-id.js";

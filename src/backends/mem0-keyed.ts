@@ -9,7 +9,7 @@ import { metadataForStore, metadataForUpdate, toMemory, type MetadataRules } fro
 import { addResultSchema, mem0RecordSchema, parseEach, type Mem0Record, type Parsed } from "./mem0-records.js";
 import { assertOwned, isOwned, searchProject, type Owner } from "./mem0-scope.js";
 import { storeResultOf } from "./mem0-store-result.js";
-import type { CallContext, ListInput, ListResult, Memory, MemoryBackend, SearchInput, SearchResults, StoreInput, StoreResult, UpdateInput } from "./types.js";
+import type { BackendDefinition, CallContext, ListInput, ListResult, Memory, MemoryBackend, SearchInput, SearchResults, StoreInput, StoreResult, UpdateInput } from "./types.js";
 
 /**
  * The API-key mem0 server of AUTH_SETUP.md (contracts/backends.md §4): each X-API-Key belongs to one
@@ -29,6 +29,14 @@ export interface Mem0KeyedDeps {
   infer?: boolean;
   now?: () => number;
 }
+
+const CAPABILITIES = { history: false, updateContent: true } as const;
+
+export const mem0Keyed: BackendDefinition = {
+  defaultAuthScheme: "x-api-key",
+  capabilities: CAPABILITIES,
+  create: (http, { userId, mem0Infer }) => createMem0KeyedBackend({ http, userId, infer: mem0Infer }),
+};
 
 export function createMem0KeyedBackend({ http, userId, infer = true, now = Date.now }: Mem0KeyedDeps): MemoryBackend {
   const endpoint = http.endpoint;
@@ -83,7 +91,7 @@ export function createMem0KeyedBackend({ http, userId, infer = true, now = Date.
 
   return {
     flavour: NAME,
-    capabilities: { history: false, updateContent: true },
+    capabilities: CAPABILITIES,
 
     async store(input: StoreInput, ctx: CallContext): Promise<StoreResult> {
       const body = {

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { MEM0_PLATFORM_ENDPOINT } from "../core/endpoint.js";
 import { AuthError } from "../http/errors.js";
 import type { HttpClient } from "../http/types.js";
 import { MemoryNotFoundError, UnexpectedResponseError } from "./errors.js";
@@ -11,6 +12,7 @@ import { addResultSchema, historyRowSchema, mem0RecordSchema, parseEach, parseRe
 import { assertOwned, isOwned, searchProject, type Owner } from "./mem0-scope.js";
 import { storeResultOf } from "./mem0-store-result.js";
 import type {
+  BackendDefinition,
   BackendStatus,
   CallContext,
   HistoryEvent,
@@ -54,6 +56,15 @@ export interface Mem0PlatformDeps {
   pollIntervalMs?: number;
 }
 
+const CAPABILITIES = { history: true, updateContent: true } as const;
+
+export const mem0Platform: BackendDefinition = {
+  defaultAuthScheme: "token",
+  defaultEndpoint: MEM0_PLATFORM_ENDPOINT,
+  capabilities: CAPABILITIES,
+  create: (http, { userId, mem0Infer }) => createMem0PlatformBackend({ http, userId, infer: mem0Infer }),
+};
+
 export function createMem0PlatformBackend({ http, userId, infer = true, now = Date.now, sleep, pollIntervalMs = 250 }: Mem0PlatformDeps): MemoryBackend<StoreOutcome> {
   const endpoint = http.endpoint;
 
@@ -90,7 +101,7 @@ export function createMem0PlatformBackend({ http, userId, infer = true, now = Da
 
   return {
     flavour: NAME,
-    capabilities: { history: true, updateContent: true },
+    capabilities: CAPABILITIES,
 
     async store(input: StoreInput, ctx: CallContext): Promise<StoreOutcome> {
       const body = {

@@ -1,6 +1,8 @@
 import { ServerError } from "../http/errors.js";
+import { authHeader } from "../http/auth-header.js";
 import type { HttpClient, HttpResponse } from "../http/types.js";
 import { MemoryNotFoundError, UnexpectedResponseError } from "./errors.js";
+import { mem0AuthHeader } from "./mem0-auth.js";
 import { assertUserId, assertUuid } from "./mem0-ids.js";
 import { expectOk, probeStatus, refused, sendStore, serverFacts, settleChange } from "./mem0-http.js";
 import { listPage, MEM0_LIST_CAP, searchHits } from "./mem0-list.js";
@@ -8,7 +10,7 @@ import { historyEvent, metadataForStore, metadataForUpdate, toMemory, type Metad
 import { addResultSchema, historyRowSchema, mem0RecordSchema, parseEach, parseResults, type Mem0Record } from "./mem0-records.js";
 import { assertOwned, isOwned, searchProject, type Owner } from "./mem0-scope.js";
 import { storeResultOf } from "./mem0-store-result.js";
-import type { CallContext, HistoryEvent, ListInput, ListResult, Memory, MemoryBackend, SearchInput, SearchResults, StoreInput, StoreResult, UpdateInput } from "./types.js";
+import type { BackendDefinition, CallContext, HistoryEvent, ListInput, ListResult, Memory, MemoryBackend, SearchInput, SearchResults, StoreInput, StoreResult, UpdateInput } from "./types.js";
 
 /**
  * mem0's self-hosted REST server (contracts/backends.md §2), both generations: the bridge sends
@@ -32,6 +34,16 @@ export interface Mem0Deps {
   infer?: boolean;
   now?: () => number;
 }
+
+const CAPABILITIES = { history: true, updateContent: true } as const;
+
+export const mem0: BackendDefinition = {
+  defaultAuthScheme: "x-api-key",
+  capabilities: CAPABILITIES,
+  // `--auth-scheme token` is sent as asked; Bearer only ever carries a JWT.
+  authHeader: (scheme, token) => (scheme === "token" ? authHeader(scheme, token) : mem0AuthHeader(token, scheme)),
+  create: (http, { userId, mem0Infer }) => createMem0Backend({ http, userId, infer: mem0Infer }),
+};
 
 export function createMem0Backend({ http, userId, infer = true, now = Date.now }: Mem0Deps): MemoryBackend {
   const endpoint = http.endpoint;
@@ -82,7 +94,7 @@ export function createMem0Backend({ http, userId, infer = true, now = Date.now }
 
   return {
     flavour: NAME,
-    capabilities: { history: true, updateContent: true },
+    capabilities: CAPABILITIES,
 
     async store(input: StoreInput, ctx: CallContext): Promise<StoreResult> {
       const body = {

@@ -4,10 +4,10 @@ import { authHeader } from "../http/auth-header.js";
 import type { HttpClient, HttpClientFactory } from "../http/types.js";
 import type { Logger } from "../log.js";
 import { authSchemeFor, BACKENDS, resolveFlavour } from "./registry.js";
-import type { MemoryBackend } from "./types.js";
+import type { MemoryBackend, StoreOutcome } from "./types.js";
 
 export interface OpenBackendInput {
-  settings: Pick<Settings, "backend" | "authScheme" | "allowHttp" | "caFile" | "maxResponseBytes" | "maxConnections">;
+  settings: Pick<Settings, "backend" | "authScheme" | "allowHttp" | "caFile" | "maxResponseBytes" | "maxConnections" | "userId" | "mem0Infer">;
   /** Canonical endpoint URL. */
   endpoint: string;
   /** Sent with every request but the public ones; undefined for a server with auth off. */
@@ -21,7 +21,7 @@ export interface OpenBackendInput {
 }
 
 export interface OpenedBackend {
-  backend: MemoryBackend;
+  backend: MemoryBackend<StoreOutcome>;
   /** Closes the backend's connection pool. */
   close(): Promise<void>;
 }
@@ -32,10 +32,13 @@ export interface OpenedBackend {
  */
 export async function openBackend(input: OpenBackendInput): Promise<OpenedBackend> {
   const { settings, endpoint, token } = input;
-  const scheme = authSchemeFor(settings);
+  const scheme = authSchemeFor({ ...settings, endpoint });
+  const definition = BACKENDS[resolveFlavour(settings.backend, endpoint)];
+  // Built before the pool opens: a token the flavour cannot send that way fails here (mem0's Bearer takes only a JWT).
+  const auth = token ? (definition.authHeader ?? authHeader)(scheme, token) : undefined;
   const http: HttpClient = await input.http({
     endpoint,
-    ...(token && { auth: authHeader(scheme, token) }),
+    ...(auth && { auth }),
     allowHttp: settings.allowHttp,
     ...(settings.caFile && { caFile: settings.caFile }),
     maxResponseBytes: settings.maxResponseBytes,
@@ -45,7 +48,8 @@ export async function openBackend(input: OpenBackendInput): Promise<OpenedBacken
     ...(input.now && { now: input.now }),
   });
   try {
-    return { backend: BACKENDS[resolveFlavour(settings.backend)].create(http), close: () => http.close() };
+    const backend = definition.create(http, { userId: settings.userId, mem0Infer: settings.mem0Infer });
+    return { backend, close: () => http.close() };
   } catch (error) {
     await http.close();
     throw error;

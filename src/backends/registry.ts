@@ -1,32 +1,38 @@
 import type { Settings } from "../config/settings.js";
 import type { AuthScheme, BackendFlavour } from "../core/unions.js";
-import { UnsupportedBackendError } from "./errors.js";
+import { MEM0_PLATFORM_HOST } from "../core/endpoint.js";
 import { mcpMemoryService } from "./mcp-memory-service.js";
+import { mem0 } from "./mem0.js";
+import { mem0Keyed } from "./mem0-keyed.js";
+import { mem0Platform } from "./mem0-platform.js";
 import type { BackendDefinition } from "./types.js";
-
-/** Not in this version yet: accepted as a setting, refused when a backend is opened. */
-function notSupportedYet(flavour: BackendFlavour, defaultAuthScheme: AuthScheme): BackendDefinition {
-  return {
-    defaultAuthScheme,
-    create() {
-      throw new UnsupportedBackendError(flavour);
-    },
-  };
-}
 
 /** One line per flavour. */
 export const BACKENDS: Record<BackendFlavour, BackendDefinition> = {
   "mcp-memory-service": mcpMemoryService,
-  mem0: notSupportedYet("mem0", "x-api-key"),
-  "mem0-platform": notSupportedYet("mem0-platform", "token"),
+  mem0,
+  "mem0-platform": mem0Platform,
+  "mem0-keyed": mem0Keyed,
 };
 
-/** `auto` resolves to mcp-memory-service until flavour detection lands. */
-export function resolveFlavour(setting: Settings["backend"]): BackendFlavour {
-  return setting === "auto" ? "mcp-memory-service" : setting;
+/**
+ * The flavour in force. `auto` is decided without a request: the mem0 platform by its host, else
+ * mcp-memory-service. (`login` saves the flavour it detects, so a logged-in `auto` is never asked.)
+ */
+export function resolveFlavour(setting: Settings["backend"], endpoint?: string): BackendFlavour {
+  if (setting !== "auto") return setting;
+  return endpoint !== undefined && hostOf(endpoint) === MEM0_PLATFORM_HOST ? "mem0-platform" : "mcp-memory-service";
 }
 
 /** --auth-scheme, else the flavour's own. */
-export function authSchemeFor(settings: Pick<Settings, "backend" | "authScheme">): AuthScheme {
-  return settings.authScheme ?? BACKENDS[resolveFlavour(settings.backend)].defaultAuthScheme;
+export function authSchemeFor(settings: Pick<Settings, "backend" | "authScheme" | "endpoint">): AuthScheme {
+  return settings.authScheme ?? BACKENDS[resolveFlavour(settings.backend, settings.endpoint)].defaultAuthScheme;
+}
+
+function hostOf(endpoint: string): string | undefined {
+  try {
+    return new URL(endpoint).hostname;
+  } catch {
+    return undefined;
+  }
 }

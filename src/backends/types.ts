@@ -143,8 +143,7 @@ export interface BackendCapabilities {
  * that handle one take a `MemoryBackend<StoreOutcome>`.
  */
 export interface MemoryBackend<Stored extends StoreOutcome = StoreResult> {
-  /** mem0-keyed joins BackendFlavour when the registry and settings learn it. */
-  readonly flavour: BackendFlavour | "mem0-keyed";
+  readonly flavour: BackendFlavour;
   readonly capabilities: BackendCapabilities;
   /** Throws NothingStoredError when the server kept nothing, AmbiguousStoreError when the outcome is unknown. */
   store(input: StoreInput, ctx: CallContext): Promise<Stored>;
@@ -163,10 +162,22 @@ export interface MemoryBackend<Stored extends StoreOutcome = StoreResult> {
 
 
 
+/** The settings a backend may read when it is created (mem0's user id and fact extraction). */
+export interface BackendOptions {
+  userId: string;
+  mem0Infer: boolean;
+}
+
 /** What the bridge needs to know about one server flavour: its line in registry.ts (see README.md). */
 export interface BackendDefinition {
   /** The header scheme the server expects when --auth-scheme does not say (contracts/backends.md). */
   defaultAuthScheme: AuthScheme;
+  /** The endpoint when none is configured (the mem0 platform's public address); else mcp-memory-service's default. */
+  defaultEndpoint?: string;
+  /** What the flavour's backend can do, known before it is opened (decides the tool list). */
+  capabilities: BackendCapabilities;
+  /** The header the token goes in, when the flavour restricts the scheme's generic one (mem0: Bearer only for a JWT). */
+  authHeader?(scheme: AuthScheme, token: string): { header: string; value: string };
   /** The backend over a client for the server's endpoint. */
-  create(http: HttpClient): MemoryBackend;
+  create(http: HttpClient, options: BackendOptions): MemoryBackend<StoreOutcome>;
 }

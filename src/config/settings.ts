@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { canonicalEndpoint, DEFAULT_ENDPOINT } from "../core/endpoint.js";
 import { AUTH_SCHEMES, BACKEND_FLAVOURS, LOG_LEVELS, PROJECT_KEYS, PROJECT_MODES, type SettingSource } from "../core/unions.js";
+import { FALLBACK_USER_ID, slugUserId } from "../core/user-id.js";
+
+export { FALLBACK_USER_ID };
 import { listChoices, onOff, oneOf, switchChoices, text, wholeNumber } from "./values.js";
 
 /**
@@ -45,8 +48,6 @@ export interface DefaultContext {
   osUserName?: string | undefined;
 }
 
-/** Used when neither a user id nor the OS user name is available. */
-export const FALLBACK_USER_ID = "default";
 const MAX_TIMEOUT_MS = 3_600_000;
 const DEFAULT_TIMEOUT_MS = 15_000;
 const KiB = 1024;
@@ -91,7 +92,7 @@ export const SETTINGS = {
     profile: oneOf(BACKENDS),
     allowed: listChoices(BACKENDS),
     default: "auto",
-    description: "Server flavour: auto or mcp-memory-service (mem0 and mem0-platform are not supported yet)",
+    description: "Server flavour: auto, mcp-memory-service, mem0 (self-hosted), mem0-platform (api.mem0.ai) or mem0-keyed (the API-key server)",
   }),
   authScheme: row({
     flag: "auth-scheme",
@@ -110,9 +111,21 @@ export const SETTINGS = {
     schema: text,
     profile: text,
     allowed: "use a non-empty user id",
-    default: ({ osUserName }) => osUserName?.trim() || FALLBACK_USER_ID,
-    defaultHelp: "the OS user name",
-    description: "User id for mem0",
+    default: ({ osUserName }) => (osUserName === undefined ? FALLBACK_USER_ID : slugUserId(osUserName)),
+    // mem0 refuses ids with whitespace: "Jane Doe" becomes jane-doe.
+    defaultHelp: "the OS user name, lower-cased, spaces as -",
+    description: "User id for mem0 (the API-key server: the key's own user)",
+  }),
+  mem0Infer: row({
+    flag: "mem0-infer",
+    valueName: "BOOL",
+    env: ["MEMORY_BRIDGE_MEM0_INFER"],
+    schema: onOff,
+    profile: z.boolean(),
+    allowed: switchChoices,
+    profileAllowed: "use true or false",
+    default: true,
+    description: "mem0: let the server's language model extract facts from a store; false stores the text verbatim",
   }),
   projectMode: row({
     flag: "project-mode",

@@ -5,6 +5,9 @@ import { BridgeError } from "./errors.js";
  * spelled as in the README and `login` examples, since tokens are stored under the exact endpoint.
  */
 export const DEFAULT_ENDPOINT = "http://127.0.0.1:8000/api";
+/** The mem0 platform's host: `--backend auto` knows it by this name. */
+export const MEM0_PLATFORM_HOST = "api.mem0.ai";
+export const MEM0_PLATFORM_ENDPOINT = `https://${MEM0_PLATFORM_HOST}`;
 
 /** An endpoint that is not an http(s) URL. */
 export class InvalidEndpointError extends BridgeError {

@@ -3,7 +3,7 @@
  * live here, below every feature folder, so none of those folders has to import another for a type.
  */
 
-export const BACKEND_FLAVOURS = ["mcp-memory-service", "mem0", "mem0-platform"] as const;
+export const BACKEND_FLAVOURS = ["mcp-memory-service", "mem0", "mem0-platform", "mem0-keyed"] as const;
 /** A memory server's REST API that a backend in backends/ speaks. */
 export type BackendFlavour = (typeof BACKEND_FLAVOURS)[number];
 

@@ -39,14 +39,21 @@ export const storeInput = {
   metadata: metadata.optional().describe("Extra structured fields to keep with the memory."),
 };
 export const storeOutput = {
-  id: z.string(),
-  stored: z.literal(true),
+  /** Absent when the store is still pending (then `event_id` says which). */
+  id: z.string().optional(),
+  stored: z.union([z.literal(true), z.literal("pending")]),
   deduplicated: z.boolean(),
   project,
   /** Every memory the text became, when the server split it into parts. */
   ids: z.array(z.string()).optional(),
   /** The type the server stored, when it is not the one asked for. */
   type: z.string().optional(),
+  /** An asynchronous store still running at the deadline: the server's event for it. */
+  event_id: z.string().optional(),
+  /** mem0: every memory the server's extraction added, updated or deleted. */
+  changes: z
+    .array(z.object({ id: z.string(), event: z.enum(["ADD", "UPDATE", "DELETE"]), content: z.string().optional(), previous: z.string().optional() }))
+    .optional(),
 };
 
 export const searchInput = {
@@ -73,6 +80,8 @@ export const listOutput = {
   has_more: z.boolean(),
   total: z.number().optional(),
   skipped,
+  /** The server lists at most this many: the list was sorted from them only. */
+  cappedAt: z.number().optional(),
 };
 
 export const getInput = { id: id.describe("The memory's id, as returned by store, search or list.") };

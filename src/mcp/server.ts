@@ -8,7 +8,9 @@ import type { Session } from "../session/session.js";
 import { explain } from "./error-words.js";
 import { withDefaultEndpointHint } from "./status.js";
 import { PACKAGE_NAME, VERSION } from "../version.js";
-import { TOOLS, type ToolDefinition } from "./tools.js";
+import { BACKENDS } from "../backends/registry.js";
+import * as z from "zod";
+import { toolsFor, type ToolDefinition } from "./tools.js";
 import { errorResult, successResult } from "./tool-result.js";
 
 export interface BridgeServerDeps {
@@ -34,7 +36,8 @@ export function createBridgeServer({ session, logger, now = Date.now, written = 
     { name: PACKAGE_NAME, version: VERSION },
     { capabilities: { tools: { listChanged: true } }, instructions: INSTRUCTIONS, jsonSchemaValidator: NO_ELICITATION },
   );
-  for (const tool of TOOLS) register(server, tool, session, logger, now, written);
+  // The flavour is known from the settings (and the profile login saved) before any request.
+  for (const tool of toolsFor(BACKENDS[session.flavour].capabilities)) register(server, tool, session, logger, now, written);
   return server;
 }
 
@@ -51,7 +54,7 @@ function register(
     {
       title: tool.title,
       description: tool.description,
-      inputSchema: tool.inputSchema,
+      inputSchema: tool.looseInput ? z.looseObject(tool.inputSchema) : tool.inputSchema,
       outputSchema: tool.outputSchema,
       annotations: tool.annotations,
     },

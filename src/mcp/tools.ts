@@ -1,9 +1,9 @@
 import type { ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import type * as z from "zod";
-import type { CallContext } from "../backends/types.js";
+import type { BackendCapabilities, CallContext } from "../backends/types.js";
 import { BridgeError } from "../core/errors.js";
 import type { Session } from "../session/session.js";
-import { renderDelete, renderList, renderMemory, renderSearch, renderStore, renderUpdate } from "./render.js";
+import { renderDelete, renderHistory, renderList, renderMemory, renderSearch, renderStore, renderUpdate } from "./render.js";
 import * as s from "./schemas.js";
 import { collectStatus, renderStatus } from "./status.js";
 
@@ -21,6 +21,8 @@ export interface ToolDefinition<In extends Shape = Shape> {
   inputSchema: In;
   outputSchema: Shape;
   annotations: ToolAnnotations;
+  /** Arguments outside the schema reach run() (so one the backend cannot honour fails naming it, not silently). */
+  looseInput?: boolean;
   /** Needs a project id in force (manual mode without an id fails here, with the reason). */
   scoped: boolean;
   run(args: z.infer<z.ZodObject<In>>, ctx: CallContext, session: Session): Promise<ToolOutcome>;
@@ -30,7 +32,7 @@ function define<In extends Shape>(tool: ToolDefinition<In>): ToolDefinition {
   return tool as unknown as ToolDefinition;
 }
 
-export const TOOLS: ToolDefinition[] = [
+const CANONICAL_TOOLS: ToolDefinition[] = [
   define({
     name: "store_memory",
     title: "Store a memory",
@@ -53,6 +55,8 @@ export const TOOLS: ToolDefinition[] = [
       const backend = await session.backend.get();
       const result = await backend.store(args, ctx);
       const project = ctx.project.id;
+      const text = renderStore(result, project);
+      if (result.pending) return { structured: { stored: "pending", event_id: result.eventId, project }, text };
       return {
         structured: {
           id: result.id,
@@ -61,8 +65,9 @@ export const TOOLS: ToolDefinition[] = [
           project,
           ...(result.ids && { ids: result.ids }),
           ...(result.type !== undefined && { type: result.type }),
+          ...(result.changes && { changes: result.changes }),
         },
-        text: renderStore(result, project),
+        text,
       };
     },
   }),
@@ -102,7 +107,10 @@ export const TOOLS: ToolDefinition[] = [
       const backend = await session.backend.get();
       const result = await backend.list(args, ctx);
       const structured = { ...result, page: args.page, page_size: args.page_size };
-      return { structured, text: renderList(result.memories, args.page, args.page_size, result.has_more, result.total, result.skipped) };
+      return {
+        structured,
+        text: renderList(result.memories, args.page, args.page_size, result.has_more, result.total, result.skipped, result.cappedAt),
+      };
     },
   }),
   define({
@@ -116,6 +124,21 @@ export const TOOLS: ToolDefinition[] = [
     async run(args, ctx, session) {
       const memory = await (await session.backend.get()).get(args.id, ctx);
       return { structured: { memory }, text: renderMemory(memory) };
+    },
+  }),
+  define({
+    name: "memory_history",
+    title: "Memory history",
+    description: "Show how one memory changed over time: each add, update and delete the server recorded for it, oldest first, with the text before and after.",
+    inputSchema: s.historyInput,
+    outputSchema: s.historyOutput,
+    annotations: { title: "Memory history", readOnlyHint: true, openWorldHint: false },
+    scoped: true,
+    async run(args, ctx, session) {
+      const backend = await session.backend.get();
+      if (!backend.history) throw new BridgeError(`The ${backend.flavour} backend keeps no history of a memory.`);
+      const events = await backend.history(args.id, ctx);
+      return { structured: { events }, text: renderHistory(args.id, events) };
     },
   }),
   define({
@@ -165,3 +188,31 @@ export const TOOLS: ToolDefinition[] = [
     },
   }),
 ];
+
+const UPDATE_CONTENT_WORDS = ", or — where the backend allows — its text";
+
+/**
+ * The tools a backend with these capabilities offers (contracts/tools.md: a capability-based list):
+ * memory_history only where it exists; update_memory without `content` where text cannot change.
+ */
+export function toolsFor(capabilities: BackendCapabilities): ToolDefinition[] {
+  return CANONICAL_TOOLS.flatMap((tool) => {
+    if (tool.name === "memory_history") return capabilities.history ? [tool] : [];
+    if (tool.name === "update_memory") return [capabilities.updateContent ? withText(tool) : withoutText(tool)];
+    return [tool];
+  });
+}
+
+function withText(tool: ToolDefinition): ToolDefinition {
+  return { ...tool, description: tool.description.replace(UPDATE_CONTENT_WORDS, ", or its text") };
+}
+
+function withoutText(tool: ToolDefinition): ToolDefinition {
+  const { content: _content, ...inputSchema } = tool.inputSchema;
+  return {
+    ...tool,
+    description: tool.description.replace(UPDATE_CONTENT_WORDS, " (this server cannot change a memory's text: store a new one and delete the old)"),
+    inputSchema,
+    looseInput: true,
+  };
+}

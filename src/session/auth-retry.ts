@@ -21,7 +21,11 @@ export async function withAuthRetry<T>(token: SessionToken, call: () => Promise<
   return outcome.value;
 }
 
-/** A call that failed with 401: not processed, so it can run again with another token. */
+/**
+ * A call that failed with 401, or with the 403 a server without an auth challenge sends for a
+ * missing credential (the mem0 API-key server): not processed, so it can run again with another token.
+ */
 export function unauthorized(outcome: Outcome<unknown>): boolean {
-  return "error" in outcome && outcome.error instanceof AuthError && outcome.error.status === 401;
+  if (!("error" in outcome) || !(outcome.error instanceof AuthError)) return false;
+  return outcome.error.status === 401 || (outcome.error.status === 403 && outcome.error.code === "auth-missing");
 }

@@ -1,5 +1,5 @@
 import type { OpenedBackend } from "../backends/open-backend.js";
-import type { MemoryBackend } from "../backends/types.js";
+import type { MemoryBackend, StoreOutcome } from "../backends/types.js";
 import type { SessionToken } from "./token.js";
 
 export interface BackendConnectionDeps {
@@ -22,7 +22,7 @@ export class BackendConnection {
 
   constructor(private readonly deps: BackendConnectionDeps) {}
 
-  async get(): Promise<MemoryBackend> {
+  async get(): Promise<MemoryBackend<StoreOutcome>> {
     if (this.opened && this.openedFor !== this.deps.token.version) this.retire();
     if (!this.opened) {
       this.openedFor = this.deps.token.version;

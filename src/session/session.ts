@@ -1,5 +1,5 @@
 import { openBackend } from "../backends/open-backend.js";
-import { authSchemeFor, resolveFlavour } from "../backends/registry.js";
+import { authSchemeFor, BACKENDS, resolveFlavour } from "../backends/registry.js";
 import type { Settings } from "../config/settings.js";
 import { DEFAULT_ENDPOINT } from "../core/endpoint.js";
 import type { Env } from "../core/env.js";
@@ -63,7 +63,7 @@ export class Session {
       env: deps.env,
       endpoint: this.endpoint,
       endpointIsDefault: settings.endpoint === undefined,
-      scheme: authSchemeFor(settings),
+      scheme: authSchemeFor({ ...settings, endpoint: this.endpoint }),
       stores: deps.stores,
       secrets: deps.secrets,
       logger,
@@ -96,7 +96,8 @@ export class Session {
 
   /** The configured endpoint, or mcp-memory-service's default address when none is configured. */
   get endpoint(): string {
-    return this.deps.settings.endpoint ?? DEFAULT_ENDPOINT;
+    const { endpoint, backend } = this.deps.settings;
+    return endpoint ?? (backend === "auto" ? undefined : BACKENDS[backend].defaultEndpoint) ?? DEFAULT_ENDPOINT;
   }
 
   /** Where the endpoint comes from: "default" when nothing configures one. */
@@ -105,7 +106,7 @@ export class Session {
   }
 
   get flavour(): BackendFlavour {
-    return resolveFlavour(this.deps.settings.backend);
+    return resolveFlavour(this.deps.settings.backend, this.endpoint);
   }
 
   /**

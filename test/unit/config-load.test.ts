@@ -195,6 +195,22 @@ describe("loadSettings details", () => {
     expect(loadSettings({ env: baseEnv, osUserName: "  " }).userId).toBe(FALLBACK_USER_ID);
   });
 
+  it("slugs the OS user name into the default user id, as mem0 refuses whitespace", () => {
+    expect(loadSettings({ env: baseEnv, osUserName: "Jane Doe" }).userId).toBe("jane-doe");
+    expect(loadSettings({ env: { ...baseEnv, MEMORY_BRIDGE_USER_ID: "Jane Doe" }, osUserName: "x" }).userId).toBe("Jane Doe");
+  });
+
+  it("reads --mem0-infer and MEMORY_BRIDGE_MEM0_INFER: on by default, 0/false stores verbatim", () => {
+    expect(load({}, {}).mem0Infer).toBe(true);
+    expect(load({}, { MEMORY_BRIDGE_MEM0_INFER: "0" }).mem0Infer).toBe(false);
+    expect(load({ mem0Infer: "false" }, { MEMORY_BRIDGE_MEM0_INFER: "1" }).mem0Infer).toBe(false);
+    expect(() => load({ mem0Infer: "maybe" }, {})).toThrow(/--mem0-infer "maybe"/);
+  });
+
+  it("accepts --backend mem0-keyed", () => {
+    expect(load({ backend: "mem0-keyed" }, {}).backend).toBe("mem0-keyed");
+  });
+
   it("treats empty environment variables as unset", () => {
     const settings = load({}, { MEMORY_BRIDGE_TIMEOUT_MS: "", MEMORY_BRIDGE_ENDPOINT: "   " }, { timeoutMs: 3000 });
     expect(settings.timeoutMs).toBe(3000);
@@ -276,7 +292,7 @@ describe("loadSettings invalid values", () => {
   });
 
   it.each([
-    [{ backend: "redis" }, 'Invalid --backend "redis": use auto, mcp-memory-service, mem0 or mem0-platform.'],
+    [{ backend: "redis" }, 'Invalid --backend "redis": use auto, mcp-memory-service, mem0, mem0-platform or mem0-keyed.'],
     [{ authScheme: "basic" }, 'Invalid --auth-scheme "basic": use bearer, x-api-key or token.'],
     [{ projectKey: "name" }, 'Invalid --project-key "name": use remote or path.'],
     [{ timeout: "0" }, 'Invalid --timeout "0": use a whole number of milliseconds from 1 to 3600000 (default 15000).'],

@@ -4,7 +4,8 @@
  * rule, and openBackend, the one way to open a backend.
  */
 import { describe, expect, it } from "vitest";
-import { UnsupportedBackendError } from "../../src/backends/errors.js";
+import { NotAJwtError } from "../../src/backends/errors.js";
+import { authSchemeFor, resolveFlavour } from "../../src/backends/registry.js";
 import { openBackend } from "../../src/backends/open-backend.js";
 import type { MemoryBackend } from "../../src/backends/types.js";
 import { loadSettings } from "../../src/config/load.js";
@@ -162,10 +163,31 @@ describe("openBackend", () => {
     expect(http.made[2]).not.toHaveProperty("auth");
   });
 
-  it("a flavour this version cannot serve closes the client it opened and says which", async () => {
+  it("opens each mem0 flavour with its one header: X-API-Key, Bearer only for a JWT, Token on the platform", async () => {
     const http = fakeHttp();
-    const opening = openBackend({ settings: settings({ MEMORY_BRIDGE_BACKEND: "mem0" }), endpoint: ENDPOINT, token: "t", http: http.factory, logger: quiet });
-    await expect(opening).rejects.toBeInstanceOf(UnsupportedBackendError);
-    expect(http.closed()).toBe(1);
+    const open = (env: Record<string, string>, token: string) => openBackend({ settings: settings(env), endpoint: ENDPOINT, token, http: http.factory, logger: quiet });
+    expect((await open({ MEMORY_BRIDGE_BACKEND: "mem0" }, "m0sk_key")).backend.flavour).toBe("mem0");
+    expect(http.made[0]?.auth).toEqual({ header: "x-api-key", value: "m0sk_key" });
+    expect((await open({ MEMORY_BRIDGE_BACKEND: "mem0-keyed" }, "k1")).backend.flavour).toBe("mem0-keyed");
+    expect(http.made[1]?.auth).toEqual({ header: "x-api-key", value: "k1" });
+    expect((await open({ MEMORY_BRIDGE_BACKEND: "mem0-platform" }, "m0-plat")).backend.flavour).toBe("mem0-platform");
+    expect(http.made[2]?.auth).toEqual({ header: "authorization", value: "Token m0-plat" });
+    const jwt = `${Buffer.from('{"alg":"HS256"}').toString("base64url")}.e30.sig`;
+    await open({ MEMORY_BRIDGE_BACKEND: "mem0", MEMORY_BRIDGE_AUTH_SCHEME: "bearer" }, jwt);
+    expect(http.made[3]?.auth).toEqual({ header: "authorization", value: `Bearer ${jwt}` });
+  });
+
+  it("refuses an API key as mem0's Bearer token before opening a connection", async () => {
+    const http = fakeHttp();
+    const opening = openBackend({ settings: settings({ MEMORY_BRIDGE_BACKEND: "mem0", MEMORY_BRIDGE_AUTH_SCHEME: "bearer" }), endpoint: ENDPOINT, token: "m0sk_key", http: http.factory, logger: quiet });
+    await expect(opening).rejects.toBeInstanceOf(NotAJwtError);
+    expect(http.made).toHaveLength(0);
+  });
+
+  it("auto is the mem0 platform at its host, else mcp-memory-service", () => {
+    expect(resolveFlavour("auto", "https://api.mem0.ai")).toBe("mem0-platform");
+    expect(resolveFlavour("auto", ENDPOINT)).toBe("mcp-memory-service");
+    expect(resolveFlavour("mem0-keyed", "https://api.mem0.ai")).toBe("mem0-keyed");
+    expect(authSchemeFor({ backend: "auto", authScheme: undefined, endpoint: "https://api.mem0.ai/" })).toBe("token");
   });
 });

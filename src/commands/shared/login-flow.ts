@@ -67,7 +67,7 @@ export async function saveLogin(
   const { endpoint, token, server } = input;
   const configDir = settings.configDir;
   const platform = ctx.host.platform;
-  const flavour = resolveFlavour(settings.backend);
+  const flavour = resolveFlavour(settings.backend, endpoint);
 
   let where: string;
   if (input.insecureStorage) {
