@@ -6,6 +6,7 @@ import type { CommandSpec } from "./registry.js";
 import { endpointArgument } from "./shared/endpoint-argument.js";
 import { loginSettings, saveLogin, verifyToken } from "./shared/login-flow.js";
 import { promptHidden, readAllTrimmed } from "./shared/read-secret.js";
+import { detectAt, valuesForEndpoint } from "./shared/setup-steps.js";
 
 export const loginCommand: CommandSpec = {
   name: "login",
@@ -34,10 +35,12 @@ export const loginCommand: CommandSpec = {
   options: { "with-token": { type: "boolean" }, "insecure-storage": { type: "boolean" } },
   maxArguments: 1,
   async run(ctx, values, positionals) {
-    const login = loginSettings(ctx, values);
+    let login = loginSettings(ctx, values);
     const endpoint = endpointArgument(ctx, "login", positionals, login.settings.endpoint);
     if (endpoint === 2) return 2;
     assertTransportAllowed(endpoint, login.settings.allowHttp);
+    // --backend auto: the server's kind is asked once, here (no token sent), and saved with the endpoint.
+    if (login.settings.backend === "auto") login = loginSettings(ctx, valuesForEndpoint(values, login.settings, endpoint, await detectAt(endpoint, login.settings)));
 
     let token: string | undefined;
     if (values["with-token"]) {

@@ -42,7 +42,8 @@ export const storeOutput = {
   /** Absent when the store is still pending (then `event_id` says which). */
   id: z.string().optional(),
   stored: z.union([z.literal(true), z.literal("pending")]),
-  deduplicated: z.boolean(),
+  /** Absent when the store is still pending. */
+  deduplicated: z.boolean().optional(),
   project,
   /** Every memory the text became, when the server split it into parts. */
   ids: z.array(z.string()).optional(),

@@ -6,6 +6,7 @@ import type { Settings } from "../../config/settings.js";
 import { createFileStore } from "../../credentials/file-store.js";
 import type { TokenStore } from "../../credentials/token-store.js";
 import { KEYCHAIN_SERVICE } from "../../credentials/token-store.js";
+import { KeyUserMismatchError } from "../../backends/errors.js";
 import { BridgeError } from "../../core/errors.js";
 import { SecretRedactor } from "../../core/secrets.js";
 import { AuthError } from "../../http/errors.js";
@@ -43,14 +44,32 @@ export function loginSettings(ctx: CommandContext, values: Record<string, unknow
   return { settings, secrets, logger: stderrLogger(ctx, settings, secrets) };
 }
 
-/** One authenticated call with the new token, through the backend the settings name; what the server says about itself. */
+/** Where verifyToken puts the user a key belongs to when it is not the configured one (saveLogin saves it). */
+const KEY_USER = "key_user";
+
+/**
+ * One authenticated call with the new token, through the backend the settings name; what the
+ * server says about itself. A key that may act only as another user (the mem0 API-key server) is
+ * checked again as that user, whose name then goes into the profile.
+ */
 export async function verifyToken(ctx: CommandContext, login: LoginSettings, endpoint: string, token: string): Promise<Record<string, unknown>> {
+  try {
+    return await verifyAs(ctx, login, endpoint, token);
+  } catch (error) {
+    if (!(error instanceof KeyUserMismatchError)) throw error;
+    const asKeyUser = { ...login, settings: { ...login.settings, userId: error.keyUser } };
+    return { ...(await verifyAs(ctx, asKeyUser, endpoint, token)), [KEY_USER]: error.keyUser };
+  }
+}
+
+async function verifyAs(ctx: CommandContext, login: LoginSettings, endpoint: string, token: string): Promise<Record<string, unknown>> {
   login.secrets.add(token);
   const opened = await openBackend({ ...login, endpoint, token, http: ctx.http, now: ctx.host.now }).catch(notStored);
   try {
     return await opened.backend.verifyToken(commandCallContext(ctx, login.settings));
   } catch (error) {
     if (error instanceof AuthError) throw new TokenRejectedError(rejectedMessage(endpoint, error));
+    if (error instanceof KeyUserMismatchError) throw error;
     return notStored(error);
   } finally {
     await opened.close();
@@ -68,6 +87,7 @@ export async function saveLogin(
   const configDir = settings.configDir;
   const platform = ctx.host.platform;
   const flavour = resolveFlavour(settings.backend, endpoint);
+  const keyUser = typeof server[KEY_USER] === "string" ? server[KEY_USER] : undefined;
 
   let where: string;
   if (input.insecureStorage) {
@@ -86,6 +106,7 @@ export async function saveLogin(
   await saveProfile(configDir, {
     endpoint,
     backend: flavour,
+    ...(keyUser !== undefined && { userId: keyUser }),
     authScheme: settings.authScheme,
     allowHttp: settings.allowHttp ? true : undefined,
     caFile: settings.caFile === undefined ? undefined : resolve(ctx.cwd, settings.caFile),
@@ -97,6 +118,7 @@ export async function saveLogin(
       `✓ Logged in to ${endpoint} (${about}).`,
       `✓ Token stored in ${where}.`,
       `✓ Saved ${endpoint} as the default endpoint (${configDir}).`,
+      keyUser === undefined ? "" : `✓ This key belongs to the user "${keyUser}" (not "${settings.userId}"): saved "${keyUser}" as the user id.`,
       ctx.env.MEMORY_BRIDGE_TOKEN || ctx.env.MCP_MEMORY_API_KEY
         ? "! A token is also set in this environment (MEMORY_BRIDGE_TOKEN / MCP_MEMORY_API_KEY); where it is set, it wins over the stored one."
         : "",
