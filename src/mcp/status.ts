@@ -1,5 +1,6 @@
 import type { CallContext } from "../backends/types.js";
-import type { SettingSource } from "../core/unions.js";
+import { BACKENDS } from "../backends/registry.js";
+import type { BackendFlavour, SettingSource } from "../core/unions.js";
 import { UnreachableError } from "../http/errors.js";
 import { withAuthRetry } from "../session/auth-retry.js";
 import type { Session } from "../session/session.js";
@@ -73,7 +74,7 @@ function redactedStrings(server: Record<string, unknown>, redact: (text: string)
 export function renderStatus(status: BridgeStatus): string {
   const lines = [
     `mcp-memory-bridge ${status.version}`,
-    `endpoint: ${status.endpoint ?? "(none configured)"}${status.endpoint_source === "default" ? ` (${DEFAULT_ENDPOINT_NOTE})` : ""}`,
+    `endpoint: ${status.endpoint ?? "(none configured)"}${status.endpoint_source === "default" ? ` (nothing configured: ${defaultOwner(status.backend)}'s default address)` : ""}`,
     `backend: ${status.backend ?? "(unknown)"}`,
     `project: ${status.project.id ?? "(none: global scope)"} — mode ${status.project.mode}, from ${status.project.source}${status.project.reason ? ` (${status.project.reason})` : ""}`,
     status.auth.source === "none" ? "token: none" : `token: from ${status.auth.source}${status.auth.scheme ? `, sent as ${status.auth.scheme}` : ""}`,
@@ -86,20 +87,23 @@ export function renderStatus(status: BridgeStatus): string {
   return lines.join("\n");
 }
 
-const DEFAULT_ENDPOINT_NOTE = "nothing configured: mcp-memory-service's default address";
-
 /**
  * A failure's message; when the server could not be reached at the default address (nothing is
  * configured), also what that address is and how to use another server.
  */
 export function withDefaultEndpointHint(
   error: unknown,
-  session: Pick<Session, "endpoint" | "endpointSource">,
+  session: Pick<Session, "endpoint" | "endpointSource" | "flavour">,
   message = explain(error),
 ): string {
   if (!(error instanceof UnreachableError) || session.endpointSource !== "default") return message;
   return (
-    `${message.replace(/[.\s]*$/, ".")} No memory server is configured, so the bridge tried mcp-memory-service's default address ${session.endpoint}; ` +
+    `${message.replace(/[.\s]*$/, ".")} No memory server is configured, so the bridge tried ${defaultOwner(session.flavour)}'s default address ${session.endpoint}; ` +
     `to use another server, run \`npx ${PACKAGE_NAME} login <URL>\` or set MEMORY_BRIDGE_ENDPOINT in the client's config.`
   );
+}
+
+/** Whose default address an unconfigured endpoint is: the backend's own (the mem0 platform's), else mcp-memory-service's. */
+function defaultOwner(backend: string | null): string {
+  return backend !== null && backend in BACKENDS && BACKENDS[backend as BackendFlavour].defaultEndpoint ? backend : "mcp-memory-service";
 }

@@ -52,6 +52,16 @@ describe("no endpoint configured", () => {
     expect((await session({}, { "http://localhost:8000/other": "tok-elsewhere" }).token.get()).token).toBeUndefined();
   });
 
+  it("--backend mem0-platform defaults to https://api.mem0.ai, sent as Token; auto knows the platform by its host", () => {
+    const platform = session({ MEMORY_BRIDGE_BACKEND: "mem0-platform" });
+    expect(platform.endpoint).toBe("https://api.mem0.ai");
+    expect(platform.flavour).toBe("mem0-platform");
+    expect(platform.endpointSource).toBe("default");
+    const auto = session({ MEMORY_BRIDGE_ENDPOINT: "https://api.mem0.ai" });
+    expect(auto.flavour).toBe("mem0-platform");
+    expect(session({ MEMORY_BRIDGE_BACKEND: "mem0" }).endpoint).toBe(DEFAULT);
+  });
+
   it("a configured endpoint is used as it is, with no other spelling", async () => {
     const s = session({ MEMORY_BRIDGE_ENDPOINT: "http://localhost:8000/api" }, { [DEFAULT]: "for-127" });
     expect(s.endpoint).toBe("http://localhost:8000/api");
@@ -71,6 +81,10 @@ describe("no endpoint configured", () => {
     };
     expect(renderStatus(status)).toContain(`endpoint: ${DEFAULT} (nothing configured: mcp-memory-service's default address)`);
     expect(renderStatus({ ...status, endpoint_source: "env" })).toContain(`endpoint: ${DEFAULT}\n`);
+    expect(renderStatus({ ...status, endpoint: "https://api.mem0.ai", backend: "mem0-platform" })).toContain(
+      "endpoint: https://api.mem0.ai (nothing configured: mem0-platform's default address)",
+    );
+    expect(renderStatus({ ...status, backend: "mem0" })).toContain("(nothing configured: mcp-memory-service's default address)");
 
     const refused = new UnreachableError({ endpoint: DEFAULT, attempts: 1, maybeSent: false, causeCode: "ECONNREFUSED" });
     const hint = withDefaultEndpointHint(refused, session({}));
