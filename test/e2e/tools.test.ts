@@ -49,6 +49,9 @@ describe("tool list", () => {
     expect(byName.delete_memory!.annotations).toMatchObject({ destructiveHint: true, idempotentHint: true });
     expect(byName.update_memory!.annotations).toMatchObject({ destructiveHint: false, idempotentHint: true });
     expect(byName.store_memory!.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false });
+    // mcp-memory-service cannot change a memory's text: update_memory offers no `content`.
+    expect(Object.keys(byName.update_memory!.inputSchema.properties ?? {}).sort()).toEqual(["id", "metadata", "tags", "type"]);
+    expect(byName.update_memory!.description).toMatch(/cannot change a memory's text/);
     for (const tool of tools) {
       expect(tool.description!.length).toBeGreaterThan(40);
       expect(tool.outputSchema).toBeDefined();
