@@ -6,6 +6,13 @@ import { CaFileError } from "./errors.js";
 export interface PoolOptions {
   connectTimeoutMs: number;
   caFile?: string;
+  /** Connections at most (undici's default: no limit). */
+  connections?: number;
+  /**
+   * 0 turns undici's 300 s idle limits off, for streams that may stay quiet (an MCP event stream);
+   * the caller's own deadline bounds them instead.
+   */
+  idleTimeoutMs?: number;
 }
 
 /**
@@ -14,6 +21,8 @@ export interface PoolOptions {
  */
 export function createPool(origin: string, options: PoolOptions): Pool {
   return new Pool(origin, {
+    ...(options.connections === undefined ? {} : { connections: options.connections }),
+    ...(options.idleTimeoutMs === undefined ? {} : { headersTimeout: options.idleTimeoutMs, bodyTimeout: options.idleTimeoutMs }),
     connect: {
       timeout: options.connectTimeoutMs,
       // Explicit so that NODE_TLS_REJECT_UNAUTHORIZED=0 cannot switch verification off.
