@@ -1,0 +1,148 @@
+import type { Logger } from "../log.js";
+import { BatchingStdioServerTransport } from "../mcp/batching-stdio-transport.js";
+import { InFlightRequests } from "../mcp/in-flight.js";
+import { shutDownStdio } from "../mcp/stdio-shutdown.js";
+import { PACKAGE_NAME, VERSION } from "../version.js";
+import { ProxyServer } from "./proxy-server.js";
+import { createRemoteHttp } from "./remote-fetch.js";
+import { RemoteLink, type BackoffPolicy } from "./remote-link.js";
+import { RemoteSession } from "./remote-session.js";
+import type { ProxyCredentials, ProxyWords, RemoteCache } from "./types.js";
+
+/**
+ * The proxy as a running stdio MCP server: connects to the remote at once, serves the client on
+ * stdin/stdout, and on stdin's end (or stop(), which the caller wires to SIGTERM/SIGINT) stops
+ * reading, answers every call in flight (each within its deadline), and ends the remote session.
+ * A remote that is down never ends it.
+ */
+
+export interface ProxyOptions {
+  /** The remote MCP endpoint URL. */
+  endpoint: string;
+  /** The headers for the remote; `refresh` asks to read the token store again (after a refusal). */
+  credentials(options?: { refresh?: boolean }): Promise<ProxyCredentials>;
+  timeoutMs: number;
+  logger: Logger;
+  words: ProxyWords;
+  cache?: RemoteCache;
+  allowHttp?: boolean;
+  caFile?: string;
+  maxConnections?: number;
+  /** Cap of one answer (one SSE event). Default 4 MiB. */
+  maxResponseBytes?: number;
+  /** Default 2000. */
+  initializeWaitMs?: number;
+  /** Default 3000. */
+  listWaitMs?: number;
+  /** Bound of opening one session (connect, initialize). Default 10000. */
+  handshakeTimeoutMs?: number;
+  backoff?: Partial<BackoffPolicy>;
+  statusExtras?(): Promise<Record<string, unknown>>;
+}
+
+export interface ProxyIo {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+}
+
+export interface RunningProxy {
+  /** Resolves once stopped: every call answered, stdout flushed, the remote session ended. */
+  readonly done: Promise<void>;
+  /** Stops as stdin's end does (idempotent). */
+  stop(reason: string): Promise<void>;
+}
+
+const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+export function startProxy(io: ProxyIo, options: ProxyOptions): RunningProxy {
+  const { logger } = options;
+  const http = createRemoteHttp({
+    endpoint: options.endpoint,
+    allowHttp: options.allowHttp ?? false,
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    logger,
+    ...(options.caFile === undefined ? {} : { caFile: options.caFile }),
+    ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+  });
+  let credentials: ProxyCredentials | undefined;
+  const readCredentials = async (refresh: boolean): Promise<ProxyCredentials> => {
+    const next = await options.credentials({ refresh });
+    for (const value of Object.values(next.secret)) {
+      logger.addSecret(value);
+      // "Bearer abc" also leaks as "abc".
+      logger.addSecret(value.slice(value.lastIndexOf(" ") + 1));
+    }
+    credentials = next;
+    return next;
+  };
+  const tokenSent = () => Object.keys(credentials?.secret ?? {}).length > 0;
+
+  let server: ProxyServer | undefined;
+  const link = new RemoteLink({
+    endpoint: http.endpoint,
+    logger,
+    tokenSent,
+    ...(options.backoff === undefined ? {} : { backoff: options.backoff }),
+    async open(signal) {
+      const current = await readCredentials(false);
+      return RemoteSession.open({
+        http,
+        headers: { ...current.plain, ...current.secret },
+        tokenSent: tokenSent(),
+        clientInfo: { name: PACKAGE_NAME, version: VERSION },
+        timeoutMs: options.handshakeTimeoutMs ?? 10_000,
+        logger,
+        signal,
+      });
+    },
+    onSession: (session) => server?.sessionUp(session),
+    onNotification: (notification) => server?.remoteNotification(notification),
+  });
+  server = new ProxyServer({
+    link,
+    endpoint: http.endpoint,
+    words: options.words,
+    logger,
+    timeoutMs: options.timeoutMs,
+    initializeWaitMs: options.initializeWaitMs ?? 2000,
+    listWaitMs: options.listWaitMs ?? 3000,
+    tokenSent,
+    async refreshCredentials() {
+      const before = JSON.stringify(credentials);
+      return JSON.stringify(await readCredentials(true)) !== before;
+    },
+    ...(options.cache === undefined ? {} : { cache: options.cache }),
+    ...(options.statusExtras === undefined ? {} : { statusExtras: options.statusExtras }),
+  });
+  link.start();
+
+  const transport = new BatchingStdioServerTransport(io.stdin, io.stdout);
+  const connected = server.connect(transport).then(() => new InFlightRequests(transport));
+
+  let resolveDone!: () => void;
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  let stopping: Promise<void> | undefined;
+  const stop = (reason: string): Promise<void> => {
+    stopping ??= (async () => {
+      const inFlight = await connected;
+      logger.debug("stopping", { reason, inFlight: inFlight.size });
+      await shutDownStdio({
+        stdin: io.stdin,
+        stdout: io.stdout,
+        inFlight,
+        timeoutMs: options.timeoutMs,
+        logger,
+        async release() {
+          await link.close();
+          await server.close().catch(() => undefined);
+          await http.close().catch(() => undefined);
+        },
+      });
+      resolveDone();
+    })();
+    return stopping;
+  };
+  io.stdin.once("end", () => void stop("stdin ended"));
+  io.stdin.once("close", () => void stop("stdin closed"));
+  return { done, stop };
+}
