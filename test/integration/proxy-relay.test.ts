@@ -1,0 +1,99 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { MEM0_MCP_TOOL_NAMES, startMem0McpFixture, type Mem0McpFixture, type Mem0McpFixtureOptions } from "../fixtures/mem0-mcp/index.js";
+import { startStub, type StubServer } from "../fixtures/stub-servers.js";
+import { startProxyUnderTest, textOf, type ProxyTestOptions, type ProxyUnderTest } from "./proxy-harness.js";
+
+const TOKEN = "mcp_" + "Zq7".repeat(14) + "x";
+const cleanup: (() => Promise<void>)[] = [];
+
+async function fixture(options: Mem0McpFixtureOptions = {}): Promise<Mem0McpFixture> {
+  const fx = await startMem0McpFixture({ tokens: { [TOKEN]: { userId: "alice" } }, ...options });
+  cleanup.push(() => fx.close());
+  return fx;
+}
+
+async function proxy(options: ProxyTestOptions): Promise<ProxyUnderTest> {
+  const p = await startProxyUnderTest({ token: TOKEN, ...options });
+  cleanup.push(() => p.stop());
+  return p;
+}
+
+afterEach(async () => {
+  for (const close of cleanup.splice(0).reverse()) await close().catch(() => undefined);
+});
+
+describe("the proxy relays a remote MCP server over stdio", () => {
+  it("lists the remote's 13 tools plus memory_status, and calls them through", async () => {
+    const fx = await fixture();
+    const { client } = await proxy({ endpoint: fx.url });
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).toEqual([...MEM0_MCP_TOOL_NAMES, "memory_status"]);
+    expect(client.getServerVersion()?.name).toBe("mem0-mcp");
+    expect(client.getServerCapabilities()?.tools?.listChanged).toBe(true);
+
+    const added = await client.callTool({ name: "add_coding_preference", arguments: { text: "Prefer pnpm in this repo" } });
+    expect(added.isError).toBe(false);
+    expect(textOf(added)).toMatch(/^✅ Successfully added preference/);
+    const found = await client.callTool({ name: "search_coding_preferences", arguments: { query: "pnpm" } });
+    expect(textOf(found)).toContain("Prefer pnpm in this repo");
+    expect(found.structuredContent).toEqual({ result: textOf(found) });
+    expect(fx.toolRuns.map((r) => r.name)).toEqual(["add_coding_preference", "search_coding_preferences"]);
+  });
+
+  it("sends X-MCP-Token and X-MCP-UserID (and the extra headers) on every request, and no Authorization", async () => {
+    const fx = await fixture({ credentials: "request" });
+    const { client } = await proxy({ endpoint: fx.url, headers: { "X-Team": "blue" } });
+    await client.callTool({ name: "get_all_coding_preferences", arguments: {} });
+    const posts = fx.requests.filter((r) => r.method === "POST");
+    expect(posts.map((r) => r.rpc[0])).toEqual(expect.arrayContaining(["initialize", "notifications/initialized", "tools/call"]));
+    for (const request of fx.requests) {
+      expect(request.headers["x-mcp-token"]).toBe(TOKEN);
+      expect(request.headers["x-mcp-userid"]).toBe("alice");
+      expect(request.headers["x-team"]).toBe("blue");
+      expect(request.headers["authorization"]).toBeUndefined();
+    }
+  });
+
+  it("follows the server's redirect from /mcp to /mcp/ within its origin", async () => {
+    const fx = await fixture();
+    const { client } = await proxy({ endpoint: `${fx.origin}/mcp` });
+    const result = await client.callTool({ name: "get_memory_history", arguments: { memory_id: "m1" } });
+    expect(textOf(result)).toBe("[]");
+    expect(fx.requests.some((r) => r.path === "/mcp" && r.rpc[0] === "initialize")).toBe(true);
+    expect(fx.requests.some((r) => r.path === "/mcp/" && r.rpc[0] === "tools/call")).toBe(true);
+  });
+
+  it("never follows a redirect to another origin: that origin gets nothing, and the call says why", async () => {
+    const fx = await fixture();
+    const redirector: StubServer = await startStub((_req, res) => {
+      res.writeHead(307, { location: fx.url }).end();
+    });
+    cleanup.push(() => redirector.close());
+    const { client } = await proxy({ endpoint: `${redirector.origin}/mcp/`, initializeWaitMs: 2000 });
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).toEqual(["memory_status"]);
+    const result = await client.callTool({ name: "add_coding_preference", arguments: { text: "x" } });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toContain(`redirected to another origin (${fx.origin})`);
+    expect(redirector.requests.length).toBeGreaterThan(0);
+    expect(redirector.requests.every((r) => r.headers["x-mcp-token"] === TOKEN)).toBe(true);
+    expect(fx.requests).toHaveLength(0);
+  });
+
+  it("never writes the token to stdout or to the log at debug level", async () => {
+    const fx = await fixture();
+    const p = await proxy({ endpoint: fx.url, token: TOKEN });
+    await p.client.listTools();
+    await p.client.callTool({ name: "add_coding_preference", arguments: { text: "note" } });
+    await p.client.callTool({ name: "memory_status", arguments: {} });
+    const bad = await proxy({ endpoint: fx.url, token: "mcp_" + "W".repeat(43) });
+    await bad.client.callTool({ name: "get_all_coding_preferences", arguments: {} });
+    await p.stop();
+    await bad.stop();
+    const everything = [...p.logs, ...p.transport.stdoutLines, ...bad.logs, ...bad.transport.stdoutLines].join("\n");
+    expect(p.logs.some((line) => line.includes("debug: mcp http"))).toBe(true);
+    expect(everything).not.toContain(TOKEN);
+    expect(everything).not.toContain("W".repeat(43));
+    expect(everything).not.toContain(TOKEN.slice(4, 20));
+  });
+});
