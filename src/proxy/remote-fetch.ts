@@ -1,4 +1,3 @@
-import { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
 import type { RequestId } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "../log.js";
@@ -130,7 +129,7 @@ export function createRemoteHttp(options: RemoteHttpOptions): RemoteHttp {
     }
     const events = /^\s*text\/event-stream\b/i.test(headers.get("content-type") ?? "");
     const ids = method === "POST" && body !== undefined ? requestIdsIn(body) : [];
-    const watched = watchStream(Readable.toWeb(res.body) as ReadableStream<Uint8Array>, {
+    const watched = watchStream(res.body, {
       mode: events ? "events" : "whole",
       maxBytes: options.maxResponseBytes,
       onEnd(end) {

@@ -60,8 +60,16 @@ export class EventSizer {
   }
 }
 
-export function watchStream(source: ReadableStream<Uint8Array>, options: WatchOptions): ReadableStream<Uint8Array> {
-  const reader = source.getReader();
+type NodeBody = AsyncIterable<Uint8Array> & { destroy(error?: Error): void; on(event: "error", listener: (error: Error) => void): unknown };
+
+/**
+ * A web stream for the SDK over a Node body stream (undici's), pulled one chunk at a time. Not
+ * Readable.toWeb: on Node 20 it enqueues into a closed controller when data arrives after a cancel.
+ */
+export function watchStream(source: NodeBody, options: WatchOptions): ReadableStream<Uint8Array> {
+  // Destroying undici's body emits an abort error; the iterator reports errors while it reads.
+  source.on("error", () => undefined);
+  const chunks = source[Symbol.asyncIterator]();
   const sizer = options.mode === "events" ? new EventSizer(options.maxBytes) : undefined;
   let total = 0;
   let ended = false;
@@ -79,9 +87,9 @@ export function watchStream(source: ReadableStream<Uint8Array>, options: WatchOp
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        let next: Awaited<ReturnType<typeof reader.read>>;
+        let next: IteratorResult<Uint8Array>;
         try {
-          next = await reader.read();
+          next = await chunks.next();
         } catch (error) {
           end("broken");
           controller.error(error);
@@ -95,14 +103,14 @@ export function watchStream(source: ReadableStream<Uint8Array>, options: WatchOp
         if (!fits(next.value)) {
           end("too-large");
           controller.error(new TooLargeError(options.maxBytes));
-          await reader.cancel().catch(() => undefined);
+          source.destroy();
           return;
         }
         controller.enqueue(next.value);
       },
-      async cancel(reason) {
+      cancel() {
         end("cancelled");
-        await reader.cancel(reason).catch(() => undefined);
+        source.destroy();
       },
     },
     { highWaterMark: 0 },
