@@ -13,9 +13,15 @@ export const PROXY_CACHE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** The proxy's memory of one endpoint in the discovery cache file (src/discovery/cache-file.ts). */
 export function fileRemoteCache(file: string, endpoint: string, logger?: Logger, now: () => number = Date.now): RemoteCache {
-  const write = async (what: string, change: Parameters<typeof updateDiscoveryCache>[1]) => {
-    const result = await updateDiscoveryCache(file, change);
-    if (!result.ok) logger?.debug("could not write the discovery cache", { what, code: result.code });
+  // One write at a time: each reads the file, changes it and renames a new one into place, so
+  // two at once would lose one change.
+  let queue: Promise<void> = Promise.resolve();
+  const write = (what: string, change: Parameters<typeof updateDiscoveryCache>[1]): Promise<void> => {
+    queue = queue.then(async () => {
+      const result = await updateDiscoveryCache(file, change);
+      if (!result.ok) logger?.debug("could not write the discovery cache", { what, code: result.code });
+    });
+    return queue;
   };
   return {
     async load(): Promise<CachedRemote | undefined> {

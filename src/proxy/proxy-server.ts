@@ -69,6 +69,8 @@ export class ProxyServer {
   private tokenAccepted?: boolean;
   private readonly progressTokens = new Set<string | number>();
   private refreshing?: Promise<void>;
+  /** Cache writes under way: close() lets them finish, so the next process finds what this one learnt. */
+  private readonly writes = new Set<Promise<void>>();
 
   constructor(private readonly o: ProxyServerOptions) {
     this.cached = (o.cache?.load() ?? Promise.resolve(undefined)).catch(() => undefined);
@@ -90,14 +92,15 @@ export class ProxyServer {
     return this.protocol.connect(transport);
   }
 
-  close(): Promise<void> {
-    return this.protocol.close();
+  async close(): Promise<void> {
+    await Promise.all(this.writes);
+    await this.protocol.close();
   }
 
   /** The link established a session (at start, or after one was lost). */
   sessionUp(session: RemoteSession): void {
     this.learnKind(session.init.serverInfo.name, this.remoteTools);
-    void this.remember(session.init);
+    this.track(this.remember(session.init));
     void this.refreshTools();
   }
 
@@ -263,9 +266,11 @@ export class ProxyServer {
     this.remoteTools = tools;
     this.learnKind(undefined, tools);
     if (complete && (before === undefined || !sameTools(before, tools))) {
-      void this.cached.then(async (cached) => {
-        if (cached?.tools === undefined || !sameTools(cached.tools, tools)) await this.o.cache?.saveTools(tools);
-      });
+      this.track(
+        this.cached.then(async (cached) => {
+          if (cached?.tools === undefined || !sameTools(cached.tools, tools)) await this.o.cache?.saveTools(tools);
+        }),
+      );
     }
   }
 
@@ -288,6 +293,12 @@ export class ProxyServer {
     const cached = await this.cached;
     if (cached?.server !== undefined && JSON.stringify(cached.server) === JSON.stringify(init)) return;
     await this.o.cache?.saveServer(init);
+  }
+
+  private track(write: Promise<void>): void {
+    const settled = write.catch((error: unknown) => this.o.logger.debug("cache write failed", { error: String(error) }));
+    this.writes.add(settled);
+    void settled.finally(() => this.writes.delete(settled));
   }
 
   private forward(notification: JSONRPCNotification): void {
