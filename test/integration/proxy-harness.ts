@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { afterEach } from "vitest";
 import { ReadBuffer, serializeMessage } from "@modelcontextprotocol/sdk/shared/stdio.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
@@ -12,6 +13,7 @@ import { authHeadersFor, type ProxyAuthScheme } from "../../src/proxy/auth-heade
 import { discoveryCachePath } from "../../src/discovery/cache-file.js";
 import { fileRemoteCache } from "../../src/proxy/file-cache.js";
 import { startProxy, type ProxyOptions, type RunningProxy } from "../../src/proxy/start.js";
+import { startMem0McpFixture, type Mem0McpFixture, type Mem0McpFixtureOptions } from "../fixtures/mem0-mcp/index.js";
 
 /** An SDK client transport over a pair of in-memory pipes: what a client spawning the bridge sees on its stdio. */
 export class PipeClientTransport implements Transport {
@@ -121,4 +123,31 @@ export async function startProxyUnderTest(options: ProxyTestOptions): Promise<Pr
 export function textOf(result: unknown): string {
   const content = (result as { content?: { type: string; text?: string }[] }).content ?? [];
   return content.map((c) => c.text ?? "").join("\n");
+}
+
+/**
+ * Fixtures and proxies for one test file: the fixture knows `token` (owned by alice), each proxy
+ * sends it unless told otherwise, and everything is closed after each test.
+ */
+export function proxyScenario(token: string) {
+  const cleanup: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const close of cleanup.splice(0).reverse()) await close().catch(() => undefined);
+  });
+  return {
+    async fixture(options: Mem0McpFixtureOptions = {}): Promise<Mem0McpFixture> {
+      const fx = await startMem0McpFixture({ tokens: { [token]: { userId: "alice" } }, ...options });
+      cleanup.push(() => fx.close());
+      return fx;
+    },
+    async proxy(options: ProxyTestOptions): Promise<ProxyUnderTest> {
+      const p = await startProxyUnderTest({ token, ...options });
+      cleanup.push(() => p.stop());
+      return p;
+    },
+    /** Closed after the test, before the fixtures opened earlier. */
+    closeLater(close: () => Promise<void>): void {
+      cleanup.push(close);
+    },
+  };
 }

@@ -1,26 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { MEM0_MCP_TOOL_NAMES, startMem0McpFixture, type Mem0McpFixture, type Mem0McpFixtureOptions } from "../fixtures/mem0-mcp/index.js";
+import { describe, expect, it } from "vitest";
+import { MEM0_MCP_TOOL_NAMES } from "../fixtures/mem0-mcp/index.js";
 import { startStub, type StubServer } from "../fixtures/stub-servers.js";
-import { startProxyUnderTest, textOf, type ProxyTestOptions, type ProxyUnderTest } from "./proxy-harness.js";
+import { proxyScenario, textOf } from "./proxy-harness.js";
 
 const TOKEN = "mcp_" + "Zq7".repeat(14) + "x";
-const cleanup: (() => Promise<void>)[] = [];
-
-async function fixture(options: Mem0McpFixtureOptions = {}): Promise<Mem0McpFixture> {
-  const fx = await startMem0McpFixture({ tokens: { [TOKEN]: { userId: "alice" } }, ...options });
-  cleanup.push(() => fx.close());
-  return fx;
-}
-
-async function proxy(options: ProxyTestOptions): Promise<ProxyUnderTest> {
-  const p = await startProxyUnderTest({ token: TOKEN, ...options });
-  cleanup.push(() => p.stop());
-  return p;
-}
-
-afterEach(async () => {
-  for (const close of cleanup.splice(0).reverse()) await close().catch(() => undefined);
-});
+const { fixture, proxy, closeLater } = proxyScenario(TOKEN);
 
 describe("the proxy relays a remote MCP server over stdio", () => {
   it("lists the remote's 13 tools plus memory_status, and calls them through", async () => {
@@ -68,7 +52,7 @@ describe("the proxy relays a remote MCP server over stdio", () => {
     const redirector: StubServer = await startStub((_req, res) => {
       res.writeHead(307, { location: fx.url }).end();
     });
-    cleanup.push(() => redirector.close());
+    closeLater(() => redirector.close());
     const { client } = await proxy({ endpoint: `${redirector.origin}/mcp/`, initializeWaitMs: 2000 });
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name)).toEqual(["memory_status"]);
