@@ -78,7 +78,8 @@ export class RemoteSession {
   private constructor(
     private readonly transport: Transport,
     readonly kind: TransportKind,
-    private readonly endpoint: string,
+    /** Canonical endpoint, as facts name it. */
+    readonly endpoint: string,
     private readonly logger: Logger,
   ) {
     transport.onmessage = (message) => this.receive(message);
