@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
@@ -8,17 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createHttpClient } from "../../src/http/client.js";
 import { CaFileError, TlsError } from "../../src/http/errors.js";
 import type { HttpClient } from "../../src/http/types.js";
+import { hasOpenssl, makeSelfSignedCert } from "../fixtures/self-signed-cert.js";
 import { inMs, rejection } from "./http-test-helpers.js";
-
-// Node cannot mint X.509 certificates by itself, so the self-signed one comes from openssl.
-const hasOpenssl = (() => {
-  try {
-    execFileSync("openssl", ["version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 let dir = "";
 let certFile = "";
@@ -30,14 +20,9 @@ const clients: HttpClient[] = [];
 beforeAll(async () => {
   if (!hasOpenssl) return;
   dir = mkdtempSync(join(tmpdir(), "http-tls-"));
-  certFile = join(dir, "cert.pem");
-  const keyFile = join(dir, "key.pem");
-  execFileSync(
-    "openssl",
-    ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", keyFile,
-      "-out", certFile, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-    { stdio: "ignore" },
-  );
+  const files = makeSelfSignedCert(dir);
+  certFile = files.certFile;
+  const keyFile = files.keyFile;
   server = createServer({ key: readFileSync(keyFile), cert: readFileSync(certFile) }, (_req, res) => {
     res.writeHead(200, { "content-type": "application/json" }).end('{"status":"healthy"}');
   });
