@@ -52,6 +52,8 @@ export interface ProxyServerOptions {
   refreshCredentials?(): Promise<boolean>;
   /** Added to memory_status (where the token comes from, …). */
   statusExtras?(): Promise<Record<string, unknown>>;
+  /** Removes the credentials from text this side writes (a server may quote a header back). */
+  redact(text: string): string;
 }
 
 type Params = Record<string, unknown> | undefined;
@@ -161,7 +163,7 @@ export class ProxyServer {
     try {
       return unwrap(await this.o.link.call(method, params, { signal, timeoutMs: this.o.timeoutMs, mayChangeData: false }));
     } catch (error) {
-      if (error instanceof ProxyError) throw new RemoteRpcError(ErrorCode.InternalError, this.o.words.failure(error.fact));
+      if (error instanceof ProxyError) throw new RemoteRpcError(ErrorCode.InternalError, this.sentence(error.fact));
       throw error;
     }
   }
@@ -183,7 +185,7 @@ export class ProxyServer {
       }
     }
     if (cursor !== undefined) {
-      throw new RemoteRpcError(ErrorCode.InternalError, this.o.words.failure(this.o.link.lastFailure ?? this.unavailable()));
+      throw new RemoteRpcError(ErrorCode.InternalError, this.sentence(this.o.link.lastFailure ?? this.unavailable()));
     }
     const known = this.remoteTools ?? (await this.cached)?.tools ?? [];
     this.served = withStatusTool(known);
@@ -228,17 +230,23 @@ export class ProxyServer {
         kind: this.kind,
         toolCount: this.remoteTools?.length,
         tokenAccepted: this.tokenAccepted,
+        tokenSent: this.o.tokenSent(),
         timeoutMs: this.o.timeoutMs,
         ...(this.o.statusExtras ? { extras: this.o.statusExtras } : {}),
       },
       signal,
     );
     if (facts.token_accepted !== undefined) this.tokenAccepted = facts.token_accepted;
-    return { content: [{ type: "text", text: this.o.words.status(facts) }], structuredContent: facts };
+    const shown = JSON.parse(this.o.redact(JSON.stringify(facts))) as typeof facts;
+    return { content: [{ type: "text", text: this.o.redact(this.o.words.status(facts)) }], structuredContent: shown };
   }
 
   private failed(fact: ProxyFact): CallToolResult {
-    return { content: [{ type: "text", text: this.o.words.failure(fact) }], isError: true };
+    return { content: [{ type: "text", text: this.sentence(fact) }], isError: true };
+  }
+
+  private sentence(fact: ProxyFact): string {
+    return this.o.redact(this.o.words.failure(fact));
   }
 
   private unavailable(): ProxyFact {

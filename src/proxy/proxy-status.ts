@@ -10,6 +10,7 @@ export interface StatusSources {
   kind: ProxyStatus["server_kind"];
   toolCount: number | undefined;
   tokenAccepted: boolean | undefined;
+  tokenSent: boolean;
   timeoutMs: number;
   extras?(): Promise<Record<string, unknown>>;
 }
@@ -55,7 +56,11 @@ export async function collectProxyStatus(sources: StatusSources, signal: AbortSi
     status.latency_ms = Math.round(performance.now() - started);
     if (sources.kind === "mem0-mcp") {
       const answer = await link.call("tools/call", { ...MEM0_MCP_TOKEN_CHECK }, call);
-      if ("result" in answer) status.token_accepted = classifyMem0Result(answer.result).kind !== "auth-failed";
+      const verdict = "result" in answer ? classifyMem0Result(answer.result) : undefined;
+      if (verdict !== undefined) status.token_accepted = verdict.kind !== "auth-failed";
+      if (verdict?.kind === "auth-failed") {
+        status.problem = { code: "auth-rejected", endpoint, reason: verdict.reason, tokenSent: sources.tokenSent };
+      }
     }
   } catch (error) {
     if (!(error instanceof ProxyError)) throw error;

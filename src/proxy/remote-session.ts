@@ -101,6 +101,13 @@ export class RemoteSession {
     try {
       return await RemoteSession.handshake("sse", options);
     } catch (error) {
+      // The event stream's GET was answered with a status: neither transport is served at this URL.
+      if (error instanceof SseError && typeof error.code === "number" && error.code >= 400) {
+        if (error.code === 401 || error.code === 403) {
+          throw new ProxyError({ code: "auth-rejected", endpoint: options.http.endpoint, status: error.code, tokenSent: options.tokenSent });
+        }
+        throw new ProxyError({ code: "http-status", endpoint: options.http.endpoint, status: error.code });
+      }
       throw toOpenError(error, options);
     }
   }

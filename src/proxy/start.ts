@@ -1,3 +1,4 @@
+import { redactText, SecretRedactor } from "../credentials/redact.js";
 import type { Logger } from "../log.js";
 import { BatchingStdioServerTransport } from "../mcp/batching-stdio-transport.js";
 import { InFlightRequests } from "../mcp/in-flight.js";
@@ -65,12 +66,15 @@ export function startProxy(io: ProxyIo, options: ProxyOptions): RunningProxy {
     ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
   });
   let credentials: ProxyCredentials | undefined;
+  const secrets = new SecretRedactor();
   const readCredentials = async (refresh: boolean): Promise<ProxyCredentials> => {
     const next = await options.credentials({ refresh });
     for (const value of Object.values(next.secret)) {
-      logger.addSecret(value);
       // "Bearer abc" also leaks as "abc".
-      logger.addSecret(value.slice(value.lastIndexOf(" ") + 1));
+      for (const secret of [value, value.slice(value.lastIndexOf(" ") + 1)]) {
+        logger.addSecret(secret);
+        secrets.add(secret);
+      }
     }
     credentials = next;
     return next;
@@ -107,6 +111,7 @@ export function startProxy(io: ProxyIo, options: ProxyOptions): RunningProxy {
     initializeWaitMs: options.initializeWaitMs ?? 2000,
     listWaitMs: options.listWaitMs ?? 3000,
     tokenSent,
+    redact: (text) => redactText(text, secrets),
     async refreshCredentials() {
       const before = JSON.stringify(credentials);
       return JSON.stringify(await readCredentials(true)) !== before;

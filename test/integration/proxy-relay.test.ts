@@ -64,6 +64,29 @@ describe("the proxy relays a remote MCP server over stdio", () => {
     expect(fx.requests).toHaveLength(0);
   });
 
+  it("says which status a URL that serves no MCP answered (404 to both transports), and never quotes the token back", async () => {
+    const nothing = await startStub((_req, res) => {
+      res.writeHead(404, { "content-type": "text/plain" }).end("Not Found");
+    });
+    closeLater(() => nothing.close());
+    const missing = await proxy({ endpoint: `${nothing.origin}/mpc/`, initializeWaitMs: 2000 });
+    const text404 = textOf(await missing.client.callTool({ name: "get_memory_history", arguments: { memory_id: "x" } }));
+    expect(text404).toContain("answered HTTP 404; check the endpoint URL");
+    // Each attempt (at start, and again for the call) tries Streamable HTTP, then the legacy transport.
+    expect(nothing.requests.map((r) => r.method).join(" ")).toMatch(/^POST GET( POST GET)*$/);
+
+    const echo = await startStub((req, res) => {
+      res.writeHead(500, { "content-type": "text/plain" }).end(`unexpected X-MCP-Token ${String(req.headers["x-mcp-token"])}`);
+    });
+    closeLater(() => echo.close());
+    const quoted = await proxy({ endpoint: `${echo.origin}/mcp/`, initializeWaitMs: 2000 });
+    const result = await quoted.client.callTool({ name: "get_memory_history", arguments: { memory_id: "x" } });
+    expect(textOf(result)).toContain("answered HTTP 500 (unexpected X-MCP-Token [redacted])");
+    const status = await quoted.client.callTool({ name: "memory_status", arguments: {} });
+    expect(JSON.stringify(status)).toContain("[redacted]");
+    expect(JSON.stringify([result, status])).not.toContain(TOKEN);
+  });
+
   it("never writes the token to stdout or to the log at debug level", async () => {
     const fx = await fixture();
     const p = await proxy({ endpoint: fx.url, token: TOKEN });
