@@ -28,6 +28,8 @@ export interface RemoteLinkOptions {
   tokenSent(): boolean;
   backoff?: Partial<BackoffPolicy>;
   random?: () => number;
+  /** Runs `retry` after `delayMs` (default: an unref'd timer); injected for deterministic tests. */
+  schedule?(retry: () => void, delayMs: number): { cancel(): void };
   /** Each new session, once established. */
   onSession?(session: RemoteSession): void;
   /** Notifications of the current session. */
@@ -60,7 +62,7 @@ export class RemoteLink {
   private current?: RemoteSession;
   private attempt?: Promise<RemoteSession | undefined>;
   private attemptAbort?: AbortController;
-  private retryTimer?: NodeJS.Timeout;
+  private retryTimer?: { cancel(): void };
   private retries = 0;
   private closed = false;
   private readonly retiring = new Set<RemoteSession>();
@@ -90,7 +92,7 @@ export class RemoteLink {
   /** The session, waiting at most `waitMs` for one to be established; undefined when none comes in time. */
   async ready(waitMs: number): Promise<RemoteSession | undefined> {
     if (this.current !== undefined) return this.current;
-    const attempt = this.connect();
+    const attempt = this.demand();
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<undefined>((resolve) => {
       timer = setTimeout(() => resolve(undefined), Math.max(0, waitMs));
@@ -148,7 +150,7 @@ export class RemoteLink {
   /** Stops retrying, waits for the requests in flight (bounded by their deadlines), ends every session. */
   async close(): Promise<void> {
     this.closed = true;
-    clearTimeout(this.retryTimer);
+    this.retryTimer?.cancel();
     this.attemptAbort?.abort(new Error("closing"));
     const sessions = [...this.retiring, ...(this.current ? [this.current] : [])];
     this.current = undefined;
@@ -180,15 +182,21 @@ export class RemoteLink {
 
   private async sessionFor(signal: AbortSignal): Promise<RemoteSession> {
     if (this.current !== undefined) return this.current;
-    const session = await untilAborted(this.connect(), signal);
+    const session = await untilAborted(this.demand(), signal);
     if (session !== undefined) return session;
     throw new ProxyError(this.lastFailure ?? { code: "unavailable", endpoint: this.options.endpoint });
+  }
+
+  /** Someone needs the remote now: try at once, and start a new series of background retries if that fails. */
+  private demand(): Promise<RemoteSession | undefined> {
+    this.retries = 0;
+    return this.connect();
   }
 
   private connect(): Promise<RemoteSession | undefined> {
     if (this.closed) return Promise.resolve(undefined);
     if (this.current !== undefined) return Promise.resolve(this.current);
-    clearTimeout(this.retryTimer);
+    this.retryTimer?.cancel();
     this.retryTimer = undefined;
     this.attempt ??= this.open().finally(() => {
       this.attempt = undefined;
@@ -244,8 +252,7 @@ export class RemoteLink {
     if (this.closed || this.retries >= this.backoff.attempts) return;
     this.retries++;
     const delay = backoffDelay(this.retries, this.options.random ?? Math.random, { baseMs: this.backoff.baseMs, capMs: this.backoff.capMs });
-    this.retryTimer = setTimeout(() => void this.connect(), delay);
-    this.retryTimer.unref();
+    this.retryTimer = (this.options.schedule ?? unrefTimer)(() => void this.connect(), delay);
   }
 
   private pause(sends: number, signal: AbortSignal): Promise<void> {
@@ -276,4 +283,10 @@ export class RemoteLink {
         return { code: "unavailable", endpoint, cause: failure.kind };
     }
   }
+}
+
+function unrefTimer(run: () => void, delayMs: number): { cancel(): void } {
+  const timer = setTimeout(run, delayMs);
+  timer.unref();
+  return { cancel: () => clearTimeout(timer) };
 }
