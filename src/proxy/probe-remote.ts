@@ -7,7 +7,7 @@ import { ProxyError, type ProxyFact } from "./errors.js";
 import { classifyMem0Result, listsMem0McpTools, MEM0_MCP_SERVER_NAME, MEM0_MCP_TOKEN_CHECK } from "./mem0-mcp.js";
 import { createRemoteHttp } from "./remote-fetch.js";
 import { RemoteSession, type TransportKind } from "./remote-session.js";
-import { SendFailed } from "./send-failure.js";
+import { failureFact, SendFailed } from "./send-failure.js";
 import { toolsOf } from "./tool-list.js";
 import type { ProxyCredentials } from "./types.js";
 
@@ -147,11 +147,6 @@ async function withSession<T>(
 
 function factOf(error: unknown, endpoint: string, tokenSent: boolean): ProxyFact {
   if (error instanceof ProxyError) return error.fact;
-  if (error instanceof SendFailed) {
-    const failure = error.failure;
-    if (failure.kind === "auth") return { code: "auth-rejected", endpoint, status: failure.status, tokenSent };
-    if (failure.kind === "aborted") return { code: "unavailable", endpoint, cause: "timeout" };
-    return { code: "unavailable", endpoint, cause: "cause" in failure ? failure.cause : failure.kind };
-  }
+  if (error instanceof SendFailed) return failureFact(error.failure, { endpoint, method: "tools/call", tokenSent });
   throw error;
 }

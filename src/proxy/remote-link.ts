@@ -3,7 +3,7 @@ import { backoffDelay } from "../http/retry.js";
 import type { Logger } from "../log.js";
 import { ProxyError, type ProxyFact } from "./errors.js";
 import { untilAborted, type LostReason, type RemoteAnswer, type RemoteSession } from "./remote-session.js";
-import { SendFailed, type SendFailure } from "./send-failure.js";
+import { failureFact, SendFailed, type SendFailure } from "./send-failure.js";
 
 /**
  * The link to the remote server over time: connects at once, keeps one session, replaces it when
@@ -110,7 +110,7 @@ export class RemoteLink {
     const timer = setTimeout(() => deadline.abort(new Error("deadline")), options.timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
     let sent = false;
-    const fact = (failure: SendFailure): ProxyFact => this.factFor(failure, method);
+    const fact = (failure: SendFailure): ProxyFact => failureFact(failure, { endpoint: this.options.endpoint, method, tokenSent: this.options.tokenSent() });
     try {
       for (let sends = 1; ; sends++) {
         sent = false;
@@ -258,30 +258,6 @@ export class RemoteLink {
   private pause(sends: number, signal: AbortSignal): Promise<void> {
     const delay = backoffDelay(sends, this.options.random ?? Math.random, { baseMs: 100, capMs: 2000 });
     return untilAborted(new Promise<void>((resolve) => setTimeout(resolve, delay).unref()), signal);
-  }
-
-  private factFor(failure: SendFailure, method: string): ProxyFact {
-    const endpoint = this.options.endpoint;
-    switch (failure.kind) {
-      case "maybe-sent":
-        return { code: "outcome-unknown", endpoint, method, cause: failure.cause };
-      case "auth":
-        return { code: "auth-rejected", endpoint, status: failure.status, ...(failure.reason ? { reason: failure.reason } : {}), tokenSent: this.options.tokenSent() };
-      case "too-large":
-        return { code: "too-large", endpoint, limitBytes: failure.limitBytes };
-      case "status":
-        return failure.processed
-          ? { code: "outcome-unknown", endpoint, method, cause: String(failure.status) }
-          : { code: "http-status", endpoint, status: failure.status, ...(failure.reason ? { reason: failure.reason } : {}) };
-      case "policy":
-        return failure.error.fact;
-      case "refused":
-        return { code: "unavailable", endpoint, cause: String(failure.status) };
-      case "unsent":
-        return { code: "unavailable", endpoint, cause: failure.cause };
-      default:
-        return { code: "unavailable", endpoint, cause: failure.kind };
-    }
   }
 }
 

@@ -15,7 +15,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "../log.js";
 import { ProxyError } from "./errors.js";
-import { classifySendError, SendFailed, type SendFailure } from "./send-failure.js";
+import { classifySendError, failureFact, SendFailed, type SendFailure } from "./send-failure.js";
 import type { RemoteHttp } from "./remote-fetch.js";
 
 /**
@@ -301,20 +301,7 @@ function parseInitialize(answer: RemoteAnswer, endpoint: string): RemoteInit {
 
 function toOpenError(error: unknown, options: OpenOptions): unknown {
   if (!(error instanceof SendFailed)) return error;
-  const endpoint = options.http.endpoint;
-  const f = error.failure;
-  switch (f.kind) {
-    case "auth":
-      return new ProxyError({ code: "auth-rejected", endpoint, status: f.status, ...(f.reason ? { reason: f.reason } : {}), tokenSent: options.tokenSent });
-    case "policy":
-      return f.error;
-    case "status":
-      return new ProxyError({ code: "http-status", endpoint, status: f.status, ...(f.reason ? { reason: f.reason } : {}) });
-    case "too-large":
-      return new ProxyError({ code: "too-large", endpoint, limitBytes: f.limitBytes });
-    default:
-      return new ProxyError({ code: "unavailable", endpoint, cause: "cause" in f ? f.cause : f.kind });
-  }
+  return new ProxyError(failureFact(error.failure, { endpoint: options.http.endpoint, method: "initialize", tokenSent: options.tokenSent }));
 }
 
 function abortReason(signal: AbortSignal | undefined): string {

@@ -1,6 +1,6 @@
 import { classifyNetworkError } from "../http/network-failure.js";
 import { mayHaveBeenProcessed } from "../http/retry.js";
-import { ProxyError } from "./errors.js";
+import { ProxyError, type ProxyFact } from "./errors.js";
 import { HttpStatusError } from "./remote-fetch.js";
 import { TooLargeError } from "./stream-watch.js";
 
@@ -49,4 +49,32 @@ export function classifySendError(error: unknown, established: boolean): SendFai
   const network = classifyNetworkError(error);
   if (network.kind === "connect" || network.kind === "tls") return { kind: "unsent", cause: network.code };
   return { kind: "maybe-sent", cause: "code" in network ? network.code : "network" };
+}
+
+/** The fact a failed request gives the edge. `method`: what was sent (initialize while opening a session). */
+export function failureFact(failure: SendFailure, context: { endpoint: string; method: string; tokenSent: boolean }): ProxyFact {
+  const { endpoint, method } = context;
+  switch (failure.kind) {
+    case "maybe-sent":
+      return { code: "outcome-unknown", endpoint, method, cause: failure.cause };
+    case "auth":
+      return { code: "auth-rejected", endpoint, status: failure.status, ...(failure.reason ? { reason: failure.reason } : {}), tokenSent: context.tokenSent };
+    case "too-large":
+      return { code: "too-large", endpoint, limitBytes: failure.limitBytes };
+    case "status":
+      // A status after the request may have been acted on leaves its outcome open (not so for opening a session).
+      return failure.processed && method !== "initialize"
+        ? { code: "outcome-unknown", endpoint, method, cause: String(failure.status) }
+        : { code: "http-status", endpoint, status: failure.status, ...(failure.reason ? { reason: failure.reason } : {}) };
+    case "policy":
+      return failure.error.fact;
+    case "refused":
+      return { code: "unavailable", endpoint, cause: String(failure.status) };
+    case "unsent":
+      return { code: "unavailable", endpoint, cause: failure.cause };
+    case "aborted":
+      return { code: "unavailable", endpoint, cause: "timeout" };
+    default:
+      return { code: "unavailable", endpoint, cause: failure.kind };
+  }
 }
