@@ -202,20 +202,21 @@ export class ProxyServer {
       const result = unwrap(answer) as CallToolResult;
       if (this.kind !== "mem0-mcp") return result;
       const verdict = classifyMem0Result(result);
-      if (verdict.kind !== "auth-failed") {
-        this.tokenAccepted = true;
-        return verdict.kind === "failed" ? { ...result, isError: true } : result;
+      if (verdict.kind === "auth-failed") {
+        throw new ProxyError({ code: "auth-rejected", endpoint: this.o.endpoint, reason: verdict.reason, tokenSent: this.o.tokenSent() });
       }
-      this.tokenAccepted = false;
-      if (mayRefresh && (await this.o.refreshCredentials?.())) {
-        // The call did not run (authentication comes first): try once more with the new token.
-        await this.o.link.reconnect();
-        return await this.callTool(params, signal, false);
-      }
-      return this.failed({ code: "auth-rejected", endpoint: this.o.endpoint, reason: verdict.reason, tokenSent: this.o.tokenSent() });
+      this.tokenAccepted = true;
+      return verdict.kind === "failed" ? { ...result, isError: true } : result;
     } catch (error) {
       if (!(error instanceof ProxyError)) throw error;
-      if (error.fact.code === "auth-rejected") this.tokenAccepted = false;
+      if (error.fact.code === "auth-rejected") {
+        this.tokenAccepted = false;
+        // A refused call did not run (authentication comes first): with a token stored since, try once more.
+        if (mayRefresh && (await this.o.refreshCredentials?.())) {
+          await this.o.link.reconnect();
+          return await this.callTool(params, signal, false);
+        }
+      }
       return this.failed(error.fact);
     } finally {
       if (tracked !== undefined) this.progressTokens.delete(tracked);

@@ -3,6 +3,7 @@ import type { RequestId } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "../log.js";
 import { createPool } from "../http/pool.js";
 import { followRedirect, isRedirect, type RedirectHop } from "../http/redirect.js";
+import { extractServerReason } from "../http/server-reason.js";
 import { assertTransportAllowed, canonicalEndpoint, parseEndpoint } from "../http/url.js";
 import { ProxyError } from "./errors.js";
 import { watchStream, type StreamEnd } from "./stream-watch.js";
@@ -46,7 +47,7 @@ export interface RemoteHttp {
   close(): Promise<void>;
 }
 
-/** A POST answered outside 2xx. `reason`: at most 500 characters of the body. */
+/** A POST answered outside 2xx. `reason`: what its body said (a code, or at most 200 characters of text). */
 export class HttpStatusError extends Error {
   override name = "HttpStatusError";
   constructor(
@@ -170,6 +171,7 @@ function toHeaders(raw: Record<string, string | string[] | undefined>): Headers 
   return headers;
 }
 
+/** What the server said about a refusal (a code such as invalid_token, else its text), read from at most 4 KiB. */
 async function readReason(body: Dispatcher.ResponseData["body"]): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -185,7 +187,15 @@ async function readReason(body: Dispatcher.ResponseData["body"]): Promise<string
     body.destroy();
   }
   const text = Buffer.concat(chunks).toString("utf8").trim();
-  return text === "" ? undefined : text.slice(0, 500);
+  if (text === "") return undefined;
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // Plain text.
+  }
+  const said = extractServerReason(parsed);
+  return said.code ?? said.reason;
 }
 
 /** Ids of the JSON-RPC requests in a POST body (the SDK sends one message, or a batch). */

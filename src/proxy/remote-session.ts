@@ -180,9 +180,9 @@ export class RemoteSession {
         void this.notify("notifications/cancelled", { requestId: id, reason: abortReason(signal) });
         reject(new SendFailed({ kind: "aborted" }));
       };
+      if (signal?.aborted) return reject(new SendFailed({ kind: "aborted" }));
       const entry: Pending = { method, sent: false, resolve, reject, cleanup: () => signal?.removeEventListener("abort", onAbort) };
       this.pending.set(id, entry);
-      if (signal?.aborted) return onAbort();
       signal?.addEventListener("abort", onAbort, { once: true });
       const message = { jsonrpc: "2.0" as const, id, method, ...(params === undefined ? {} : { params }) };
       this.transport.send(message).then(

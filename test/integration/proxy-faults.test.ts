@@ -1,9 +1,10 @@
 import { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
+import { startBearerMcpServer } from "../fixtures/bearer-mcp-server.js";
 import { proxyScenario, tempCacheFile, textOf } from "./proxy-harness.js";
 
 const TOKEN = "mcp_" + "k9".repeat(21) + "Q";
-const { fixture, proxy } = proxyScenario(TOKEN);
+const { fixture, proxy, closeLater } = proxyScenario(TOKEN);
 
 const history = (id: string) => ({ name: "get_memory_history", arguments: { memory_id: id } });
 const add = (text: string) => ({ name: "add_coding_preference", arguments: { text } });
@@ -194,6 +195,19 @@ describe("a remote that is down, slow or refuses the token", () => {
     expect(textOf(result)).toMatch(/^✅/);
     expect(fx.toolRuns.map((r) => r.args["text"])).toEqual(["after login"]);
     expect(fx.requests.filter((r) => r.rpc[0] === "initialize")).toHaveLength(2);
+  });
+
+  it("says a bearer server refused the token (401), and uses a token stored since on a new session", async () => {
+    const server = await startBearerMcpServer("k-good-123456");
+    closeLater(() => server.close());
+    const stale = await proxy({ endpoint: server.url, scheme: "bearer", token: "k-stale-123456" });
+    const refused = await stale.client.callTool({ name: "memory_store", arguments: {} });
+    expect(textOf(refused)).toBe(`Authentication failed (401) at ${server.url}: the server rejected the token (invalid_token). Run: npx mcp-memory-bridge login ${server.url}`);
+    expect(stale.client.getServerCapabilities()).toEqual({ tools: { listChanged: true } });
+
+    const renewed = await proxy({ endpoint: server.url, scheme: "bearer", token: "k-stale-123456", refreshedToken: () => "k-good-123456" });
+    expect(textOf(await renewed.client.callTool({ name: "memory_store", arguments: {} }))).toBe("stored");
+    expect(server.calls).toBe(1);
   });
 
   it("answers 50 calls in flight when stdin ends, before it stops", async () => {

@@ -1,16 +1,13 @@
 import { mkdtempSync, readFileSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { describe, expect, it } from "vitest";
 import { InsecureEndpointError } from "../../src/http/errors.js";
 import { createLogger } from "../../src/log.js";
 import { authHeadersFor } from "../../src/proxy/auth-headers.js";
 import { checkRemoteToken, detectRemoteMcp } from "../../src/proxy/probe-remote.js";
 import { createRemoteHttp } from "../../src/proxy/remote-fetch.js";
+import { startBearerMcpServer } from "../fixtures/bearer-mcp-server.js";
 import { hasOpenssl, makeSelfSignedCert } from "../fixtures/self-signed-cert.js";
 import { startStub } from "../fixtures/stub-servers.js";
 import { proxyScenario, textOf } from "./proxy-harness.js";
@@ -24,18 +21,11 @@ const credentials = (token: string, user = "alice") => {
   return { secret: auth.secret, plain: auth.plain };
 };
 
-/** A Streamable HTTP server that is not the Mem0 MCP server (stateless, one tool). */
-async function otherMcpServer(): Promise<string> {
-  const http = createServer(async (req, res) => {
-    const server = new McpServer({ name: "other-memory", version: "2.0.0" });
-    server.registerTool("memory_store", { description: "store" }, async () => ({ content: [{ type: "text", text: "ok" }] }));
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-    await server.connect(transport);
-    await transport.handleRequest(req, res);
-  });
-  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  closeLater(() => new Promise<void>((resolve) => (http.closeAllConnections(), http.close(() => resolve()))));
-  return `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`;
+/** A Streamable HTTP server that is not the Mem0 MCP server, closed after the test. */
+async function otherMcpServer(token?: string): Promise<string> {
+  const server = await startBearerMcpServer(token);
+  closeLater(() => server.close());
+  return server.url;
 }
 
 describe("what answers at a remote MCP endpoint", () => {
@@ -49,12 +39,7 @@ describe("what answers at a remote MCP endpoint", () => {
 
   it("takes another MCP server for a bearer one, and one that refuses initialize with 401 for one that needs a token", async () => {
     expect(await detectRemoteMcp({ endpoint: await otherMcpServer(), logger })).toMatchObject({ status: "found", serverKind: "mcp", defaultScheme: "bearer", tools: 1 });
-    const guarded = await startStub((_req, res) => {
-      res.writeHead(401, { "www-authenticate": 'Bearer resource_metadata="http://127.0.0.1/.well-known/oauth-protected-resource"', "content-type": "application/json" });
-      res.end(JSON.stringify({ detail: { error: "authorization_required", error_description: "Authorization required" } }));
-    });
-    closeLater(() => guarded.close());
-    expect(await detectRemoteMcp({ endpoint: `${guarded.origin}/mcp`, logger })).toEqual({ status: "found", serverKind: "mcp", defaultScheme: "bearer", authRequired: true });
+    expect(await detectRemoteMcp({ endpoint: await otherMcpServer("k-123456789"), logger })).toEqual({ status: "found", serverKind: "mcp", defaultScheme: "bearer", authRequired: true });
   });
 
   it("says why when nothing answers", async () => {
