@@ -24,6 +24,16 @@ describe("the proxy relays a remote MCP server over stdio", () => {
     expect(fx.toolRuns.map((r) => r.name)).toEqual(["add_coding_preference", "search_coding_preferences"]);
   });
 
+  it("passes resources, prompts and the remote's own JSON-RPC errors through unchanged", async () => {
+    const fx = await fixture();
+    const { client } = await proxy({ endpoint: fx.url });
+    expect(await client.listResources()).toEqual({ resources: [] });
+    expect(await client.listPrompts()).toEqual({ prompts: [] });
+    const error = await client.readResource({ uri: "mem0://nothing" }).catch((e: unknown) => e as { code: number; message: string });
+    expect(error).toMatchObject({ code: -32601 });
+    expect(fx.requests.some((r) => r.rpc[0] === "resources/read")).toBe(true);
+  });
+
   it("sends X-MCP-Token and X-MCP-UserID (and the extra headers) on every request, and no Authorization", async () => {
     const fx = await fixture({ credentials: "request" });
     const { client } = await proxy({ endpoint: fx.url, headers: { "X-Team": "blue" } });
