@@ -2,6 +2,7 @@
 // `initialize` does not need (undici, the subcommands) in chunks loaded on first use. The native
 // keychain modules stay external: they are optional dependencies loaded lazily.
 import { rmSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 /**
@@ -38,6 +39,20 @@ const englishOnlyZod = {
   },
 };
 
+/**
+ * jsonc-parser's "main" is a UMD build whose require() calls esbuild cannot follow; its ESM build
+ * ("module") bundles cleanly. Only this package is redirected: the others keep esbuild's defaults.
+ */
+const jsoncParserEsm = {
+  name: "jsonc-parser-esm",
+  setup(b) {
+    b.onResolve({ filter: /^jsonc-parser$/ }, () => ({ path: fileURLToPath(new URL("../node_modules/jsonc-parser/lib/esm/main.js", import.meta.url)) }));
+  },
+};
+
+// `npm pack` (prepack) builds with --release: no source maps in the published package.
+const release = process.argv.includes("--release");
+
 rmSync("dist", { recursive: true, force: true });
 await build({
   entryPoints: ["src/cli.ts"],
@@ -50,10 +65,10 @@ await build({
   format: "esm",
   target: "node20.19",
   minify: true,
-  sourcemap: "linked",
+  sourcemap: release ? false : "linked",
   legalComments: "none",
   external: ["keytar", "@napi-rs/keyring"],
-  plugins: [noAjv, englishOnlyZod],
+  plugins: [noAjv, englishOnlyZod, jsoncParserEsm],
   // Some bundled dependencies are CommonJS and call require() for Node built-ins.
   banner: { js: 'import { createRequire as __bridgeCreateRequire } from "node:module"; const require = __bridgeCreateRequire(import.meta.url);' },
   logLevel: "warning",

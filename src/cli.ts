@@ -1,9 +1,13 @@
 import { parseArgs } from "node:util";
-import { BridgeError } from "./errors.js";
+import { BridgeError } from "./core/errors.js";
 import { ConfigError } from "./config/errors.js";
 import { formatGlobalFlagsHelp, globalFlagOptions } from "./config/flags.js";
 import type { CommandContext, ExitCode } from "./commands/context.js";
 import type { CommandSpec } from "./commands/registry.js";
+import { loadKeychain } from "./credentials/load-keychain.js";
+import { processHost } from "./host.js";
+import { loadHttpClient } from "./http/load-client.js";
+import { explain } from "./mcp/error-words.js";
 import { PACKAGE_NAME, VERSION } from "./version.js";
 
 /** Summaries for `--help`; each command's module loads only when it runs, to keep start-up small. */
@@ -14,6 +18,8 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<CommandSpec
   { name: "status", summary: "Show the endpoint, backend, project, where the token comes from, and reachability", load: async () => (await import("./commands/status-command.js")).statusCommand },
   { name: "doctor", summary: "Check everything the bridge needs, with a fix for each problem", load: async () => (await import("./commands/doctor-command.js")).doctorCommand },
   { name: "project", summary: "Show the project id this directory resolves to, and why", load: async () => (await import("./commands/project-command.js")).projectCommand },
+  { name: "install", summary: "Add the bridge to an MCP client's config (Claude Desktop, Cursor, VS Code, …)", load: async () => (await import("./commands/install-command.js")).installCommand },
+  { name: "uninstall", summary: "Remove the bridge's entry from an MCP client's config", load: async () => (await import("./commands/uninstall-command.js")).uninstallCommand },
 ];
 
 function usage(): string {
@@ -28,6 +34,7 @@ function usage(): string {
     "",
     "With no command it runs `serve`, which is what an MCP client starts:",
     `  {"command": "npx", "args": ["-y", "${PACKAGE_NAME}@0"]}`,
+    "`install --client NAME` writes that entry into a client's config for you (see install --help).",
     "",
     "Options (every command):",
     formatGlobalFlagsHelp([
@@ -68,9 +75,11 @@ export async function runCli(ctx: CommandContext): Promise<ExitCode> {
       return runCli({ ...ctx, argv: [candidate, ...ctx.argv.slice(0, index), ...ctx.argv.slice(index + 1)] });
     }
   }
-  const command = await (named ?? COMMANDS[0]!).load();
-  const args = named ? rest : ctx.argv;
+  return runCommand(await (named ?? COMMANDS[0]!).load(), ctx, named ? rest : ctx.argv);
+}
 
+/** One command with its arguments: parsed against its options and the global flags, then run. */
+export async function runCommand(command: CommandSpec, ctx: CommandContext, args: string[]): Promise<ExitCode> {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
@@ -100,7 +109,7 @@ export async function runCli(ctx: CommandContext): Promise<ExitCode> {
     return await command.run(ctx, parsed.values as Record<string, unknown>, parsed.positionals);
   } catch (error) {
     if (error instanceof BridgeError) {
-      ctx.stderr.write(`${error.message}\n`);
+      ctx.stderr.write(`${explain(error)}\n`);
       // A bad value typed on the command line is a usage error; anything else the user can fix.
       return error instanceof ConfigError && error.source === "flag" ? 2 : 1;
     }
@@ -126,6 +135,9 @@ export async function main(): Promise<void> {
     stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
+    host: processHost(),
+    keychain: loadKeychain,
+    http: loadHttpClient,
   });
   // Let piped output drain before exiting: process.exit() does not wait for it.
   await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));

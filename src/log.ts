@@ -1,6 +1,5 @@
-import { isSensitiveKey, REDACTED, redactText, SecretRedactor } from "./credentials/redact.js";
-
-export type LogLevel = "error" | "warn" | "info" | "debug";
+import { isSensitiveKey, REDACTED, redactText, SecretRedactor } from "./core/secrets.js";
+import type { LogLevel } from "./core/unions.js";
 
 export interface Logger {
   readonly level: LogLevel;
@@ -16,8 +15,11 @@ export interface LoggerOptions {
   level: LogLevel;
   /** Receives each line without its trailing newline. Default: stderr (never stdout: it is the MCP protocol). */
   write?: (line: string) => void;
-  /** Redacted from every line, like later addSecret() calls. */
-  secrets?: readonly string[];
+  /**
+   * The process's secrets registry, shared with everything else that redacts (or a list of
+   * secrets for a logger of its own). Its secrets, and later addSecret() calls, are redacted from every line.
+   */
+  secrets?: SecretRedactor | readonly string[];
 }
 
 const RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
@@ -71,7 +73,7 @@ function formatLine(level: LogLevel, message: string, fields: Record<string, unk
 export function createLogger(options: LoggerOptions): Logger {
   const threshold = RANK[options.level];
   const write = options.write ?? writeToStderr;
-  const secrets = new SecretRedactor(options.secrets);
+  const secrets = options.secrets instanceof SecretRedactor ? options.secrets : new SecretRedactor(options.secrets);
 
   const emit = (level: LogLevel, message: string, fields?: Record<string, unknown>): void => {
     if (RANK[level] > threshold) return;

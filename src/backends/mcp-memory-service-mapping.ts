@@ -1,58 +1,136 @@
+import type { z } from "zod";
+import { quoteRedacted } from "../core/secrets.js";
+import { FIELDS, HealthDetailed, read, ServiceRecord } from "./mcp-memory-service-schemas.js";
 import type { Memory } from "./types.js";
 
-/** A memory object as mcp-memory-service's REST API returns it (contracts/backends.md §1). */
-export interface ServiceMemory {
-  content: string;
-  content_hash: string;
-  tags?: string[] | null;
-  memory_type?: string | null;
-  metadata?: Record<string, unknown> | null;
-  created_at?: number | null;
-  created_at_iso?: string | null;
-  updated_at?: number | null;
-  updated_at_iso?: string | null;
+/** A memory record as mcp-memory-service's REST API returns it: id and text checked, the rest as it came. */
+export type ServiceMemory = z.output<typeof ServiceRecord>;
+
+/** Whether a record has what a memory cannot be shown without: its id and its text. */
+export function isServiceMemory(value: unknown): value is ServiceMemory {
+  return ServiceRecord.safeParse(value).success;
 }
 
-export function isServiceMemory(value: unknown): value is ServiceMemory {
-  if (typeof value !== "object" || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return typeof v.content === "string" && typeof v.content_hash === "string";
-}
+/** Deeper metadata is left out: no memory needs it, and JSON.stringify cannot encode thousands of levels. */
+export const MAX_METADATA_DEPTH = 32;
 
 /**
  * Maps a server record to the canonical shape. `hiddenTag` (the current project's own tag) is
  * left out of `tags`: it is bookkeeping, and the bridge re-adds it on every write.
+ *
+ * A field that is not what the API promises does not sink the record: what can be read is kept,
+ * the rest left out, and `note` says what (one bad record must not fail a whole page).
  */
 export function toMemory(record: ServiceMemory, hiddenTag?: string, score?: number): Memory {
-  const memory: Memory = {
-    id: record.content_hash,
-    content: record.content,
-    tags: (record.tags ?? []).filter((tag) => tag !== hiddenTag),
-  };
-  if (record.memory_type) memory.type = record.memory_type;
-  if (record.metadata && Object.keys(record.metadata).length > 0) memory.metadata = record.metadata;
-  const created = isoTime(record.created_at_iso, record.created_at);
-  if (created) memory.created_at = created;
-  const updated = isoTime(record.updated_at_iso, record.updated_at);
-  if (updated) memory.updated_at = updated;
+  const problems: string[] = [];
+  const tags = readTags(record.tags);
+  if (tags.problem) problems.push(tags.problem);
+  const memory: Memory = { id: record.content_hash, content: record.content, tags: tags.tags.filter((tag) => tag !== hiddenTag) };
+  const type = read(FIELDS.memory_type, record.memory_type);
+  if (type !== undefined) memory.type = type;
+  else if (present(record.memory_type)) problems.push("memory_type is not text (left out)");
+  const metadata = read(FIELDS.metadata, record.metadata);
+  if (metadata !== undefined) {
+    if (depthExceeds(metadata, MAX_METADATA_DEPTH)) problems.push(`metadata is nested deeper than ${MAX_METADATA_DEPTH} levels (left out)`);
+    else if (Object.keys(metadata).length > 0) memory.metadata = metadata;
+  } else if (record.metadata !== undefined && record.metadata !== null) {
+    problems.push("metadata is not an object (left out)");
+  }
+  for (const [field, iso, epoch] of [
+    ["created_at", record.created_at_iso, record.created_at],
+    ["updated_at", record.updated_at_iso, record.updated_at],
+  ] as const) {
+    const time = isoTime(iso, epoch);
+    if (time) memory[field] = time;
+    else if (present(iso) || present(epoch)) problems.push(`${field} is not a valid time (left out)`);
+  }
   if (score !== undefined && Number.isFinite(score)) memory.score = score;
+  if (problems.length > 0) memory.note = `Part of this record could not be read: ${problems.join("; ")}.`;
   return memory;
 }
 
-function isoTime(iso: string | null | undefined, epochSeconds: number | null | undefined): string | undefined {
-  if (iso) {
+/** A record's tags as the server means them, for filtering and ownership checks (see readTags). */
+export function serviceTags(record: ServiceMemory): string[] {
+  return readTags(record.tags).tags;
+}
+
+/** A record's metadata when it is an object (the fields the store reads from it). */
+export function serviceMetadata(record: ServiceMemory): Record<string, unknown> | undefined {
+  return read(FIELDS.metadata, record.metadata);
+}
+
+/** A record's type when it is one. */
+export function serviceType(record: ServiceMemory | undefined): string | undefined {
+  return read(FIELDS.memory_type, record?.memory_type);
+}
+
+/**
+ * Tags are a list of strings. A comma-separated string (how the server stores them) is split;
+ * entries that are not strings are dropped.
+ */
+function readTags(value: unknown): { tags: string[]; problem?: string } {
+  if (value === undefined || value === null) return { tags: [] };
+  const given = read(FIELDS.tags, value);
+  if (given === undefined) return { tags: [], problem: "tags are not a list (left out)" };
+  if (typeof given === "string") {
+    return { tags: given.split(",").map((tag) => tag.trim()).filter(Boolean), problem: "tags were one comma-separated text (split at the commas)" };
+  }
+  const tags = given.filter((tag): tag is string => typeof tag === "string");
+  const dropped = given.length - tags.length;
+  return dropped === 0 ? { tags } : { tags, problem: `${dropped} ${dropped === 1 ? "tag that is" : "tags that are"} not text (left out)` };
+}
+
+function isoTime(isoValue: unknown, epochValue: unknown): string | undefined {
+  const iso = read(FIELDS.iso, isoValue);
+  if (iso !== undefined) {
     // The server's ISO strings may lack a zone designator; they are UTC.
     const withZone = /[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : `${iso}Z`;
     const parsed = Date.parse(withZone);
     if (!Number.isNaN(parsed)) return new Date(parsed).toISOString();
   }
-  if (typeof epochSeconds === "number" && Number.isFinite(epochSeconds)) {
-    return new Date(epochSeconds * 1000).toISOString();
+  const epochSeconds = read(FIELDS.epoch, epochValue);
+  return epochSeconds === undefined ? undefined : new Date(epochSeconds * 1000).toISOString();
+}
+
+function present(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== "";
+}
+
+/** Whether `value` nests objects or arrays more than `max` levels deep; walks without recursion. */
+function depthExceeds(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (typeof current !== "object" || current === null) continue;
+    if (depth > max) return true;
+    for (const child of Object.values(current)) if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
   }
-  return undefined;
+  return false;
 }
 
 /** The server's word for an add that found identical content already stored. */
 export function isDuplicateMessage(message: unknown): boolean {
   return typeof message === "string" && /duplicate/i.test(message);
+}
+
+const MAX_INFO_CHARS = 100;
+
+/**
+ * What /health/detailed says about the server, as status and login show it: the version, the
+ * memory count and the storage backend, each a short scalar with the token redacted (a server may
+ * echo anything back).
+ */
+export function serverInfo(info: unknown, redact: (text: string) => string): Record<string, unknown> {
+  const health = read(HealthDetailed, info);
+  const fields: [string, string | number | boolean | undefined][] = [
+    ["version", health?.version],
+    ["total_memories", health?.statistics?.total_memories],
+    ["storage_backend", health?.statistics?.backend],
+  ];
+  const server: Record<string, unknown> = {};
+  for (const [key, value] of fields) {
+    if (typeof value === "string") server[key] = quoteRedacted(value, redact, MAX_INFO_CHARS);
+    else if (value !== undefined) server[key] = value;
+  }
+  return server;
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { quoteRedacted } from "../core/secrets.js";
 import { DeadlineError, TransportError, UnreachableError } from "../http/errors.js";
 import type { HttpClient, HttpResponse } from "../http/types.js";
 import {
@@ -12,7 +13,8 @@ import {
   UnexpectedResponseError,
   UnsupportedArgumentError,
 } from "./errors.js";
-import { isServiceMemory, type ServiceMemory } from "./mcp-memory-service-mapping.js";
+import { serviceMetadata, serviceTags, serviceType, type ServiceMemory } from "./mcp-memory-service-mapping.js";
+import { ChangeAnswer, FIELDS, ListAnswer, read, SearchAnswer, SearchHit, ServiceRecord, StoreAnswer } from "./mcp-memory-service-schemas.js";
 import { isProjectTag, projectTag, uniqueTags } from "./project-tag.js";
 import { serviceContentHash } from "./service-content-hash.js";
 import { assertBodyFits, MAX_SERVICE_BODY_BYTES, memoryPath } from "./service-limits.js";
@@ -55,16 +57,17 @@ export function rejectProjectTags(tags: readonly string[], argument: string): vo
   }
 }
 
-/** The server said no (`success: false`): its reason, redacted and bounded, in a RefusedChangeError. */
+/** The server said no (`success: false`): its reason, redacted before it is cut, in a RefusedChangeError. */
 export function refusedChange(http: HttpClient, change: string, reason: unknown): RefusedChangeError {
-  return new RefusedChangeError(http.endpoint, change, http.redact(String(reason ?? "no reason given").slice(0, 300)));
+  return new RefusedChangeError(http.endpoint, change, quoteRedacted(String(reason ?? "no reason given"), http.redact, 300));
 }
 
 /** The bridge's own conversation id is bookkeeping, like the project tag: not shown back. */
-export function withoutBridgeConversation(metadata: Record<string, unknown> | null | undefined): Record<string, unknown> | null | undefined {
-  const id = metadata?.conversation_id;
-  if (typeof id !== "string" || !id.startsWith(CONVERSATION_ID_PREFIX)) return metadata;
-  const { conversation_id: _bridge, ...rest } = metadata!;
+export function withoutBridgeConversation(metadata: unknown): unknown {
+  const object = read(FIELDS.metadata, metadata);
+  const id = read(FIELDS.text, object?.conversation_id);
+  if (object === undefined || id === undefined || !id.startsWith(CONVERSATION_ID_PREFIX)) return metadata;
+  const { conversation_id: _bridge, ...rest } = object;
   return rest;
 }
 
@@ -84,16 +87,16 @@ export function createServiceStore(calls: ServiceCalls, conversationId = PROCESS
       throw error;
     }
     if (res.status === 413) throw new RequestTooLargeError(undefined, MAX_SERVICE_BODY_BYTES);
-    const answer = calls.expectOk(res, "POST /memories") as { success?: unknown; message?: unknown; content_hash?: unknown; memory?: unknown };
-    const memory = isServiceMemory(answer?.memory) ? answer.memory : undefined;
-    const hash = typeof answer?.content_hash === "string" ? answer.content_hash : memory?.content_hash;
-    if (answer?.success === true && !hash) throw new UnexpectedResponseError(endpoint, "POST /memories succeeded without a content_hash");
+    const answer = StoreAnswer.parse(calls.expectOk(res, "POST /memories"));
+    const memory = answer.memory;
+    const hash = answer.content_hash ?? memory?.content_hash;
+    if (answer.success === true && !hash) throw new UnexpectedResponseError(endpoint, "POST /memories succeeded without a content_hash");
 
-    const verdict = classifyStoreAnswer(answer?.success, answer?.message, hash);
+    const verdict = classifyStoreAnswer(answer.success, answer.message, hash);
     const originalHash = serviceContentHash(input.content);
     switch (verdict.kind) {
       case "stored": {
-        const result: StoreResult = { id: verdict.id, deduplicated: false, ...typeChange(input.type, memory?.memory_type) };
+        const result: StoreResult = { id: verdict.id, deduplicated: false, ...typeChange(input.type, serviceType(memory)) };
         if (verdict.chunks === undefined) return result;
         const parts = await newestChunks(originalHash, verdict.chunks, own, ctx).catch(() => []);
         return { ...result, chunks: verdict.chunks, ids: parts.length > 0 ? parts.map((part) => part.content_hash) : [verdict.id] };
@@ -109,7 +112,7 @@ export function createServiceStore(calls: ServiceCalls, conversationId = PROCESS
           id: records[0]!.content_hash,
           deduplicated: true,
           ...(verdict.chunks !== undefined && { chunks: verdict.chunks, ids: records.map((record) => record.content_hash) }),
-          ...typeChange(input.type, records[0]!.memory_type),
+          ...typeChange(input.type, serviceType(records[0])),
         };
       }
       case "semantic-duplicate":
@@ -137,16 +140,16 @@ export function createServiceStore(calls: ServiceCalls, conversationId = PROCESS
   async function mergeIntoExisting(records: ServiceMemory[], tags: string[], ctx: CallContext): Promise<void> {
     const own = ownTag(ctx);
     for (const record of records) {
-      const existing = record.tags ?? [];
+      const existing = serviceTags(record);
       if (own && !existing.includes(own)) throw new DuplicateElsewhereError(record.content_hash, existing.some(isProjectTag));
     }
     for (const record of records) {
-      const existing = record.tags ?? [];
+      const existing = serviceTags(record);
       if (tags.every((tag) => existing.includes(tag))) continue;
       const res = await http.request({ method: "PUT", path: memoryPath(record.content_hash), body: { tags: uniqueTags(existing, tags) }, retry: "idempotent" }, ctx);
       if (res.status === 404) continue;
-      const answer = calls.expectOk(res, "PUT /memories/{id}") as { success?: unknown; message?: unknown };
-      if (answer?.success === false) {
+      const answer = ChangeAnswer.parse(calls.expectOk(res, "PUT /memories/{id}"));
+      if (answer.success === false) {
         throw refusedChange(http, `Memory ${record.content_hash} already holds this text, but its new tags were not added`, answer.message);
       }
     }
@@ -161,9 +164,12 @@ export function createServiceStore(calls: ServiceCalls, conversationId = PROCESS
     for (let page = 1; page <= pages && found.size < total; page++) {
       const query = { page, page_size: pageSize, ...(own && { tag: own, tag_match: "all" }) };
       const res = await http.request({ method: "GET", path: "/memories", query, retry: "idempotent" }, ctx);
-      const answer = calls.expectOk(res, "GET /memories") as { memories?: unknown; has_more?: unknown };
-      if (!Array.isArray(answer?.memories)) break;
-      for (const record of answer.memories) if (isChunkOf(record, originalHash)) found.set(record.content_hash, record);
+      const answer = read(ListAnswer, calls.expectOk(res, "GET /memories"));
+      if (answer === undefined) break;
+      for (const value of answer.memories) {
+        const record = chunkOf(value, originalHash);
+        if (record) found.set(record.content_hash, record);
+      }
       if (answer.has_more !== true) break;
     }
     return inChunkOrder([...found.values()]);
@@ -173,12 +179,11 @@ export function createServiceStore(calls: ServiceCalls, conversationId = PROCESS
   async function searchedChunks(content: string, originalHash: string, ctx: CallContext): Promise<ServiceMemory[]> {
     const body = { query: content.slice(0, CHUNK_QUERY_CHARS), n_results: MAX_PAGE_SIZE };
     const res = await http.request({ method: "POST", path: "/search", body, retry: "idempotent" }, ctx);
-    const answer = calls.expectOk(res, "POST /search") as { results?: unknown };
-    const results = Array.isArray(answer?.results) ? (answer.results as { memory?: unknown }[]) : [];
+    const results = read(SearchAnswer, calls.expectOk(res, "POST /search"))?.results ?? [];
     const found = new Map<string, ServiceMemory>();
     for (const hit of results) {
-      const record = hit?.memory;
-      if (isChunkOf(record, originalHash)) found.set(record.content_hash, record);
+      const record = chunkOf(read(SearchHit, hit)?.memory, originalHash);
+      if (record) found.set(record.content_hash, record);
     }
     return inChunkOrder([...found.values()]);
   }
@@ -192,7 +197,7 @@ export function createServiceStore(calls: ServiceCalls, conversationId = PROCESS
       return new SimilarMemoryError(undefined, false);
     }
     const own = ownTag(ctx);
-    const tags = record.tags ?? [];
+    const tags = serviceTags(record);
     const visible = own ? tags.includes(own) : !tags.some(isProjectTag);
     return visible ? new SimilarMemoryError({ id: record.content_hash, content: record.content }, false) : new SimilarMemoryError(undefined, true);
   }
@@ -227,16 +232,18 @@ function storeBody(input: StoreInput, own: string | undefined, conversationId: s
   return { body, tags };
 }
 
-function typeChange(requested: string | undefined, stored: string | null | undefined): Pick<StoreResult, "type" | "requestedType"> {
+function typeChange(requested: string | undefined, stored: string | undefined): Pick<StoreResult, "type" | "requestedType"> {
   return requested !== undefined && stored && stored !== requested ? { type: stored, requestedType: requested } : {};
 }
 
-function isChunkOf(record: unknown, originalHash: string): record is ServiceMemory {
-  return isServiceMemory(record) && record.metadata?.original_hash === originalHash;
+/** `value` when it is a record of one of the chunks `originalHash`'s text was split into. */
+function chunkOf(value: unknown, originalHash: string): ServiceMemory | undefined {
+  const record = read(ServiceRecord, value);
+  return record && read(FIELDS.text, serviceMetadata(record)?.original_hash) === originalHash ? record : undefined;
 }
 
 function inChunkOrder(records: ServiceMemory[]): ServiceMemory[] {
-  const index = (record: ServiceMemory) => (typeof record.metadata?.chunk_index === "number" ? record.metadata.chunk_index : Number.MAX_SAFE_INTEGER);
+  const index = (record: ServiceMemory) => read(FIELDS.chunk_index, serviceMetadata(record)?.chunk_index) ?? Number.MAX_SAFE_INTEGER;
   return records.sort((a, b) => index(a) - index(b));
 }
 

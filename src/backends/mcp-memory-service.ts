@@ -1,11 +1,14 @@
+import { quoteRedacted } from "../core/secrets.js";
 import type { HttpClient, HttpResponse } from "../http/types.js";
 import { MemoryNotFoundError, RequestTooLargeError, UnexpectedResponseError, UnsupportedArgumentError, WrongProjectError } from "./errors.js";
-import { isServiceMemory, toMemory, type ServiceMemory } from "./mcp-memory-service-mapping.js";
+import { serverInfo, serviceTags, toMemory, type ServiceMemory } from "./mcp-memory-service-mapping.js";
+import { ChangeAnswer, ErrorBody, ListAnswer, read, SearchAnswer, SearchHit, ServiceRecord } from "./mcp-memory-service-schemas.js";
 import { createServiceStore, ownTag, refusedChange, rejectProjectTags, SERVICE_NAME, withoutBridgeConversation } from "./mcp-memory-service-store.js";
 import { isProjectTag, uniqueTags } from "./project-tag.js";
 import { assertBodyFits, MAX_SERVICE_BODY_BYTES, memoryPath } from "./service-limits.js";
 import { metadataTags, normalizeServiceTag, normalizeServiceTags } from "./service-tags.js";
 import type {
+  BackendDefinition,
   BackendStatus,
   CallContext,
   ListInput,
@@ -13,10 +16,13 @@ import type {
   Memory,
   MemoryBackend,
   SearchInput,
+  SearchResults,
   UpdateInput,
 } from "./types.js";
 
 const NAME = SERVICE_NAME;
+/** How much of a server's own words an error quotes. */
+const MAX_QUOTED_CHARS = 200;
 /** Semantic search cannot filter by tag server-side: fetch the most the API allows, then filter. */
 const OVERFETCH = 100;
 
@@ -27,6 +33,12 @@ export interface McpMemoryServiceDeps {
   conversationId?: string;
 }
 
+/** Its line in registry.ts. */
+export const mcpMemoryService: BackendDefinition = {
+  defaultAuthScheme: "bearer",
+  create: (http) => createMcpMemoryServiceBackend({ http }),
+};
+
 export function createMcpMemoryServiceBackend({ http, now = Date.now, conversationId }: McpMemoryServiceDeps): MemoryBackend {
   const endpoint = http.endpoint;
   const store = createServiceStore({ http, fetchRecord, expectOk }, conversationId);
@@ -34,8 +46,8 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now, conversati
   async function fetchRecord(id: string, ctx: CallContext): Promise<ServiceMemory> {
     const res = await http.request({ method: "GET", path: memoryPath(id), retry: "idempotent" }, ctx);
     if (res.status === 404) throw new MemoryNotFoundError(id);
-    const record = expectOk(res, "GET /memories/{id}");
-    if (!isServiceMemory(record)) throw new UnexpectedResponseError(endpoint, "GET /memories/{id} did not return a memory");
+    const record = read(ServiceRecord, expectOk(res, "GET /memories/{id}"));
+    if (record === undefined) throw new UnexpectedResponseError(endpoint, "GET /memories/{id} did not return a memory");
     return record;
   }
 
@@ -43,27 +55,19 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now, conversati
   async function ownedRecord(id: string, ctx: CallContext): Promise<ServiceMemory> {
     const record = await fetchRecord(id, ctx);
     const own = ownTag(ctx);
-    if (own && !(record.tags ?? []).includes(own)) throw new WrongProjectError(id);
+    if (own && !serviceTags(record).includes(own)) throw new WrongProjectError(id);
     return record;
   }
 
   function expectOk(res: HttpResponse, call: string): unknown {
     if (res.status >= 200 && res.status < 300) return res.body;
-    throw new UnexpectedResponseError(endpoint, http.redact(`${call} answered ${res.status}${detailOf(res.body)}`));
+    throw new UnexpectedResponseError(endpoint, `${call} answered ${res.status}${detailOf(res.body, http.redact)}`);
   }
 
   async function verifyToken(ctx: Omit<CallContext, "project">): Promise<Record<string, unknown>> {
     // /health/detailed needs authentication while /health does not: the cheapest proof of a token.
     const res = await http.request({ method: "GET", path: "/health/detailed", retry: "idempotent" }, ctx);
-    const info = expectOk(res, "GET /health/detailed") as Record<string, unknown> | undefined;
-    const server: Record<string, unknown> = {};
-    if (info && typeof info === "object") {
-      if (info.version !== undefined) server.version = info.version;
-      const stats = info.statistics as Record<string, unknown> | undefined;
-      if (stats?.total_memories !== undefined) server.total_memories = stats.total_memories;
-      if (stats?.backend !== undefined) server.storage_backend = stats.backend;
-    }
-    return server;
+    return serverInfo(expectOk(res, "GET /health/detailed"), http.redact);
   }
 
   return {
@@ -77,17 +81,23 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now, conversati
       const required = uniqueTags(own ? [own] : [], normalizeServiceTags(input.tags ?? []));
       const body = { query: input.query, n_results: required.length > 0 ? OVERFETCH : input.limit };
       const res = await http.request({ method: "POST", path: "/search", body, retry: "idempotent" }, ctx);
-      const answer = expectOk(res, "POST /search") as { results?: unknown };
-      if (!Array.isArray(answer?.results)) throw new UnexpectedResponseError(endpoint, "POST /search returned no results list");
+      const answer = read(SearchAnswer, expectOk(res, "POST /search"));
+      if (answer === undefined) throw new UnexpectedResponseError(endpoint, "POST /search returned no results list");
       const hidden = ownTag(ctx);
-      const found: Memory[] = [];
-      for (const hit of answer.results as { memory?: unknown; similarity_score?: unknown }[]) {
-        if (!isServiceMemory(hit?.memory)) continue;
-        const tags = (hit.memory.tags ?? []).map(normalizeServiceTag);
+      const found: SearchResults = [];
+      let skipped = 0;
+      for (const value of answer.results) {
+        const hit = read(SearchHit, value);
+        if (hit === undefined) {
+          skipped++;
+          continue;
+        }
+        const tags = serviceTags(hit.memory).map(normalizeServiceTag);
         if (!required.every((tag) => tags.includes(tag))) continue;
-        found.push(present(hit.memory, hidden, typeof hit.similarity_score === "number" ? hit.similarity_score : undefined));
+        found.push(present(hit.memory, hidden, hit.similarity_score));
         if (found.length === input.limit) break;
       }
+      if (skipped > 0) found.skipped = skipped;
       return found;
     },
 
@@ -100,12 +110,14 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now, conversati
         ...(tags.length > 0 && { tag: tags.join(","), tag_match: "all" }),
       };
       const res = await http.request({ method: "GET", path: "/memories", query, retry: "idempotent" }, ctx);
-      const answer = expectOk(res, "GET /memories") as { memories?: unknown; total?: unknown; has_more?: unknown };
-      if (!Array.isArray(answer?.memories)) throw new UnexpectedResponseError(endpoint, "GET /memories returned no memories list");
-      const memories = (answer.memories as unknown[]).filter(isServiceMemory).map((m) => present(m, own));
-      const total = typeof answer.total === "number" ? answer.total : undefined;
-      const hasMore = typeof answer.has_more === "boolean" ? answer.has_more : total !== undefined && input.page * input.page_size < total;
-      return { memories, has_more: hasMore, ...(total !== undefined && { total }) };
+      const answer = read(ListAnswer, expectOk(res, "GET /memories"));
+      if (answer === undefined) throw new UnexpectedResponseError(endpoint, "GET /memories returned no memories list");
+      const readable = answer.memories.map((value) => read(ServiceRecord, value)).filter((record) => record !== undefined);
+      const memories = readable.map((m) => present(m, own));
+      const skipped = answer.memories.length - readable.length;
+      const total = answer.total;
+      const hasMore = answer.has_more ?? (total !== undefined && input.page * input.page_size < total);
+      return { memories, has_more: hasMore, ...(total !== undefined && { total }), ...(skipped > 0 && { skipped }) };
     },
 
     async get(id: string, ctx: CallContext): Promise<Memory> {
@@ -114,11 +126,7 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now, conversati
 
     async update(input: UpdateInput, ctx: CallContext): Promise<Memory> {
       if (input.content !== undefined) {
-        throw new UnsupportedArgumentError(
-          NAME,
-          "content",
-          "a memory's id is the hash of its content. Store the new text with store_memory and delete the old memory instead.",
-        );
+        throw new UnsupportedArgumentError(NAME, "content", "a memory's id is the hash of its content.", "content-immutable");
       }
       const path = memoryPath(input.id);
       rejectProjectTags(input.tags ?? [], "tags");
@@ -128,7 +136,7 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now, conversati
       const body: Record<string, unknown> = {};
       if (input.tags !== undefined) {
         // Project tags are bookkeeping: a tag edit must not move the memory out of its projects.
-        const kept = (record.tags ?? []).filter(isProjectTag);
+        const kept = serviceTags(record).filter(isProjectTag);
         body.tags = uniqueTags(normalizeServiceTags(input.tags), kept, own ? [own] : []);
       }
       if (input.type !== undefined) body.memory_type = input.type;
@@ -137,9 +145,10 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now, conversati
       const res = await http.request({ method: "PUT", path, body, retry: "idempotent" }, ctx);
       if (res.status === 404) throw new MemoryNotFoundError(input.id);
       if (res.status === 413) throw new RequestTooLargeError(undefined, MAX_SERVICE_BODY_BYTES);
-      const answer = expectOk(res, "PUT /memories/{id}") as { success?: unknown; message?: unknown; memory?: unknown };
-      if (answer?.success === false) throw refusedChange(http, `Memory ${input.id} was not updated`, answer.message);
-      const updated = isServiceMemory(answer) ? answer : isServiceMemory(answer?.memory) ? answer.memory : await fetchRecord(input.id, ctx);
+      const answered = expectOk(res, "PUT /memories/{id}");
+      const answer = ChangeAnswer.parse(answered);
+      if (answer.success === false) throw refusedChange(http, `Memory ${input.id} was not updated`, answer.message);
+      const updated = read(ServiceRecord, answered) ?? answer.memory ?? (await fetchRecord(input.id, ctx));
       return present(updated, own);
     },
 
@@ -151,11 +160,11 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now, conversati
         if (res.attempts === 1) throw new MemoryNotFoundError(id);
         return;
       }
-      const answer = expectOk(res, "DELETE /memories/{id}") as { success?: unknown; message?: unknown };
-      if (answer?.success === true) return;
+      const answer = ChangeAnswer.parse(expectOk(res, "DELETE /memories/{id}"));
+      if (answer.success === true) return;
       // Older servers answer 200 {success:false} for a missing record. After a retry that most likely
       // means our own earlier attempt deleted it (it existed a moment ago). Any other reason is a refusal.
-      if (!/not found/i.test(String(answer?.message ?? "not found"))) throw refusedChange(http, `Memory ${id} was not deleted`, answer?.message);
+      if (!/not found/i.test(String(answer.message ?? "not found"))) throw refusedChange(http, `Memory ${id} was not deleted`, answer.message);
       if (res.attempts === 1) throw new MemoryNotFoundError(id);
     },
 
@@ -183,12 +192,20 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now, conversati
   }
 }
 
-function detailOf(body: unknown): string {
-  if (body && typeof body === "object" && "detail" in body) {
-    const detail = (body as { detail: unknown }).detail;
-    return `: ${typeof detail === "string" ? detail : JSON.stringify(detail)}`.slice(0, 200);
+/** The server's `detail`, fit to quote: redacted before it is cut, so no piece of the token survives. */
+function detailOf(body: unknown, redact: (text: string) => string): string {
+  const error = read(ErrorBody, body);
+  if (error === undefined) return "";
+  const { detail } = error;
+  return `: ${quoteRedacted(typeof detail === "string" ? detail : jsonText(detail), redact, MAX_QUOTED_CHARS)}`;
+}
+
+function jsonText(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return "(a value that cannot be shown)";
   }
-  return "";
 }
 
 function asError(error: unknown): Error {

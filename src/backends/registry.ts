@@ -1,40 +1,32 @@
-import type { AuthScheme, Settings } from "../config/types.js";
-import { SetupError } from "../errors.js";
-import type { HttpClient } from "../http/types.js";
-import { createMcpMemoryServiceBackend } from "./mcp-memory-service.js";
-import type { BackendFlavour, MemoryBackend } from "./types.js";
+import type { Settings } from "../config/settings.js";
+import type { AuthScheme, BackendFlavour } from "../core/unions.js";
+import { UnsupportedBackendError } from "./errors.js";
+import { mcpMemoryService } from "./mcp-memory-service.js";
+import type { BackendDefinition } from "./types.js";
 
-/** The auth header each flavour expects by default (contracts/backends.md). */
-export const DEFAULT_AUTH_SCHEME: Record<BackendFlavour, AuthScheme> = {
-  "mcp-memory-service": "bearer",
-  mem0: "x-api-key",
-  "mem0-platform": "token",
-};
-
-export function authHeader(scheme: AuthScheme, token: string): { header: string; value: string } {
-  switch (scheme) {
-    case "bearer":
-      return { header: "authorization", value: `Bearer ${token}` };
-    case "token":
-      return { header: "authorization", value: `Token ${token}` };
-    case "x-api-key":
-      return { header: "x-api-key", value: token };
-  }
+/** Not in this version yet: accepted as a setting, refused when a backend is opened. */
+function notSupportedYet(flavour: BackendFlavour, defaultAuthScheme: AuthScheme): BackendDefinition {
+  return {
+    defaultAuthScheme,
+    create() {
+      throw new UnsupportedBackendError(flavour);
+    },
+  };
 }
+
+/** One line per flavour. */
+export const BACKENDS: Record<BackendFlavour, BackendDefinition> = {
+  "mcp-memory-service": mcpMemoryService,
+  mem0: notSupportedYet("mem0", "x-api-key"),
+  "mem0-platform": notSupportedYet("mem0-platform", "token"),
+};
 
 /** `auto` resolves to mcp-memory-service until flavour detection lands. */
 export function resolveFlavour(setting: Settings["backend"]): BackendFlavour {
   return setting === "auto" ? "mcp-memory-service" : setting;
 }
 
-export function createBackend(flavour: BackendFlavour, http: HttpClient): MemoryBackend {
-  switch (flavour) {
-    case "mcp-memory-service":
-      return createMcpMemoryServiceBackend({ http });
-    case "mem0":
-    case "mem0-platform":
-      throw new SetupError(
-        `The ${flavour} backend is not supported by this version of mcp-memory-bridge yet; use --backend mcp-memory-service.`,
-      );
-  }
+/** --auth-scheme, else the flavour's own. */
+export function authSchemeFor(settings: Pick<Settings, "backend" | "authScheme">): AuthScheme {
+  return settings.authScheme ?? BACKENDS[resolveFlavour(settings.backend)].defaultAuthScheme;
 }

@@ -1,3 +1,5 @@
+import type { AuthScheme, BackendFlavour } from "../core/unions.js";
+import type { HttpClient } from "../http/types.js";
 import type { ProjectResolution } from "../project/types.js";
 
 /** The canonical memory shape shared by mcp/ and every backend (contracts/tools.md). */
@@ -10,6 +12,8 @@ export interface Memory {
   created_at?: string;
   updated_at?: string;
   score?: number;
+  /** What could not be read of the server's record (those fields are left out). */
+  note?: string;
 }
 
 /** Per tool call: one deadline across every HTTP attempt, and the MCP cancellation signal. */
@@ -22,6 +26,8 @@ export interface CallContext {
   timeoutMs?: number;
   /** The project in force for this call. id null = global mode (no scoping). */
   project: ProjectResolution;
+  /** Keeps a large answer's memory permit until the call's reply is written (see RequestContext). */
+  retain?: (release: () => void) => void;
 }
 
 export interface StoreInput {
@@ -58,7 +64,12 @@ export interface ListResult {
   memories: Memory[];
   has_more: boolean;
   total?: number;
+  /** Records left out because they had no readable id or text. */
+  skipped?: number;
 }
+
+/** Search hits, best first; `skipped` counts records left out because they had no readable id or text. */
+export type SearchResults = Memory[] & { skipped?: number };
 
 export interface UpdateInput {
   id: string;
@@ -97,7 +108,7 @@ export interface MemoryBackend {
   readonly flavour: BackendFlavour;
   readonly capabilities: BackendCapabilities;
   store(input: StoreInput, ctx: CallContext): Promise<StoreResult>;
-  search(input: SearchInput, ctx: CallContext): Promise<Memory[]>;
+  search(input: SearchInput, ctx: CallContext): Promise<SearchResults>;
   list(input: ListInput, ctx: CallContext): Promise<ListResult>;
   /** Throws MemoryNotFoundError / WrongProjectError. */
   get(id: string, ctx: CallContext): Promise<Memory>;
@@ -110,4 +121,12 @@ export interface MemoryBackend {
   verifyToken(ctx: Omit<CallContext, "project">): Promise<Record<string, unknown>>;
 }
 
-export type BackendFlavour = "mcp-memory-service" | "mem0" | "mem0-platform";
+
+
+/** What the bridge needs to know about one server flavour: its line in registry.ts (see README.md). */
+export interface BackendDefinition {
+  /** The header scheme the server expects when --auth-scheme does not say (contracts/backends.md). */
+  defaultAuthScheme: AuthScheme;
+  /** The backend over a client for the server's endpoint. */
+  create(http: HttpClient): MemoryBackend;
+}

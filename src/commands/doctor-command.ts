@@ -1,13 +1,14 @@
 import { ConfigError } from "../config/errors.js";
-import { openKeychain } from "../credentials/keychain.js";
 import { InsecureEndpointError, TlsError } from "../http/errors.js";
-import { isLoopbackHost } from "../http/url.js";
-import { withDefaultEndpointHint } from "../status.js";
+import { isLoopbackHost } from "../core/endpoint.js";
+import { withDefaultEndpointHint } from "../mcp/status.js";
+import { explain } from "../mcp/error-words.js";
+import { keychainWords } from "../mcp/keychain-words.js";
 import { PACKAGE_NAME } from "../version.js";
-import { commandCallContext, openCommandSession, type CommandSession } from "./command-session.js";
 import type { CommandContext } from "./context.js";
 import type { CommandSpec } from "./registry.js";
-import { describeSource } from "./status-command.js";
+import { describeSource } from "./shared/describe-source.js";
+import { commandCallContext, openCommandSession, type CommandSession } from "./shared/open-session.js";
 
 export interface Check {
   ok: boolean;
@@ -46,7 +47,7 @@ export const doctorCommand: CommandSpec = {
   },
 };
 
-export function nodeCheck(version: string): Check {
+function nodeCheck(version: string): Check {
   const [major = 0, minor = 0] = version.split(".").map(Number);
   const ok = major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
   return {
@@ -64,11 +65,14 @@ async function sessionChecks(ctx: CommandContext, { settings, profileProblems, s
       : { ok: false, name: "settings", detail: profileProblems.join(" ") },
   );
 
-  const auth = await session.auth();
-  const keychain = await openKeychain({ platform: process.platform, env: ctx.env, logger });
+  const auth = await session.token.get();
+  const keychain = await ctx.keychain({ platform: ctx.host.platform, env: ctx.env, logger });
   // Filled in once the token check has run: a server that needs no token needs no keychain either.
   const keychainCheck: Check = { ok: true, name: "keychain", detail: "" };
   checks.push(keychainCheck);
+  // The insecure token file, when it exists but cannot be used (a link, a FIFO, not JSON…).
+  const tokenFile = auth.failures.find((failure) => failure.store === "file");
+  if (tokenFile) checks.push({ ok: false, name: "token file", detail: explain(tokenFile.error) });
   let tokenNeeded = true;
 
   const from =
@@ -76,8 +80,8 @@ async function sessionChecks(ctx: CommandContext, { settings, profileProblems, s
       ? `nothing configured: mcp-memory-service's default address; run \`${PACKAGE_NAME} login <URL>\` or set MEMORY_BRIDGE_ENDPOINT for another`
       : `from ${describeSource(session.endpointSource)}`;
   checks.push({ ok: true, name: "endpoint", detail: `${session.endpoint} (${from}, backend ${session.flavour})` });
-  // session.backend() itself can fail (a refused http:// URL, an unreadable --ca-file): still a check.
-  const backendStatus = await (async () => (await session.backend()).status(commandCallContext(settings)))().catch((error: unknown) => ({
+  // Opening the backend can fail itself (a refused http:// URL, an unreadable --ca-file): still a check.
+  const backendStatus = await (async () => (await session.backend.get()).status(commandCallContext(ctx, settings)))().catch((error: unknown) => ({
     reachable: false,
     error: error instanceof Error ? error : new Error(String(error)),
     tokenAccepted: undefined,
@@ -89,7 +93,7 @@ async function sessionChecks(ctx: CommandContext, { settings, profileProblems, s
       : {
           ok: false,
           name: "reachable",
-          detail: withDefaultEndpointHint(backendStatus.error, session, withoutDoctorHint(backendStatus.error?.message ?? "no answer")),
+          detail: withDefaultEndpointHint(backendStatus.error, session, backendStatus.error ? explain(backendStatus.error, { inDoctor: true }) : "no answer"),
         },
   );
   checks.push(tlsCheck(session.endpoint, backendStatus.error));
@@ -98,7 +102,7 @@ async function sessionChecks(ctx: CommandContext, { settings, profileProblems, s
       tokenNeeded = auth.token !== undefined;
       checks.push({ ok: true, name: "token", detail: auth.token ? `accepted (from ${auth.origin ?? auth.source})` : "none needed: the server accepts requests without one" });
     } else {
-      checks.push({ ok: false, name: "token", detail: backendStatus.error?.message ?? "rejected" });
+      checks.push({ ok: false, name: "token", detail: backendStatus.error ? explain(backendStatus.error) : "rejected" });
     }
   }
 
@@ -111,19 +115,14 @@ async function sessionChecks(ctx: CommandContext, { settings, profileProblems, s
     keychainCheck.detail = `not needed: the server accepts requests without a token (the keychain itself is unusable: ${keychain.problem.detail})`;
   } else {
     keychainCheck.ok = false;
-    keychainCheck.detail = keychain.problem.message;
+    keychainCheck.detail = keychainWords(keychain.problem);
   }
   return checks;
 }
 
-/** An unreachable server's message suggests running doctor, which is what is running. */
-function withoutDoctorHint(message: string): string {
-  return message.replace(/, or run: npx mcp-memory-bridge doctor\.?$/, ".");
-}
-
-export function tlsCheck(endpoint: string, error: Error | undefined): Check {
+function tlsCheck(endpoint: string, error: Error | undefined): Check {
   const url = new URL(endpoint);
-  if (error instanceof TlsError || error instanceof InsecureEndpointError) return { ok: false, name: "TLS", detail: error.message };
+  if (error instanceof TlsError || error instanceof InsecureEndpointError) return { ok: false, name: "TLS", detail: explain(error) };
   if (url.protocol === "https:") {
     return error ? { ok: true, name: "TLS", detail: "https (not verified: the server did not answer)" } : { ok: true, name: "TLS", detail: "certificate verified" };
   }

@@ -1,18 +1,25 @@
 import { resolve } from "node:path";
 import { saveProfile } from "../config/profile.js";
 import { createFileStore } from "../credentials/file-store.js";
-import { openKeychain } from "../credentials/keychain.js";
 import type { TokenStore } from "../credentials/token-store.js";
 import { KEYCHAIN_SERVICE } from "../credentials/token-store.js";
-import { BridgeError } from "../errors.js";
+import { BridgeError } from "../core/errors.js";
 import { AuthError } from "../http/errors.js";
-import { authHeader, createBackend, DEFAULT_AUTH_SCHEME, resolveFlavour } from "../backends/registry.js";
+import { openBackend } from "../backends/open-backend.js";
+import { resolveFlavour } from "../backends/registry.js";
+import type { Settings } from "../config/settings.js";
+import { SecretRedactor } from "../core/secrets.js";
 import { assertTransportAllowed } from "../http/url.js";
 import type { Logger } from "../log.js";
+import { explain } from "../mcp/error-words.js";
+import { keychainWords } from "../mcp/keychain-words.js";
 import { PACKAGE_NAME } from "../version.js";
-import { commandCallContext, endpointArgument, openCommandSession } from "./command-session.js";
+import type { CommandContext } from "./context.js";
 import type { CommandSpec } from "./registry.js";
-import { promptHidden, readAllTrimmed } from "./read-secret.js";
+import { endpointArgument } from "./shared/endpoint-argument.js";
+import { commandCallContext, stderrLogger } from "./shared/open-session.js";
+import { promptHidden, readAllTrimmed } from "./shared/read-secret.js";
+import { settingsFor } from "./shared/settings.js";
 
 export const loginCommand: CommandSpec = {
   name: "login",
@@ -43,7 +50,11 @@ export const loginCommand: CommandSpec = {
   async run(ctx, values, positionals) {
     // These three are re-decided by every login (from flags and environment, not from an earlier
     // login), checked with, and saved with the endpoint: nothing carries over to another server.
-    const { settings, configDir, logger } = openCommandSession(ctx, values, ["authScheme", "allowHttp", "caFile"]);
+    const { settings } = settingsFor(ctx, values, ["authScheme", "allowHttp", "caFile"]);
+    const configDir = settings.configDir;
+    const secrets = new SecretRedactor();
+    const logger = stderrLogger(ctx, settings, secrets);
+    const platform = ctx.host.platform;
     const endpoint = endpointArgument(ctx, "login", positionals, settings.endpoint);
     if (endpoint === 2) return 2;
     assertTransportAllowed(endpoint, settings.allowHttp);
@@ -59,40 +70,22 @@ export const loginCommand: CommandSpec = {
       ctx.stderr.write(`Standard input is not a terminal, so login cannot ask for the token: pass --with-token to read it from standard input.\n`);
       return 2;
     }
-    logger.addSecret(token);
+    secrets.add(token);
 
     const flavour = resolveFlavour(settings.backend);
-    const scheme = settings.authScheme ?? DEFAULT_AUTH_SCHEME[flavour];
-    const { createHttpClient } = await import("../http/client.js");
-    const http = createHttpClient({
-      endpoint,
-      auth: authHeader(scheme, token),
-      allowHttp: settings.allowHttp,
-      ...(settings.caFile && { caFile: settings.caFile }),
-      logger,
-    });
-    let server: Record<string, unknown>;
-    try {
-      server = await createBackend(flavour, http).verifyToken(commandCallContext(settings));
-    } catch (error) {
-      if (error instanceof AuthError) throw new BridgeError(rejectedMessage(endpoint, error));
-      if (error instanceof BridgeError) throw new BridgeError(`${error.message.replace(/\.?$/, ".")} The token was not stored.`);
-      throw error;
-    } finally {
-      await http.close();
-    }
+    const server = await verifyToken(ctx, { settings, endpoint, token, logger, secrets });
 
     let where: string;
     if (values["insecure-storage"]) {
-      const file = createFileStore({ configDir, logger, platform: process.platform });
+      const file = createFileStore({ configDir, logger, platform });
       await file.set(endpoint, token);
       where = `the insecure token file ${file.path} (mode 0600: readable by any program running as you; prefer the keychain where there is one)`;
     } else {
-      const keychain = await openKeychain({ platform: process.platform, env: ctx.env, logger });
-      if (keychain.stores.length === 0) throw new BridgeError(`${keychain.problem?.message ?? "No keychain is available."} Nothing was stored.`);
+      const keychain = await ctx.keychain({ platform, env: ctx.env, logger });
+      if (keychain.stores.length === 0) throw new BridgeError(`${keychain.problem ? keychainWords(keychain.problem) : "No keychain is available."} Nothing was stored.`);
       const storedWith = await storeInEveryModule(keychain.stores, endpoint, token);
       where = `the OS keychain (through ${storedWith.join(" and ")}), service "${KEYCHAIN_SERVICE}", account "${endpoint}"`;
-      await removeFromInsecureFile(configDir, endpoint, logger, ctx);
+      await removeFromInsecureFile(ctx, configDir, endpoint, logger);
     }
 
     // What made the check pass must also be what clients use: keep these with the endpoint.
@@ -122,6 +115,29 @@ export const loginCommand: CommandSpec = {
   },
 };
 
+/** One authenticated call with the new token, through the backend the settings name; what the server says about itself. */
+async function verifyToken(
+  ctx: CommandContext,
+  input: { settings: Readonly<Settings>; endpoint: string; token: string; logger: Logger; secrets: SecretRedactor },
+): Promise<Record<string, unknown>> {
+  const { settings, endpoint } = input;
+  const opened = await openBackend({ ...input, http: ctx.http, now: ctx.host.now }).catch(notStored);
+  try {
+    return await opened.backend.verifyToken(commandCallContext(ctx, settings));
+  } catch (error) {
+    if (error instanceof AuthError) throw new BridgeError(rejectedMessage(endpoint, error));
+    return notStored(error);
+  } finally {
+    await opened.close();
+  }
+}
+
+/** A failure of the check, said as such. */
+function notStored(error: unknown): never {
+  if (error instanceof BridgeError) throw new BridgeError(`${explain(error).replace(/\.?$/, ".")} The token was not stored.`);
+  throw error;
+}
+
 /**
  * Stores the token through every keychain module that loaded. On Linux keytar and
  * @napi-rs/keyring file the same secret under different attributes (account vs username), so
@@ -148,14 +164,14 @@ async function storeInEveryModule(stores: TokenStore[], endpoint: string, token:
 
 /** The server's own reason, without the "run login" hint the serve-time message carries. */
 function rejectedMessage(endpoint: string, error: AuthError): string {
-  const reason = [error.code, error.serverReason].filter(Boolean).join(": ");
+  const reason = [error.serverCode, error.serverReason].filter(Boolean).join(": ");
   const what = error.status === 403 ? "accepted the token but it lacks the scope needed" : "rejected the token";
   return `The server at ${endpoint} ${what} (${error.status}${reason ? ` ${reason}` : ""}); the token was not stored. Check it and try again.`;
 }
 
 /** After a keychain login, an older copy of the token in the insecure file is removed. */
-async function removeFromInsecureFile(configDir: string, endpoint: string, logger: Logger, ctx: { stdout: NodeJS.WritableStream }) {
-  const file = createFileStore({ configDir, logger, platform: process.platform });
+async function removeFromInsecureFile(ctx: CommandContext, configDir: string, endpoint: string, logger: Logger) {
+  const file = createFileStore({ configDir, logger, platform: ctx.host.platform });
   // A missing file, or no entry for this endpoint, deletes nothing.
   if (await file.delete(endpoint)) ctx.stdout.write(`✓ Removed the old copy of this token from ${file.path}.\n`);
 }

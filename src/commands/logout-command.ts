@@ -1,10 +1,12 @@
 import { createFileStore } from "../credentials/file-store.js";
-import { openKeychain } from "../credentials/keychain.js";
 import type { KeychainProblemKind } from "../credentials/keychain-problem.js";
-import { BridgeError } from "../errors.js";
+import { BridgeError } from "../core/errors.js";
+import { keychainWords } from "../mcp/keychain-words.js";
 import { PACKAGE_NAME } from "../version.js";
-import { endpointArgument, openCommandSession } from "./command-session.js";
 import type { CommandSpec } from "./registry.js";
+import { endpointArgument } from "./shared/endpoint-argument.js";
+import { stderrLogger } from "./shared/open-session.js";
+import { settingsFor } from "./shared/settings.js";
 
 /** Problems that mean this machine has no keychain at all, so none can hold a token. */
 const NO_KEYCHAIN_HERE = new Set<KeychainProblemKind>(["no-dbus", "no-secret-service", "module-missing"]);
@@ -24,16 +26,18 @@ export const logoutCommand: CommandSpec = {
   ].join("\n"),
   maxArguments: 1,
   async run(ctx, values, positionals) {
-    const { settings, configDir, logger } = openCommandSession(ctx, values);
+    const { settings } = settingsFor(ctx, values);
+    const logger = stderrLogger(ctx, settings);
+    const platform = ctx.host.platform;
     const endpoint = endpointArgument(ctx, "logout", positionals, settings.endpoint);
     if (endpoint === 2) return 2;
 
     const removedFrom: string[] = [];
-    const keychain = await openKeychain({ platform: process.platform, env: ctx.env, logger });
+    const keychain = await ctx.keychain({ platform, env: ctx.env, logger });
     for (const store of keychain.stores) {
       if (await store.delete(endpoint)) removedFrom.push(`the OS keychain (${store.name})`);
     }
-    const file = createFileStore({ configDir, logger, platform: process.platform });
+    const file = createFileStore({ configDir: settings.configDir, logger, platform });
     if (await file.delete(endpoint)) removedFrom.push(`the insecure token file ${file.path}`);
 
     if (removedFrom.length > 0) ctx.stdout.write(`✓ Removed the token for ${endpoint} from ${removedFrom.join(" and ")}.\n`);
@@ -45,7 +49,7 @@ export const logoutCommand: CommandSpec = {
     }
     if (keychain.problem && !NO_KEYCHAIN_HERE.has(keychain.problem.kind)) {
       // A locked or refusing keychain may still hold a token: say so rather than claim success.
-      throw new BridgeError(`Could not check the keychain for a token for ${endpoint}: ${keychain.problem.message}`);
+      throw new BridgeError(`Could not check the keychain for a token for ${endpoint}: ${keychainWords(keychain.problem)}`);
     }
     return 0;
   },

@@ -1,9 +1,8 @@
-import { homedir, tmpdir } from "node:os";
 import { resolveProject } from "../project/resolve.js";
 import type { ProjectResolution } from "../project/types.js";
 import { PACKAGE_NAME } from "../version.js";
 import type { CommandSpec } from "./registry.js";
-import { settingsFor } from "./load-settings.js";
+import { settingsFor } from "./shared/settings.js";
 
 export const projectCommand: CommandSpec = {
   name: "project",
@@ -27,8 +26,9 @@ export const projectCommand: CommandSpec = {
       manualId: settings.projectId,
       keyMode: settings.projectKey,
       cwd: ctx.cwd,
-      home: homedir(),
-      tmpdir: tmpdir(),
+      home: ctx.host.home,
+      tmpdir: ctx.host.tmpdir,
+      platform: ctx.host.platform,
     });
     if (values.json) ctx.stdout.write(`${JSON.stringify(project, null, 2)}\n`);
     else ctx.stdout.write(`${renderProject(project)}\n`);
@@ -40,7 +40,7 @@ export const projectCommand: CommandSpec = {
   },
 };
 
-export function renderProject(project: ProjectResolution): string {
+function renderProject(project: ProjectResolution): string {
   const none = project.error ? "(not set)" : "(none: global scope, memories are shared)";
   const lines = [`project: ${project.id ?? none}`, `mode: ${project.mode}`, `source: ${project.source}`];
   lines.push(`why: ${project.reason}`);

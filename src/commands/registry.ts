@@ -5,8 +5,8 @@ export interface CommandSpec {
   /** Usage line and command-specific text for `<command> --help`. */
   help: string;
   /** Own options, merged with the global flags for parseArgs. */
-  options?: Record<string, { type: "string" | "boolean"; short?: string }>;
-  /** How many positional arguments it takes (default 0: any is a usage error). */
+  options?: Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }>;
+  /** How many positional arguments it takes (default 0: any is a usage error; Infinity: any number). */
   maxArguments?: number;
   run(ctx: CommandContext, values: Record<string, unknown>, positionals: string[]): Promise<ExitCode>;
 }

@@ -1,11 +1,10 @@
-import { runtimeTokenStores } from "../credentials/token-stores.js";
-import { createLogger } from "../log.js";
-import { PACKAGE_NAME } from "../version.js";
-import type { CommandSpec } from "./registry.js";
 import { ConfigError } from "../config/errors.js";
 import { loadSettings } from "../config/load.js";
-import { settingsFor, type LoadedSettings } from "./load-settings.js";
-import { serve } from "./serve.js";
+import { runStdioServer } from "../mcp/stdio-server.js";
+import { PACKAGE_NAME } from "../version.js";
+import type { CommandSpec } from "./registry.js";
+import { sessionFor } from "./shared/open-session.js";
+import { settingsFor, type LoadedSettings } from "./shared/settings.js";
 
 export const serveCommand: CommandSpec = {
   name: "serve",
@@ -33,13 +32,18 @@ export const serveCommand: CommandSpec = {
       // Exiting would leave the client with a bare "server disconnected"; serving lets every tool
       // call, and memory_status, say exactly which setting is wrong.
       setupProblem = error.message;
-      loaded = { settings: loadSettings({ env: {} }), profileProblems: [] };
+      loaded = { settings: loadSettings({ env: {}, platform: ctx.host.platform, home: ctx.host.home }), profileProblems: [] };
     }
-    const { settings, profileProblems } = loaded;
-    const logger = createLogger({ level: settings.logLevel, write: (line) => ctx.stderr.write(`${line}\n`) });
+    const { session, logger } = sessionFor(ctx, loaded, setupProblem);
     if (setupProblem) logger.error(setupProblem);
-    for (const problem of profileProblems) logger.warn(problem);
-    const stores = runtimeTokenStores({ platform: process.platform, env: ctx.env, configDir: settings.configDir, logger });
-    return serve(ctx, { settings, logger, stores, ...(setupProblem && { setupProblem }) });
+    for (const problem of loaded.profileProblems) logger.warn(problem);
+    if (ctx.stdin.isTTY) {
+      ctx.stderr.write(
+        `${PACKAGE_NAME} speaks MCP on stdio: an MCP client (Claude Desktop, Claude Code, Cursor…) starts it. ` +
+          `To set it up, run: npx ${PACKAGE_NAME} login <URL>  (and see --help)\n`,
+      );
+    }
+    await runStdioServer({ session, logger, stdin: ctx.stdin, stdout: ctx.stdout, now: ctx.host.now });
+    return 0;
   },
 };

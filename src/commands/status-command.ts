@@ -1,7 +1,8 @@
-import { collectStatus, renderStatus, type BridgeStatus } from "../status.js";
+import { collectStatus, renderStatus, type BridgeStatus } from "../mcp/status.js";
 import { PACKAGE_NAME } from "../version.js";
-import { commandCallContext, openCommandSession } from "./command-session.js";
 import type { CommandSpec } from "./registry.js";
+import { describeSource } from "./shared/describe-source.js";
+import { commandCallContext, openCommandSession } from "./shared/open-session.js";
 
 export const statusCommand: CommandSpec = {
   name: "status",
@@ -23,8 +24,8 @@ export const statusCommand: CommandSpec = {
   async run(ctx, values) {
     const { session, settings, profileProblems } = openCommandSession(ctx, values);
     try {
-      const status = await collectStatus(session, commandCallContext(settings));
-      const auth = await session.auth();
+      const status = await collectStatus(session, commandCallContext(ctx, settings));
+      const auth = await session.token.get();
       const report = {
         ...status,
         auth: { ...status.auth, ...(auth.origin && { origin: auth.origin }) },
@@ -55,11 +56,6 @@ function renderCliStatus(status: CliStatus): string {
       return line;
     })
     .join("\n");
-}
-
-/** Where a setting came from, in words. */
-export function describeSource(source: string): string {
-  return source === "flag" ? "--endpoint" : source === "env" ? "the environment" : source === "profile" ? "the saved profile" : source;
 }
 
 function describeOrigin(source: string, origin: string): string {

@@ -1,9 +1,11 @@
 import os from "node:os";
 import path from "node:path";
-import { CONFIG_DIR_ENV_VAR, envValue, type Env } from "./env.js";
+import { envValue, type Env } from "../core/env.js";
 
 export const PROJECT_NAME = "mcp-memory-bridge";
 export const PROFILE_FILE_NAME = "config.json";
+/** Where the profile and the insecure token file live, instead of the OS config directory. */
+export const CONFIG_DIR_ENV_VAR = "MEMORY_BRIDGE_CONFIG_DIR";
 
 /**
  * conf's default directory for projectName "mcp-memory-bridge" (env-paths `config` with conf's
@@ -24,10 +26,10 @@ export function defaultConfigDir(
   return path.posix.join(env.XDG_CONFIG_HOME || path.posix.join(home, ".config"), name);
 }
 
-/** MEMORY_BRIDGE_CONFIG_DIR (made absolute) when set, else the OS default. */
-export function resolveConfigDir(env: Env): string {
+/** MEMORY_BRIDGE_CONFIG_DIR (made absolute) when set, else the OS default for `machine`. */
+export function resolveConfigDir(env: Env, machine: { platform?: NodeJS.Platform; home?: string } = {}): string {
   const override = envValue(env, CONFIG_DIR_ENV_VAR);
-  return override !== undefined ? path.resolve(override) : defaultConfigDir(env);
+  return override !== undefined ? path.resolve(override) : defaultConfigDir(env, machine.platform, machine.home);
 }
 
 export function profilePath(configDir: string): string {

@@ -1,5 +1,5 @@
-import { BridgeError } from "../errors.js";
-import type { SettingSource } from "./types.js";
+import { BridgeError } from "../core/errors.js";
+import type { SettingSource } from "../core/unions.js";
 
 /**
  * A setting with a value the bridge cannot use. The message names the setting, where the value
@@ -15,6 +15,6 @@ export class ConfigError extends BridgeError {
     /** Lets the CLI tell a usage error (flag, exit 2) from a configuration error (exit 1). */
     readonly source: SettingSource,
   ) {
-    super(message);
+    super(message, { code: "invalid-setting" });
   }
 }

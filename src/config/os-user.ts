@@ -1,5 +1,5 @@
 import os from "node:os";
-import type { Env } from "./env.js";
+import type { Env } from "../core/env.js";
 
 /** The OS user name (the default mem0 user id), or undefined when the system cannot tell. */
 export function currentOsUserName(env: Env = process.env): string | undefined {

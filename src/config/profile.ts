@@ -1,11 +1,29 @@
-import { readFileSync } from "node:fs";
-import { isSensitiveKey } from "../credentials/redact.js";
+import { z } from "zod";
+import { FileReadError, readRegularFileSync, type FileProblem } from "../core/regular-file.js";
+import { isSensitiveKey } from "../core/secrets.js";
 import { PROJECT_NAME, profilePath } from "./config-dir.js";
 import { ConfigError } from "./errors.js";
-import { PROFILE_FIELDS, PROFILE_KEYS, ProfileSchema, SETTING_RULES, type Profile, type ProfileKey } from "./schema.js";
+import { SETTING_KEYS, SETTINGS, settingRow, type SettingKey } from "./settings.js";
 import { showValue } from "./show-value.js";
 
-export { defaultConfigDir } from "./config-dir.js";
+/** The settings a profile may hold: the rows with a `profile` schema. */
+type ProfileRows = { [K in SettingKey as (typeof SETTINGS)[K] extends { profile: z.ZodType } ? K : never]: (typeof SETTINGS)[K] };
+export type ProfileKey = keyof ProfileRows;
+type ProfileFields = { [K in ProfileKey]: ProfileRows[K]["profile"] };
+
+/**
+ * The saved profile (conf's config.json), from the settings table. JSON types are strict here
+ * (timeoutMs a number, allowHttp a boolean); there is deliberately no token field.
+ */
+const PROFILE_FIELDS = Object.fromEntries(
+  SETTING_KEYS.flatMap((key) => {
+    const schema = settingRow(key).profile;
+    return schema === undefined ? [] : [[key, schema]];
+  }),
+) as ProfileFields;
+const PROFILE_KEYS = Object.keys(PROFILE_FIELDS) as ProfileKey[];
+const ProfileSchema = z.object(PROFILE_FIELDS).partial();
+export type Profile = z.infer<typeof ProfileSchema>;
 
 export interface ProfileRead {
   /** The valid fields of the file; {} when it is missing, unreadable or not a JSON object. */
@@ -24,16 +42,31 @@ type FileContents =
   | { kind: "unusable"; problem: string }
   | { kind: "object"; data: Record<string, unknown> };
 
+/** The profile is a few hundred bytes; anything near this is not one. */
+export const MAX_PROFILE_BYTES = 1024 * 1024;
+
+const PROFILE_PROBLEMS: Record<Exclude<FileProblem, "unreadable" | "symlink" | "timeout">, string> = {
+  "not-regular": "is not a regular file (a FIFO, a device or a directory)",
+  "too-large": `is larger than ${MAX_PROFILE_BYTES} bytes`,
+};
+
 function readProfileFile(file: string): FileContents {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    const read = readRegularFileSync(file, { maxBytes: MAX_PROFILE_BYTES });
+    if (read === undefined) return { kind: "missing" };
+    text = read.text;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return { kind: "missing" };
+    if (error instanceof FileReadError && (error.problem === "not-regular" || error.problem === "too-large")) {
+      return {
+        kind: "unusable",
+        problem: `The saved profile ${file} ${PROFILE_PROBLEMS[error.problem]}; defaults are used. Replace it with the JSON file login writes, or delete it.`,
+      };
+    }
+    const code = error instanceof FileReadError ? (error.code ?? error.problem) : String(error);
     return {
       kind: "unusable",
-      problem: `The saved profile ${file} cannot be read (${code ?? String(error)}); defaults are used. Check the file's permissions.`,
+      problem: `The saved profile ${file} cannot be read (${code}); defaults are used. Check the file's permissions.`,
     };
   }
   if (text.trim() === "") return { kind: "object", data: {} };
@@ -68,8 +101,8 @@ function validFields(data: Record<string, unknown>, file: string): { profile: Pr
     if (parsed.success) {
       profile[key] = parsed.data;
     } else {
-      const allowed = key === "allowHttp" ? "use true or false" : SETTING_RULES[key].allowed;
-      problems.push(`Invalid ${key} ${showValue(key, data[key])} in the saved profile ${file} is ignored: ${allowed}.`);
+      const row = settingRow(key);
+      problems.push(`Invalid ${key} ${showValue(data[key], row.url)} in the saved profile ${file} is ignored: ${row.profileAllowed ?? row.allowed}.`);
     }
   }
   for (const key of Object.keys(data)) {

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { BridgeError } from "../errors.js";
+import { BridgeError } from "../core/errors.js";
 import type { Logger } from "../log.js";
+import { chmodRegularFile, FileReadError, readRegularFile, type FileProblem } from "../core/regular-file.js";
 import type { TokenStore } from "./token-store.js";
 
 /**
@@ -11,19 +12,36 @@ import type { TokenStore } from "./token-store.js";
  * already exists. Every read of a token and every write logs a warning (never the token). Writes
  * are atomic (temporary file in the same directory, then rename); a file that is not a JSON object
  * of strings is reported, never overwritten.
+ *
+ * It is read as a file (see regular-file.ts): a symbolic link is refused, never followed (its
+ * target could be any file, whose mode the 0600 fix would change), and so are a FIFO, a device or
+ * a file over 1 MiB; the read gives up after 2 s.
  */
 
 export const CREDENTIALS_FILE_NAME = "credentials.json";
 const FILE_MODE = 0o600;
 const DIR_MODE = 0o700;
+const MAX_FILE_BYTES = 1024 * 1024;
+const READ_TIMEOUT_MS = 2_000;
 
 export function credentialsFilePath(configDir: string): string {
   return path.join(configDir, CREDENTIALS_FILE_NAME);
 }
 
-/** The credentials file is unreadable or not what this store writes. The message never quotes its content. */
+/**
+ * The credentials file is unreadable (code token-file-unreadable), not what this store writes
+ * (token-file-invalid), not a file it will read (token-file-symlink, -not-regular, -too-large, -timeout)
+ * or could not be written (token-file-unwritable). The message never quotes its content.
+ */
 export class CredentialsFileError extends BridgeError {
   override name = "CredentialsFileError";
+  constructor(
+    code: `token-file-${"unreadable" | "invalid" | "unwritable" | Exclude<FileProblem, "unreadable">}`,
+    message: string,
+    readonly path: string,
+  ) {
+    super(message, { code });
+  }
 }
 
 export interface FileStoreOptions {
@@ -48,38 +66,37 @@ export function createFileStore(options: FileStoreOptions): FileTokenStore {
   const file = credentialsFilePath(configDir);
   const posix = platform !== "win32";
 
-  async function ensureMode(): Promise<void> {
-    if (!posix) return;
-    const stat = await fs.stat(file);
-    const mode = stat.mode & 0o777;
-    if (mode === FILE_MODE) return;
-    await fs.chmod(file, FILE_MODE);
+  /** Only once the file is known to be a token file, and only the file itself (never a link's target). */
+  async function ensureMode(mode: number): Promise<void> {
+    if (!posix || mode === FILE_MODE) return;
+    if (!(await chmodRegularFile(file, FILE_MODE).catch(() => false))) return;
     logger?.warn("the insecure token file was readable by others; its mode is now 0600", { path: file, was: mode.toString(8).padStart(4, "0") });
   }
 
   /** undefined when the file does not exist. */
   async function read(): Promise<Tokens | undefined> {
     let text: string;
+    let mode: number;
     try {
-      text = await fs.readFile(file, "utf8");
+      const read = await readRegularFile(file, { maxBytes: MAX_FILE_BYTES, noFollow: true, timeoutMs: READ_TIMEOUT_MS });
+      if (read === undefined) return undefined;
+      ({ text, mode } = read);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === "ENOENT") return undefined;
-      throw new CredentialsFileError(`Cannot read the token file ${file} (${code ?? "error"}); fix its permissions or delete it.`);
+      if (error instanceof FileReadError && error.problem !== "unreadable") throw new CredentialsFileError(`token-file-${error.problem}`, fileProblem(file, error.problem), file);
+      const code = error instanceof FileReadError ? error.code : (error as NodeJS.ErrnoException).code;
+      throw new CredentialsFileError("token-file-unreadable", `Cannot read the token file ${file} (${code ?? "error"}); fix its permissions or delete it.`, file);
     }
-    await ensureMode();
     let data: unknown;
     try {
       data = JSON.parse(text);
     } catch {
       // JSON.parse's message quotes the text, which may hold a token: never pass it on.
-      throw new CredentialsFileError(`The token file ${file} is not valid JSON; fix it or delete it and run \`mcp-memory-bridge login\` again.`);
+      throw new CredentialsFileError("token-file-invalid", `The token file ${file} is not valid JSON.`, file);
     }
     if (typeof data !== "object" || data === null || Array.isArray(data) || !Object.values(data).every((v) => typeof v === "string")) {
-      throw new CredentialsFileError(
-        `The token file ${file} is not a JSON object of endpoint → token strings; fix it or delete it and run \`mcp-memory-bridge login\` again.`,
-      );
+      throw new CredentialsFileError("token-file-invalid", `The token file ${file} is not a JSON object of endpoint → token strings.`, file);
     }
+    await ensureMode(mode);
     return data as Tokens;
   }
 
@@ -99,7 +116,7 @@ export function createFileStore(options: FileStoreOptions): FileTokenStore {
       await handle?.close().catch(() => undefined);
       await fs.rm(temp, { force: true }).catch(() => undefined);
       const code = (error as NodeJS.ErrnoException).code;
-      throw new CredentialsFileError(`Cannot write the token file ${file} (${code ?? (error as Error).message}).`);
+      throw new CredentialsFileError("token-file-unwritable", `Cannot write the token file ${file} (${code ?? (error as Error).message}).`, file);
     }
   }
 
@@ -134,4 +151,18 @@ export function createFileStore(options: FileStoreOptions): FileTokenStore {
       return true;
     },
   };
+}
+
+/** What is wrong with the file (the edge adds how to replace it). */
+function fileProblem(file: string, problem: Exclude<FileProblem, "unreadable">): string {
+  switch (problem) {
+    case "symlink":
+      return `The token file ${file} is a symbolic link, which the bridge does not follow (it could point at any file).`;
+    case "not-regular":
+      return `The token file ${file} is not a regular file (a FIFO, a device or a directory).`;
+    case "too-large":
+      return `The token file ${file} is larger than ${MAX_FILE_BYTES} bytes, far more than a token file holds.`;
+    case "timeout":
+      return `The token file ${file} could not be read within ${READ_TIMEOUT_MS / 1000} s.`;
+  }
 }

@@ -1,4 +1,4 @@
-import { envValue, type Env } from "../config/env.js";
+import { envValue, type Env } from "../core/env.js";
 import { keychainProblem, type KeychainProblem } from "./keychain-problem.js";
 import type { TokenStore } from "./token-store.js";
 

@@ -1,10 +1,11 @@
-import { BridgeError } from "../errors.js";
+import { BridgeError } from "../core/errors.js";
 import { briefError } from "./optional-module.js";
 import type { SecretServiceProbe } from "./secret-service-probe.js";
 
 /**
  * Why no keychain can be used, as `login`, `doctor` and the runtime lookup report it: a kind for
- * code, one sentence for people (with the ways out of contracts/cli.md), and the raw detail.
+ * code, the raw detail, and the platform (whose keychain it is). `message` states the fact; the
+ * ways out are written at the edge (mcp/keychain-words.ts).
  */
 
 export type KeychainProblemKind =
@@ -22,82 +23,52 @@ export type KeychainProblemKind =
 
 export interface KeychainProblem {
   kind: KeychainProblemKind;
-  /** One sentence saying what is wrong and the ways out. Never contains a token. */
+  /** What is wrong, in one sentence. Never contains a token. */
   message: string;
   /** The underlying reason (probe detail, module load error, OS message). */
   detail: string;
+  platform: NodeJS.Platform;
 }
 
-/** Thrown by keychain stores; `message` is the problem's sentence. */
+/** Thrown by keychain stores; `message` is the problem's. */
 export class KeychainError extends BridgeError {
   override name = "KeychainError";
   constructor(readonly problem: KeychainProblem) {
-    super(problem.message);
+    super(problem.message, { code: `keychain-${problem.kind}` });
   }
 }
-
-const INSECURE = "run `mcp-memory-bridge login --insecure-storage` to keep the token in a file only you can read";
-const ENV = "set MEMORY_BRIDGE_TOKEN in the environment that starts the bridge";
-const START_SECRET_SERVICE =
-  "start a Secret Service (log in to a desktop session, or run `gnome-keyring-daemon --unlock --components=secrets` inside `dbus-run-session`)";
-const START_OR_UNLOCK_SECRET_SERVICE =
-  "start or unlock a Secret Service (log in to a desktop session, or run `gnome-keyring-daemon --unlock --components=secrets` inside `dbus-run-session`)";
-const UNLOCK_SECRET_SERVICE =
-  "unlock the keyring (log in to a desktop session, or pipe its password to `gnome-keyring-daemon --unlock --components=secrets`)";
 
 /** Platforms whose keychain modules talk to a Secret Service over D-Bus (all but macOS and Windows). */
 export function usesSecretService(platform: NodeJS.Platform): boolean {
   return platform !== "darwin" && platform !== "win32";
 }
 
-function sentence(what: string, detail: string, waysOut: string[]): string {
-  const last = waysOut.length > 1 ? `, or ${waysOut[waysOut.length - 1]}` : "";
-  const head = waysOut.length > 1 ? waysOut.slice(0, -1).join(", ") : (waysOut[0] ?? "");
-  return `${what} (${detail}): ${head}${last}.`;
+/** "macOS Keychain", "Windows Credential Manager" or "keychain". */
+export function keychainName(platform: NodeJS.Platform): string {
+  return platform === "darwin" ? "macOS Keychain" : platform === "win32" ? "Windows Credential Manager" : "keychain";
 }
 
-/** Builds the problem of `kind` with its sentence for `platform`. */
-export function keychainProblem(kind: KeychainProblemKind, detail: string, platform: NodeJS.Platform): KeychainProblem {
-  const linux = usesSecretService(platform);
-  const keychainName = platform === "darwin" ? "macOS Keychain" : platform === "win32" ? "Windows Credential Manager" : "keychain";
-  let message: string;
+/** What is wrong, without the detail. */
+function what(kind: KeychainProblemKind, platform: NodeJS.Platform): string {
   switch (kind) {
     case "module-missing":
-      message = sentence(
-        "No keychain module could be loaded",
-        detail,
-        ["reinstall mcp-memory-bridge with its optional dependencies (keytar or @napi-rs/keyring)", INSECURE, ENV],
-      );
-      break;
+      return "No keychain module could be loaded";
     case "no-dbus":
-      message = sentence("The keychain cannot be used because there is no D-Bus session bus", detail, [START_SECRET_SERVICE, INSECURE, ENV]);
-      break;
+      return "The keychain cannot be used because there is no D-Bus session bus";
     case "no-secret-service":
-      message = sentence(
-        "The keychain cannot be used because no Secret Service (such as gnome-keyring) runs on the D-Bus session bus",
-        detail,
-        [START_SECRET_SERVICE, INSECURE, ENV],
-      );
-      break;
+      return "The keychain cannot be used because no Secret Service (such as gnome-keyring) runs on the D-Bus session bus";
     case "locked":
-      message = sentence("The keychain is locked", detail, [linux ? UNLOCK_SECRET_SERVICE : `unlock the ${keychainName}`, INSECURE, ENV]);
-      break;
+      return "The keychain is locked";
     case "access-denied":
-      message = sentence(
-        `The operating system refused access to the ${keychainName}`,
-        detail,
-        [linux ? UNLOCK_SECRET_SERVICE : "allow mcp-memory-bridge (node) when the system asks", INSECURE, ENV],
-      );
-      break;
+      return `The operating system refused access to the ${keychainName(platform)}`;
     case "other":
-      message = sentence(`The ${keychainName} could not be used`, detail, [
-        ...(linux ? [START_OR_UNLOCK_SECRET_SERVICE] : []),
-        INSECURE,
-        ENV,
-      ]);
-      break;
+      return `The ${keychainName(platform)} could not be used`;
   }
-  return { kind, message, detail };
+}
+
+/** Builds the problem of `kind` for `platform`. */
+export function keychainProblem(kind: KeychainProblemKind, detail: string, platform: NodeJS.Platform): KeychainProblem {
+  return { kind, message: `${what(kind, platform)} (${detail}).`, detail, platform };
 }
 
 /** The problem a failed Secret Service probe stands for; undefined when the probe was ok. */

@@ -1,4 +1,4 @@
-import type { Env } from "../config/env.js";
+import type { Env } from "../core/env.js";
 import type { Logger } from "../log.js";
 import { backendChoiceFromEnv, backendsFor, invalidBackendProblem, type KeychainBackend, type KeychainBackendChoice } from "./keychain-backend.js";
 import { keychainProblem, problemFromProbe, usesSecretService, type KeychainProblem } from "./keychain-problem.js";
@@ -27,6 +27,9 @@ export interface OpenKeychainOptions {
   importer?: ModuleImporter;
   probe?: (env: Env) => Promise<SecretServiceProbe>;
 }
+
+/** openKeychain, or a stand-in for it (the command context carries one). */
+export type KeychainOpener = (options: OpenKeychainOptions) => Promise<Keychain>;
 
 export interface Keychain {
   /** Usable stores in lookup order; empty when `problem` is set. */

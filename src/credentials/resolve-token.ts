@@ -1,4 +1,4 @@
-import type { Env } from "../config/env.js";
+import type { Env } from "../core/env.js";
 import type { Logger } from "../log.js";
 import { tokenFromEnv } from "./env-token.js";
 import { sourceOfStore, type TokenSource, type TokenStore } from "./token-store.js";
@@ -20,6 +20,16 @@ export interface StoreFailure {
   store: TokenStore["name"];
   /** The store's error message, e.g. why the Secret Service is unusable. */
   reason: string;
+  /**
+   * The error itself, for the edge to word from its code and facts. Not enumerable: a failure
+   * prints, logs and compares as the plain record of what failed.
+   */
+  readonly error?: unknown;
+}
+
+function storeFailure(store: TokenStore["name"], error: unknown): StoreFailure {
+  const failure = { store, reason: error instanceof Error ? error.message : String(error) };
+  return Object.defineProperty(failure, "error", { value: error, enumerable: false });
 }
 
 export interface TokenResolution {
@@ -54,9 +64,9 @@ export async function resolveToken(input: ResolveTokenInput): Promise<TokenResol
       try {
         token = (await store.get(account))?.trim();
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        failures.push({ store: store.name, reason });
-        logger?.debug("token store failed; trying the next one", { store: store.name, reason });
+        const failure = storeFailure(store.name, error);
+        failures.push(failure);
+        logger?.debug("token store failed; trying the next one", { store: store.name, reason: failure.reason });
         break;
       }
       if (token && token === exclude) continue;

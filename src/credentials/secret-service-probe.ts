@@ -1,4 +1,4 @@
-import type { Env } from "../config/env.js";
+import type { Env } from "../core/env.js";
 import { describeDbusAddress, parseDbusAddress } from "./dbus/address.js";
 import { BUS_NAME, BUS_PATH, connectDbus, DbusCallError, DbusConnectionError, type DbusConnection } from "./dbus/connection.js";
 import type { DbusVariant } from "./dbus/wire.js";

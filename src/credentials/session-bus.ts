@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import type { Env } from "../config/env.js";
+import type { Env } from "../core/env.js";
 
 /**
  * The session bus address to use. MCP clients built on the MCP SDK start servers with only HOME,

@@ -1,9 +1,9 @@
-import type { Env } from "../config/env.js";
+import type { Env } from "../core/env.js";
 import type { Logger } from "../log.js";
 import { createFileStore } from "./file-store.js";
 import { KeychainError } from "./keychain-problem.js";
 import { backendChoiceFromEnv, backendsFor, invalidBackendProblem, type KeychainBackend } from "./keychain-backend.js";
-import type { Keychain, OpenKeychainOptions } from "./keychain.js";
+import type { Keychain, KeychainOpener } from "./keychain.js";
 import type { TokenStore } from "./token-store.js";
 
 /**
@@ -20,8 +20,8 @@ export interface RuntimeTokenStoresOptions {
   env: Env;
   configDir: string;
   logger?: Logger;
-  /** Test seam; default openKeychain. */
-  openKeychain?: (options: OpenKeychainOptions) => Promise<Keychain>;
+  /** Opens the keychain on first use (credentials/load-keychain.ts, or a test's fake). */
+  openKeychain: KeychainOpener;
 }
 
 /**
@@ -58,8 +58,7 @@ const REOPEN_AFTER_PROBLEM_MS = 5_000;
 
 export function runtimeTokenStores(options: RuntimeTokenStoresOptions): TokenStore[] {
   const { platform, env, configDir, logger } = options;
-  // Loaded on first use: the probe, the D-Bus client and the store adapters stay out of startup.
-  const open = options.openKeychain ?? (async (openOptions: OpenKeychainOptions) => (await import("./keychain.js")).openKeychain(openOptions));
+  const open = options.openKeychain;
   let opened: Promise<Keychain> | undefined;
   let openedAt = 0;
   const keychain = () => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { canonicalEndpoint } from "../http/url.js";
+import { canonicalEndpoint } from "../core/endpoint.js";
 import type { DetectedBackend, FoundDetection } from "./types.js";
 
 /**

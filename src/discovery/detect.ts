@@ -1,4 +1,4 @@
-import { canonicalEndpoint, isLoopbackHost, parseEndpoint } from "../http/url.js";
+import { canonicalEndpoint, isLoopbackHost, parseEndpoint } from "../core/endpoint.js";
 import { VERSION } from "../version.js";
 import { authProbeUrl, authRequiredFromStatus } from "./auth-probe.js";
 import { classifyMcpInitialize, hasInitializeEvent, initializeRequestBody } from "./classify-mcp.js";

@@ -1,4 +1,4 @@
-import { canonicalEndpoint } from "../http/url.js";
+import { canonicalEndpoint } from "../core/endpoint.js";
 import { chooseAttempt, isFound, LOCAL_CANDIDATES, type Attempt, type CandidateSource, type ChosenAttempt, type MdnsOrigin } from "./choose.js";
 import { detectBackend, type DetectOptions } from "./detect.js";
 import { browseMdns, type BrowseOptions, type BrowseResult } from "./mdns-browse.js";

@@ -1,4 +1,4 @@
-import { canonicalEndpoint, parseEndpoint } from "../http/url.js";
+import { canonicalEndpoint, parseEndpoint } from "../core/endpoint.js";
 
 /**
  * A token is sent only to the endpoint it was stored for (contracts/cli.md "Transport"). For

@@ -1,7 +1,10 @@
 import type { Dispatcher } from "undici";
-import { SecretRedactor } from "../credentials/redact.js";
+import { canonicalEndpoint, parseEndpoint } from "../core/endpoint.js";
+import { SecretRedactor } from "../core/secrets.js";
+import { BodyTooLargeError, declaredTooLarge, readBody, type BodyText } from "./body.js";
 import { CallSignal } from "./call-signal.js";
-import { CancelledError, DeadlineError, RedirectError, TransportError, type RedirectProblem } from "./errors.js";
+import { CancelledError, DeadlineError, RedirectError, ResponseTooLargeError, TransportError, type RedirectProblem } from "./errors.js";
+import { LargeBodyGate } from "./large-body-gate.js";
 import { classifyNetworkError } from "./network-failure.js";
 import {
   authErrorFor,
@@ -14,13 +17,20 @@ import {
 import { createPool } from "./pool.js";
 import { followRedirect, isRedirect, type RedirectHop } from "./redirect.js";
 import { backoffDelay, isRetryable, mayHaveBeenProcessed, parseRetryAfter, type AttemptFailure } from "./retry.js";
+import { assertSafePath } from "./safe-path.js";
 import { abortableSleep } from "./sleep.js";
 import type { HttpClient, HttpClientOptions, HttpRequest, HttpResponse, RequestContext } from "./types.js";
-import { assertTransportAllowed, canonicalEndpoint, parseEndpoint } from "./url.js";
+import { assertTransportAllowed } from "./url.js";
 
 const USER_AGENT = "mcp-memory-bridge";
 const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
 const DEFAULT_MAX_ATTEMPTS = 4;
+const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+const DEFAULT_MAX_CONNECTIONS = 16;
+/** Error bodies are only quoted (a sentence or two): this much of one is plenty. */
+const ERROR_BODY_BYTES = 64 * 1024;
+/** What each body may buffer before it must wait for the large-body permit. */
+const FREE_BODY_BYTES = 1024 * 1024;
 
 type Headers = Record<string, string>;
 
@@ -43,11 +53,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const backoff = { baseMs: options.baseDelayMs ?? 100, capMs: options.maxDelayMs ?? 2000 };
   const logger = options.logger;
   const auth = options.auth;
-  const outcome: OutcomeContext = { endpoint, secrets: auth === undefined ? [] : secretsOf(auth.value) };
+  const redactor = options.secrets ?? new SecretRedactor();
+  if (auth !== undefined) for (const secret of secretsOf(auth.value)) redactor.add(secret);
   if (auth !== undefined) logger?.addSecret(auth.value);
+  const outcome: OutcomeContext = { endpoint, redactor };
 
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const largeBodies = new LargeBodyGate(FREE_BODY_BYTES);
   const pool = createPool(origin, {
     connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    connections: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
     ...(options.caFile === undefined ? {} : { caFile: options.caFile }),
   });
   const connectedProbe = (): boolean => pool.stats.connected > 0;
@@ -74,6 +89,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     const reportedTimeoutMs = ctx.timeoutMs ?? timeoutMs;
     if (timeoutMs <= 0) throw new DeadlineError({ endpoint, attempts: 0, maybeSent: false, timeoutMs: reportedTimeoutMs });
 
+    assertSafePath(req.method, req.path);
     const sendAuth = auth !== undefined && req.auth !== false;
     const first: RedirectHop = {
       method: req.method,
@@ -96,15 +112,15 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         let res: RawResponse | undefined;
         let cause: unknown;
         try {
-          const answer = await exchange(first, sendAuth, call.signal, attempt);
+          const answer = await exchange(first, sendAuth, call.signal, attempt, ctx.retain ?? {});
           if ("kind" in answer) {
             throw new RedirectError({ endpoint, attempts: attempt, maybeSent, problem: answer });
           }
           res = answer;
           const status = res.status;
-          if (status >= 200 && status < 300) return successResponse(outcome, req, res, attempt);
+          if (status >= 200 && status < 300) return settle(res, ctx, () => successResponse(outcome, req, res!, attempt));
           if (status === 401 || status === 403) throw authErrorFor(outcome, res, attempt, maybeSent, sendAuth);
-          if (status < 500 && status !== 429) return passThroughResponse(res, attempt);
+          if (status < 500 && status !== 429) return passThroughResponse(outcome, res, attempt);
           failure = { kind: "status", status };
         } catch (err) {
           if (err instanceof TransportError) throw err;
@@ -143,6 +159,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     sendAuth: boolean,
     signal: AbortSignal,
     attempt: number,
+    bodyOwner: object,
   ): Promise<RawResponse | RedirectProblem> {
     let hop = first;
     for (let redirects = 0; ; redirects++) {
@@ -158,13 +175,41 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         logger.debug("http attempt", { method: hop.method, path: pathOnly(hop.path), status, attempt, redirects });
       }
       if (!isRedirect(status)) {
-        return { status, headers: res.headers, text: await res.body.text() };
+        try {
+          const body = await bodyText(res, signal, bodyOwner);
+          return {
+            status,
+            headers: res.headers,
+            text: body.text,
+            ...(body.truncated && { truncated: true }),
+            ...(body.release && { release: body.release }),
+          };
+        } catch (error) {
+          if (!(error instanceof BodyTooLargeError)) throw error;
+          // A 2xx means the server acted on the request.
+          throw new ResponseTooLargeError({ endpoint, attempts: attempt, maybeSent: true, limitBytes: error.limitBytes });
+        }
       }
       await res.body.dump();
       const next = followRedirect(origin, hop, status, res.headers["location"], redirects);
       if ("kind" in next) return next;
       hop = next;
     }
+  }
+
+  /**
+   * A success body whole, up to --max-response-bytes (refused at once when its declared length is
+   * over it); an error body only as far as it is quoted.
+   */
+  async function bodyText(res: Dispatcher.ResponseData, signal: AbortSignal, owner: object): Promise<BodyText> {
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      return readBody(res.body, { maxBytes: ERROR_BODY_BYTES, mode: "truncate", signal });
+    }
+    if (declaredTooLarge(res.headers["content-length"], maxResponseBytes)) {
+      res.body.destroy();
+      throw new BodyTooLargeError(maxResponseBytes);
+    }
+    return readBody(res.body, { maxBytes: maxResponseBytes, mode: "fail", gate: { gate: largeBodies, owner }, signal });
   }
 
   /** Milliseconds to wait before the next attempt, or undefined to stop retrying. */
@@ -185,7 +230,6 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     return at + delayMs < deadline ? delayMs : undefined;
   }
 
-  const redactor = new SecretRedactor(outcome.secrets);
   return {
     endpoint,
     request,
@@ -194,6 +238,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       await pool.close();
     },
   };
+}
+
+/** Builds the outcome of a parsed answer, then hands its large-body permit to the caller or lets it go. */
+function settle<T>(res: RawResponse, ctx: RequestContext, outcome: () => T): T {
+  try {
+    return outcome();
+  } finally {
+    if (res.release) {
+      if (ctx.retain) ctx.retain(res.release);
+      else res.release();
+    }
+  }
 }
 
 function queryString(query: HttpRequest["query"]): string {

@@ -1,11 +1,10 @@
-import { BridgeError } from "../errors.js";
+import { BridgeError } from "../core/errors.js";
 
 /**
- * The HTTP layer's failures. Every `message` is one plain sentence saying what failed and what to
- * do next; none ever contains a token (server reasons are redacted before they get here).
+ * The HTTP layer's failures, each with a code and its facts. `message` states what happened in one
+ * sentence; what to do about it is added at the edge (mcp/error-words.ts), which knows the
+ * commands and flags. None ever contains a token (server reasons are redacted before they get here).
  */
-
-const CLI = "npx mcp-memory-bridge";
 
 export interface TransportErrorInit {
   /** Canonical endpoint URL (never with userinfo or query). */
@@ -28,8 +27,8 @@ export class TransportError extends BridgeError {
   readonly attempts: number;
   readonly maybeSent: boolean;
 
-  constructor(message: string, init: TransportErrorInit) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+  constructor(code: string, message: string, init: TransportErrorInit) {
+    super(message, { code, cause: init.cause });
     this.endpoint = init.endpoint;
     this.attempts = init.attempts;
     this.maybeSent = init.maybeSent;
@@ -38,42 +37,64 @@ export class TransportError extends BridgeError {
 
 export interface AuthErrorInit extends TransportErrorInit {
   status: number;
-  /** e.g. authorization_required, invalid_token, insufficient_scope */
-  code?: string;
+  /** The server's own code, e.g. authorization_required, invalid_token, insufficient_scope. */
+  serverCode?: string;
   serverReason?: string;
   /** Whether the request carried the auth header. */
   tokenSent: boolean;
 }
 
-/** 401 or 403: the token is missing, wrong, or lacks a scope. Never retried. */
+/**
+ * 401 or 403: the token is missing, wrong, or lacks a scope. Never retried. Codes: auth-scope
+ * (403), auth-missing (no token was sent), auth-not-found (the server found no token it accepts:
+ * often the wrong scheme), auth-rejected.
+ */
 export class AuthError extends TransportError {
   override name = "AuthError";
   readonly status: number;
-  readonly code: string | undefined;
+  readonly serverCode: string | undefined;
   readonly serverReason: string | undefined;
+  readonly tokenSent: boolean;
 
   constructor(init: AuthErrorInit) {
-    super(authMessage(init), init);
+    const code =
+      init.status === 403
+        ? "auth-scope"
+        : !init.tokenSent
+          ? "auth-missing"
+          : init.serverCode === "authorization_required"
+            ? "auth-not-found"
+            : "auth-rejected";
+    super(code, authMessage(code, init), init);
     this.status = init.status;
-    this.code = init.code;
+    this.serverCode = init.serverCode;
     this.serverReason = init.serverReason;
+    this.tokenSent = init.tokenSent;
+  }
+
+  /** What the server said, code first: "invalid_token", or its reason without a full stop. */
+  get said(): string | undefined {
+    return serverSaid(this);
   }
 }
 
-function authMessage(init: AuthErrorInit): string {
-  const login = `Run: ${CLI} login ${init.endpoint}`;
-  const said = init.code ?? (init.serverReason === undefined ? undefined : trimEnd(init.serverReason));
+function serverSaid(facts: { serverCode?: string | undefined; serverReason?: string | undefined }): string | undefined {
+  return facts.serverCode ?? (facts.serverReason === undefined ? undefined : trimEnd(facts.serverReason));
+}
+
+function authMessage(code: string, init: AuthErrorInit): string {
+  const said = serverSaid(init);
   const because = said === undefined ? "" : ` (${said})`;
-  if (init.status === 403) {
-    return `Access denied (403) at ${init.endpoint}: the token lacks the scope this call needs${because}; log in with a token that has it. ${login}`;
+  switch (code) {
+    case "auth-scope":
+      return `Access denied (403) at ${init.endpoint}: the token lacks the scope this call needs${because}.`;
+    case "auth-missing":
+      return `Authentication required (${init.status}) at ${init.endpoint}: no token is configured for this endpoint, so none was sent${because}.`;
+    case "auth-not-found":
+      return `Authentication required (${init.status}) at ${init.endpoint}: the server did not find a token it accepts in the request${because}.`;
+    default:
+      return `Authentication failed (${init.status}) at ${init.endpoint}: the server rejected the token${because}.`;
   }
-  if (!init.tokenSent) {
-    return `Authentication required (${init.status}) at ${init.endpoint}: no token is configured for this endpoint, so none was sent${because}. ${login}`;
-  }
-  if (init.code === "authorization_required") {
-    return `Authentication required (${init.status}) at ${init.endpoint}: the server did not find a token it accepts in the request${because}; check --auth-scheme, or log in again. ${login}`;
-  }
-  return `Authentication failed (${init.status}) at ${init.endpoint}: the server rejected the token${because}. ${login}`;
 }
 
 export interface UnreachableErrorInit extends TransportErrorInit {
@@ -81,14 +102,28 @@ export interface UnreachableErrorInit extends TransportErrorInit {
   causeCode: string;
 }
 
-/** Connection refused, DNS failure, connect timeout, or the connection dropped mid-request. */
+/**
+ * Connection refused, DNS failure, connect timeout (code unreachable), or the connection dropped
+ * mid-request (connection-lost).
+ */
 export class UnreachableError extends TransportError {
   override name = "UnreachableError";
   readonly causeCode: string;
+  /** The failure came while connecting: nothing answered. */
+  readonly connecting: boolean;
 
   constructor(init: UnreachableErrorInit) {
-    super(unreachableMessage(init), init);
+    const cause = NETWORK_CAUSES[init.causeCode] ?? { text: init.causeCode, connecting: false };
+    const tries = plural(init.attempts, "attempt");
+    super(
+      cause.connecting ? "unreachable" : "connection-lost",
+      cause.connecting
+        ? `Cannot reach the memory server at ${init.endpoint} (${cause.text}) after ${tries}.`
+        : `Lost the connection to the memory server at ${init.endpoint} (${cause.text}) after ${tries}.`,
+      init,
+    );
     this.causeCode = init.causeCode;
+    this.connecting = cause.connecting;
   }
 }
 
@@ -112,15 +147,6 @@ const NETWORK_CAUSES: Record<string, { text: string; connecting: boolean }> = {
   UND_ERR_BODY_TIMEOUT: { text: "the response stalled", connecting: false },
 };
 
-function unreachableMessage(init: UnreachableErrorInit): string {
-  const cause = NETWORK_CAUSES[init.causeCode] ?? { text: init.causeCode, connecting: false };
-  const tries = plural(init.attempts, "attempt");
-  if (cause.connecting) {
-    return `Cannot reach the memory server at ${init.endpoint} (${cause.text}) after ${tries}. Check that it is running and that the URL is right, or run: ${CLI} doctor`;
-  }
-  return `Lost the connection to the memory server at ${init.endpoint} (${cause.text}) after ${tries}. Check the server's logs and the network, or run: ${CLI} doctor`;
-}
-
 export interface DeadlineErrorInit extends TransportErrorInit {
   timeoutMs: number;
 }
@@ -132,7 +158,8 @@ export class DeadlineError extends TransportError {
 
   constructor(init: DeadlineErrorInit) {
     super(
-      `The memory server at ${init.endpoint} did not answer within the ${init.timeoutMs} ms deadline (${plural(init.attempts, "attempt")}); raise it with --timeout MS (MEMORY_BRIDGE_TIMEOUT_MS) or check why the server is slow.`,
+      "deadline",
+      `The memory server at ${init.endpoint} did not answer within the ${init.timeoutMs} ms deadline (${plural(init.attempts, "attempt")}).`,
       init,
     );
     this.timeoutMs = init.timeoutMs;
@@ -155,9 +182,9 @@ export class ServerError extends TransportError {
     const after = init.attempts > 1 ? ` after ${plural(init.attempts, "attempt")}` : "";
     const message =
       init.detail === undefined
-        ? `The memory server at ${init.endpoint} failed (${init.status})${after}; try again later or check the server's logs.`
+        ? `The memory server at ${init.endpoint} failed (${init.status})${after}.`
         : `The memory server at ${init.endpoint} failed (${init.status})${after}: ${withFullStop(init.detail)}`;
-    super(message, init);
+    super("server-failed", message, init);
     this.status = init.status;
     this.detail = init.detail;
   }
@@ -173,14 +200,7 @@ export class RateLimitedError extends TransportError {
   readonly retryAfterMs: number | undefined;
 
   constructor(init: RateLimitedErrorInit) {
-    const wait =
-      init.retryAfterMs === undefined
-        ? "wait a moment"
-        : `wait ${Math.max(1, Math.ceil(init.retryAfterMs / 1000))} s`;
-    super(
-      `The memory server at ${init.endpoint} is rate limiting requests (429) after ${plural(init.attempts, "attempt")}; ${wait} and try again.`,
-      init,
-    );
+    super("rate-limited", `The memory server at ${init.endpoint} is rate limiting requests (429) after ${plural(init.attempts, "attempt")}.`, init);
     this.retryAfterMs = init.retryAfterMs;
   }
 }
@@ -197,10 +217,48 @@ export class ResponseFormatError extends TransportError {
 
   constructor(init: ResponseFormatErrorInit) {
     const type = init.contentType === undefined ? "" : ` (${init.contentType})`;
+    super("not-json", `The server at ${init.endpoint} answered ${init.method} ${init.path} with a body that is not JSON${type}.`, init);
+  }
+}
+
+export interface ResponseTooLargeErrorInit extends TransportErrorInit {
+  limitBytes: number;
+}
+
+/** A response body longer than the configured cap: the request was aborted when it passed it. */
+export class ResponseTooLargeError extends TransportError {
+  override name = "ResponseTooLargeError";
+  readonly limitBytes: number;
+
+  constructor(init: ResponseTooLargeErrorInit) {
+    super("response-too-large", "", init);
+    this.limitBytes = init.limitBytes;
+    this.message = this.sentence();
+  }
+
+  /** What happened; `limitName` (the edge's words for the setting) goes right after the limit. */
+  sentence(limitName = ""): string {
+    return `The memory server at ${this.endpoint} sent a response larger than the ${describeBytes(this.limitBytes)} limit${limitName}, so it was cut off.`;
+  }
+}
+
+/** "33554432-byte (32 MiB)", "65536-byte (64 KiB)", "100000-byte". */
+export function describeBytes(bytes: number): string {
+  const binary = bytes % 1024 ** 2 === 0 ? `${bytes / 1024 ** 2} MiB` : bytes % 1024 === 0 ? `${bytes / 1024} KiB` : undefined;
+  return binary === undefined ? `${bytes}-byte` : `${bytes}-byte (${binary})`;
+}
+
+/** A request path with a "." or ".." segment (also percent-encoded): never sent. */
+export class UnsafePathError extends BridgeError {
+  override name = "UnsafePathError";
+  readonly path: string;
+
+  constructor(method: string, path: string) {
     super(
-      `The server at ${init.endpoint} answered ${init.method} ${init.path} with a body that is not JSON${type}; check that the endpoint URL is right (mcp-memory-service's base URL ends in /api).`,
-      init,
+      `Refused to send ${method} ${path}: a "." or ".." path segment would make the server act on another resource than the one named. Check the id.`,
+      { code: "unsafe-path" },
     );
+    this.path = path;
   }
 }
 
@@ -215,7 +273,7 @@ export class RedirectError extends TransportError {
   readonly problem: RedirectProblem;
 
   constructor(init: TransportErrorInit & { problem: RedirectProblem }) {
-    super(redirectMessage(init.endpoint, init.problem), init);
+    super(`redirect-${init.problem.kind}`, redirectMessage(init.endpoint, init.problem), init);
     this.problem = init.problem;
   }
 }
@@ -223,11 +281,11 @@ export class RedirectError extends TransportError {
 function redirectMessage(endpoint: string, problem: RedirectProblem): string {
   switch (problem.kind) {
     case "cross-origin":
-      return `The server at ${endpoint} redirected to another origin (${problem.targetOrigin}), which the bridge does not follow so that the token stays with its endpoint; set the endpoint to the final URL instead.`;
+      return `The server at ${endpoint} redirected to another origin (${problem.targetOrigin}), which the bridge does not follow so that the token stays with its endpoint.`;
     case "too-many":
-      return `The server at ${endpoint} redirected more than ${problem.limit} times; set the endpoint to the final URL instead.`;
+      return `The server at ${endpoint} redirected more than ${problem.limit} times.`;
     case "no-location":
-      return `The server at ${endpoint} answered ${problem.status} without a Location header; check that the endpoint URL is right.`;
+      return `The server at ${endpoint} answered ${problem.status} without a Location header.`;
   }
 }
 
@@ -236,13 +294,22 @@ export interface TlsErrorInit extends TransportErrorInit {
   causeCode: string;
 }
 
-/** The TLS handshake or certificate verification failed. Never retried. */
+/**
+ * The TLS handshake (code tls-handshake) or certificate verification failed: tls-host-name when the
+ * certificate is for another host, tls-certificate otherwise. Never retried.
+ */
 export class TlsError extends TransportError {
   override name = "TlsError";
   readonly causeCode: string;
 
   constructor(init: TlsErrorInit) {
-    super(tlsMessage(init), init);
+    const code =
+      init.causeCode === "ERR_TLS_CERT_ALTNAME_INVALID" ? "tls-host-name" : init.causeCode.startsWith("ERR_SSL_") ? "tls-handshake" : "tls-certificate";
+    const message =
+      code === "tls-handshake"
+        ? `The TLS handshake with ${init.endpoint} failed (${init.causeCode}).`
+        : `TLS certificate verification failed for ${init.endpoint} (${TLS_CAUSES[init.causeCode] ?? init.causeCode}).`;
+    super(code, message, init);
     this.causeCode = init.causeCode;
   }
 }
@@ -260,65 +327,34 @@ const TLS_CAUSES: Record<string, string> = {
   ERR_TLS_CERT_ALTNAME_INVALID: "certificate does not match the host name",
 };
 
-function tlsMessage(init: TlsErrorInit): string {
-  if (init.causeCode === "ERR_TLS_CERT_ALTNAME_INVALID") {
-    return `TLS certificate verification failed for ${init.endpoint} (${TLS_CAUSES[init.causeCode]}); use the host name the certificate was issued for in the endpoint URL.`;
-  }
-  if (init.causeCode.startsWith("ERR_SSL_")) {
-    return `The TLS handshake with ${init.endpoint} failed (${init.causeCode}); check that the server speaks HTTPS on that port, or use http:// for a local server.`;
-  }
-  const what = TLS_CAUSES[init.causeCode] ?? init.causeCode;
-  return `TLS certificate verification failed for ${init.endpoint} (${what}); if the server uses a private or self-signed CA, pass its certificate with --ca-file PATH (MEMORY_BRIDGE_CA_FILE).`;
-}
-
 /** The client cancelled the call (MCP notifications/cancelled). */
 export class CancelledError extends TransportError {
   override name = "CancelledError";
 
   constructor(init: TransportErrorInit) {
-    super(
-      `The request to the memory server at ${init.endpoint} was cancelled by the client; run the tool again if that was not intended.`,
-      init,
-    );
+    super("cancelled", `The request to the memory server at ${init.endpoint} was cancelled by the client.`, init);
   }
 }
 
-/** Plain http:// to a host other than loopback, without --allow-http. Nothing was sent. */
+/** Plain http:// to a host other than loopback, while that is not allowed. Nothing was sent. */
 export class InsecureEndpointError extends BridgeError {
   override name = "InsecureEndpointError";
-  readonly endpoint: string;
 
-  constructor(endpoint: string) {
-    super(
-      `Refusing plain http:// to ${endpoint}: the token and memories would cross the network unencrypted; use https://, or pass --allow-http (MEMORY_BRIDGE_ALLOW_HTTP=1) if you trust this network.`,
-    );
-    this.endpoint = endpoint;
+  constructor(readonly endpoint: string) {
+    super(`Refusing plain http:// to ${endpoint}: the token and memories would cross the network unencrypted.`, { code: "insecure-endpoint" });
   }
 }
 
-/** An endpoint that is not an http(s) URL. */
-export class InvalidEndpointError extends BridgeError {
-  override name = "InvalidEndpointError";
-
-  /** `shown` must already be stripped of userinfo (it may hold a password or token). */
-  constructor(shown: string, problem: string) {
-    super(
-      `"${shown}" is not a usable endpoint URL (${problem}); give the server's full base URL, e.g. https://mem.example.com/api.`,
-    );
-  }
-}
-
-/** The --ca-file could not be read. */
+/** The extra CA file could not be read, or holds no PEM certificate. */
 export class CaFileError extends BridgeError {
   override name = "CaFileError";
-  readonly path: string;
 
-  constructor(path: string, causeCode: string, cause?: unknown) {
-    super(
-      `Cannot read the CA file ${path} (${causeCode}); check the path given to --ca-file (MEMORY_BRIDGE_CA_FILE).`,
-      cause === undefined ? undefined : { cause },
-    );
-    this.path = path;
+  constructor(
+    readonly path: string,
+    readonly causeCode: string,
+    cause?: unknown,
+  ) {
+    super(`Cannot read the CA file ${path} (${causeCode}).`, { code: "ca-file", cause });
   }
 }
 

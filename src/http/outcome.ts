@@ -1,3 +1,4 @@
+import type { SecretRedactor } from "../core/secrets.js";
 import {
   AuthError,
   RateLimitedError,
@@ -16,13 +17,17 @@ export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
+  /** The body was read only in part (an error body is read only as far as it is quoted). */
+  truncated?: boolean;
+  /** The large-body permit this answer holds, if it took it. */
+  release?: () => void;
 }
 
 /** What every error needs to know about the client that raised it. */
 export interface OutcomeContext {
   endpoint: string;
-  /** Redacted from any server text quoted in an error. */
-  secrets: readonly string[];
+  /** Removes the credential from any server text quoted in an error. */
+  redactor: SecretRedactor;
 }
 
 /** A 2xx answer: its body must be JSON (or empty). */
@@ -48,8 +53,8 @@ export function successResponse(ctx: OutcomeContext, req: HttpRequest, res: RawR
 }
 
 /** A 4xx (other than 401/403) or other non-2xx answer the backend interprets itself. */
-export function passThroughResponse(res: RawResponse, attempts: number): HttpResponse {
-  return { status: res.status, headers: res.headers, body: parseLenient(res.text), attempts };
+export function passThroughResponse(ctx: OutcomeContext, res: RawResponse, attempts: number): HttpResponse {
+  return { status: res.status, headers: res.headers, body: errorBody(ctx, res), attempts };
 }
 
 export function authErrorFor(
@@ -59,14 +64,14 @@ export function authErrorFor(
   maybeSent: boolean,
   tokenSent: boolean,
 ): AuthError {
-  const reason = extractServerReason(parseLenient(res.text), ctx.secrets);
+  const reason = extractServerReason(errorBody(ctx, res), (text) => ctx.redactor.redact(text));
   return new AuthError({
     endpoint: ctx.endpoint,
     attempts,
     maybeSent,
     status: res.status,
     tokenSent,
-    ...(reason.code === undefined ? {} : { code: reason.code }),
+    ...(reason.code === undefined ? {} : { serverCode: reason.code }),
     ...(reason.reason === undefined ? {} : { serverReason: reason.reason }),
   });
 }
@@ -88,7 +93,7 @@ export function finalErrorFor(
         const retryAfterMs = parseRetryAfter(res?.headers["retry-after"], now);
         return new RateLimitedError({ ...init, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
       }
-      const reason = extractServerReason(parseLenient(res?.text ?? ""), ctx.secrets);
+      const reason = res === undefined ? {} : extractServerReason(errorBody(ctx, res), (text) => ctx.redactor.redact(text));
       const detail = reason.reason ?? reason.code;
       return new ServerError({ ...init, status: failure.status, ...(detail === undefined ? {} : { detail }) });
     }
@@ -97,6 +102,14 @@ export function finalErrorFor(
     default:
       return new UnreachableError({ ...init, causeCode: failure.code });
   }
+}
+
+/**
+ * An error body: parsed JSON, else its text. A body read only in part loses what may be the start
+ * of the token where it was cut, so that no later cut can leave a piece of it.
+ */
+function errorBody(ctx: OutcomeContext, res: RawResponse): unknown {
+  return parseLenient(res.truncated ? ctx.redactor.redactCut(res.text) : res.text);
 }
 
 function parseLenient(text: string): unknown {

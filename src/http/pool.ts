@@ -1,13 +1,16 @@
-import { readFileSync } from "node:fs";
 import { rootCertificates } from "node:tls";
 import { Pool } from "undici";
+import { FileReadError, readRegularFileSync } from "../core/regular-file.js";
 import { CaFileError } from "./errors.js";
+
+/** Far above any real CA bundle (Mozilla's is about 220 KB). */
+const MAX_CA_FILE_BYTES = 16 * 1024 * 1024;
 
 export interface PoolOptions {
   connectTimeoutMs: number;
+  /** Requests beyond this many connections wait in the pool's queue (each still bound by its deadline). */
+  connections: number;
   caFile?: string;
-  /** Connections at most (undici's default: no limit). */
-  connections?: number;
   /**
    * 0 turns undici's 300 s idle limits off, for streams that may stay quiet (an MCP event stream);
    * the caller's own deadline bounds them instead.
@@ -21,7 +24,7 @@ export interface PoolOptions {
  */
 export function createPool(origin: string, options: PoolOptions): Pool {
   return new Pool(origin, {
-    ...(options.connections === undefined ? {} : { connections: options.connections }),
+    connections: options.connections,
     ...(options.idleTimeoutMs === undefined ? {} : { headersTimeout: options.idleTimeoutMs, bodyTimeout: options.idleTimeoutMs }),
     connect: {
       timeout: options.connectTimeoutMs,
@@ -42,7 +45,8 @@ export function trustedCertificates(caFile: string): string[] {
   const nodeExtra = process.env["NODE_EXTRA_CA_CERTS"];
   if (nodeExtra !== undefined && nodeExtra !== "") {
     try {
-      cas.push(readFileSync(nodeExtra, "utf8"));
+      const read = readRegularFileSync(nodeExtra, { maxBytes: MAX_CA_FILE_BYTES });
+      if (read !== undefined) cas.push(read.text);
     } catch {
       // Node has already warned about an unreadable NODE_EXTRA_CA_CERTS at startup.
     }
@@ -50,13 +54,21 @@ export function trustedCertificates(caFile: string): string[] {
   return cas;
 }
 
+const CA_FILE_PROBLEMS: Record<string, string> = {
+  "not-regular": "not a regular file",
+  "too-large": `larger than ${MAX_CA_FILE_BYTES} bytes`,
+};
+
 function readPem(path: string): string {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    const read = readRegularFileSync(path, { maxBytes: MAX_CA_FILE_BYTES });
+    if (read === undefined) throw new CaFileError(path, "ENOENT");
+    text = read.text;
   } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    throw new CaFileError(path, typeof code === "string" ? code : "unreadable", err);
+    if (err instanceof CaFileError) throw err;
+    const problem = err instanceof FileReadError ? (CA_FILE_PROBLEMS[err.problem] ?? err.code ?? err.problem) : "unreadable";
+    throw new CaFileError(path, problem, err);
   }
   if (!text.includes("-----BEGIN CERTIFICATE-----")) {
     throw new CaFileError(path, "no PEM certificate in it");

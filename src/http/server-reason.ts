@@ -1,3 +1,5 @@
+import { quoteRedacted } from "../core/secrets.js";
+
 /** What a server said about a failure, pulled out of its error body. */
 export interface ServerReason {
   /** A machine-readable code such as "invalid_token", when the body carries one. */
@@ -15,13 +17,13 @@ const CODE_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
  * (FastAPI), `{"detail":[{msg}]}` (FastAPI validation), `{"error","details"}` (mem0 platform),
  * `{"error","error_description"}` (OAuth), `{"message"}`, and short plain-text bodies.
  */
-export function extractServerReason(body: unknown, secrets: readonly string[] = []): ServerReason {
+export function extractServerReason(body: unknown, redact: (text: string) => string = (text) => text): ServerReason {
   const found = findReason(body);
   const result: ServerReason = {};
-  // A code that is (or contains) the token is dropped: codes are quoted verbatim, never truncated.
-  if (found.code !== undefined && !secrets.some((secret) => secret !== "" && found.code!.includes(secret))) result.code = found.code;
+  // A code that is (or holds) the token is dropped: codes are quoted verbatim.
+  if (found.code !== undefined && redact(found.code) === found.code) result.code = found.code;
   if (found.reason !== undefined) {
-    const cleaned = clean(found.reason, secrets);
+    const cleaned = quoteRedacted(found.reason, redact, MAX_REASON_CHARS);
     if (cleaned !== "") result.reason = cleaned;
   }
   return result;
@@ -62,12 +64,6 @@ function validationMessages(items: unknown[]): string {
 function firstString(...values: unknown[]): string | undefined {
   for (const value of values) if (typeof value === "string" && value !== "") return value;
   return undefined;
-}
-
-function clean(text: string, secrets: readonly string[]): string {
-  let out = text.replace(/\s+/g, " ").trim();
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join("[redacted]");
-  return out.length > MAX_REASON_CHARS ? `${out.slice(0, MAX_REASON_CHARS - 1)}…` : out;
 }
 
 function looksLikeMarkup(text: string): boolean {

@@ -1,3 +1,4 @@
+import type { SecretRedactor } from "../core/secrets.js";
 import type { Logger } from "../log.js";
 
 /**
@@ -38,6 +39,12 @@ export interface RequestContext {
   signal?: AbortSignal;
   /** The configured per-call timeout the deadline came from, named in a DeadlineError's message. */
   timeoutMs?: number;
+  /**
+   * Takes over the large-body permit of a big answer (see LargeBodyGate) instead of it being
+   * released once the body is parsed: the caller releases it when it no longer holds the answer
+   * (a tool call, once its reply is written), so large answers go through one at a time end to end.
+   */
+  retain?: (release: () => void) => void;
 }
 
 /**
@@ -61,12 +68,21 @@ export interface HttpClientOptions {
   /** Extra CA certificates (PEM file), in addition to the system/Node CAs. */
   caFile?: string;
   connectTimeoutMs?: number;
+  /** Largest response body read (--max-response-bytes); a longer one fails the call. */
+  maxResponseBytes?: number;
+  /** Most connections open at once to the origin (--max-connections); further requests queue. */
+  maxConnections?: number;
   maxAttempts?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
   logger?: Logger;
+  /** The process's secrets registry; the auth value is added to it. Default: one of the client's own. */
+  secrets?: SecretRedactor;
   /** Injected for deterministic tests. */
   now?: () => number;
   random?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
+
+/** Opens a client for one endpoint (injected, so commands and tests choose how). */
+export type HttpClientFactory = (options: HttpClientOptions) => Promise<HttpClient>;

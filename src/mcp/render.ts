@@ -11,16 +11,18 @@ export function renderMemoryLine(memory: Memory, index?: number): string {
   if (memory.tags.length > 0) details.push(`tags: ${memory.tags.join(", ")}`);
   if (memory.type) details.push(`type: ${memory.type}`);
   if (memory.created_at) details.push(`created: ${memory.created_at}`);
-  return `${prefix}${preview(memory.content)}${score}\n   ${details.join(" · ")}`;
+  const note = memory.note ? `\n   note: ${memory.note}` : "";
+  return `${prefix}${preview(memory.content)}${score}\n   ${details.join(" · ")}${note}`;
 }
 
 export function renderMemory(memory: Memory): string {
   const lines = [`Memory ${memory.id}`, "", memory.content, ""];
   lines.push(`tags: ${memory.tags.length > 0 ? memory.tags.join(", ") : "(none)"}`);
   if (memory.type) lines.push(`type: ${memory.type}`);
-  if (memory.metadata) lines.push(`metadata: ${JSON.stringify(memory.metadata)}`);
+  if (memory.metadata) lines.push(`metadata: ${jsonText(memory.metadata)}`);
   if (memory.created_at) lines.push(`created: ${memory.created_at}`);
   if (memory.updated_at && memory.updated_at !== memory.created_at) lines.push(`updated: ${memory.updated_at}`);
+  if (memory.note) lines.push(`note: ${memory.note}`);
   return lines.join("\n");
 }
 
@@ -47,23 +49,45 @@ function typeNote(type: string | undefined, requested: string | undefined): stri
   return ` Its type is "${type}", not "${requested}": the server does not know that type and changed it.`;
 }
 
-export function renderSearch(query: string, results: Memory[], project: string | null, scope: "project" | "all"): string {
+export function renderSearch(query: string, results: Memory[], project: string | null, scope: "project" | "all", skipped?: number): string {
   const where = scope === "all" || !project ? "across all projects" : `in project ${project}`;
-  if (results.length === 0) return `No memories match "${query}" ${where}.`;
+  const left = skippedLine(skipped);
+  if (results.length === 0) return [`No memories match "${query}" ${where}.`, left].filter(Boolean).join("\n");
   const head = `${results.length} ${plural(results.length, "memory", "memories")} for "${query}" ${where}, best first:`;
-  return [head, ...results.map((m, i) => renderMemoryLine(m, i + 1))].join("\n");
+  return [head, ...results.map((m, i) => renderMemoryLine(m, i + 1)), left].filter(Boolean).join("\n");
 }
 
-export function renderList(memories: Memory[], page: number, pageSize: number, hasMore: boolean, total: number | undefined): string {
+export function renderList(
+  memories: Memory[],
+  page: number,
+  pageSize: number,
+  hasMore: boolean,
+  total: number | undefined,
+  skipped?: number,
+): string {
   const of = total === undefined ? "" : ` of ${total}`;
+  const left = skippedLine(skipped);
   if (memories.length === 0) {
-    if (page === 1) return "No memories stored yet.";
-    return `Page ${page} is empty${total === undefined ? "" : ` (${total} ${plural(total, "memory", "memories")} in all)`}.`;
+    const empty = skipped ? `No readable memories on page ${page}.` : page === 1 ? "No memories stored yet." : `Page ${page} is empty${total === undefined ? "" : ` (${total} ${plural(total, "memory", "memories")} in all)`}.`;
+    return [empty, left].filter(Boolean).join("\n");
   }
   const first = (page - 1) * pageSize + 1;
   const head = `Memories ${first}–${first + memories.length - 1}${of}, newest first (page ${page}):`;
   const tail = hasMore ? `More on page ${page + 1}.` : "";
-  return [head, ...memories.map((m, i) => renderMemoryLine(m, first + i)), tail].filter(Boolean).join("\n");
+  return [head, ...memories.map((m, i) => renderMemoryLine(m, first + i)), left, tail].filter(Boolean).join("\n");
+}
+
+function skippedLine(skipped: number | undefined): string {
+  if (!skipped) return "";
+  return `${skipped} ${plural(skipped, "record", "records")} from the server could not be read (no id or text) and ${plural(skipped, "was", "were")} left out.`;
+}
+
+function jsonText(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return "(cannot be shown)";
+  }
 }
 
 export function renderUpdate(memory: Memory, requestedType?: string): string {

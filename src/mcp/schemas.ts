@@ -16,7 +16,11 @@ export const memorySchema = z.object({
   created_at: z.string().optional(),
   updated_at: z.string().optional(),
   score: z.number().optional(),
+  /** What of the server's record could not be read (and is left out). */
+  note: z.string().optional(),
 });
+/** Records left out of a page because they had no readable id or text. */
+const skipped = z.number().int().optional();
 
 const project = z.string().nullable();
 
@@ -55,7 +59,7 @@ export const searchInput = {
   tags: tags.optional().describe("Only memories carrying every one of these tags."),
   scope: z.enum(["project", "all"]).default("project").describe("\"project\" (default): this project's memories only; \"all\": every project's."),
 };
-export const searchOutput = { results: z.array(memorySchema), project };
+export const searchOutput = { results: z.array(memorySchema), project, skipped };
 
 export const listInput = {
   page: z.number().int("page must be a whole number").min(1, "page is at least 1").default(1).describe("Page number, from 1."),
@@ -68,6 +72,7 @@ export const listOutput = {
   page_size: z.number(),
   has_more: z.boolean(),
   total: z.number().optional(),
+  skipped,
 };
 
 export const getInput = { id: id.describe("The memory's id, as returned by store, search or list.") };

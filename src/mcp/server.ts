@@ -1,10 +1,12 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
-import { SetupError } from "../errors.js";
+import { SetupError } from "../core/errors.js";
 import { AuthError } from "../http/errors.js";
 import type { Logger } from "../log.js";
-import type { Session } from "../session.js";
-import { withDefaultEndpointHint } from "../status.js";
+import { unauthorized, withAuthRetry } from "../session/auth-retry.js";
+import type { Session } from "../session/session.js";
+import { explain } from "./error-words.js";
+import { withDefaultEndpointHint } from "./status.js";
 import { PACKAGE_NAME, VERSION } from "../version.js";
 import { TOOLS, type ToolDefinition } from "./tools.js";
 import { errorResult, successResult } from "./tool-result.js";
@@ -13,6 +15,8 @@ export interface BridgeServerDeps {
   session: Session;
   logger: Logger;
   now?: () => number;
+  /** Resolves once every reply sent so far has been handed to stdout (see StdioTransport.drained). */
+  written?: () => Promise<void>;
 }
 
 const INSTRUCTIONS =
@@ -25,16 +29,23 @@ const NO_ELICITATION: jsonSchemaValidator = {
   getValidator: () => () => ({ valid: false, data: undefined, errorMessage: "mcp-memory-bridge does not validate elicitation schemas" }),
 };
 
-export function createBridgeServer({ session, logger, now = Date.now }: BridgeServerDeps): McpServer {
+export function createBridgeServer({ session, logger, now = Date.now, written = () => Promise.resolve() }: BridgeServerDeps): McpServer {
   const server = new McpServer(
     { name: PACKAGE_NAME, version: VERSION },
     { capabilities: { tools: { listChanged: true } }, instructions: INSTRUCTIONS, jsonSchemaValidator: NO_ELICITATION },
   );
-  for (const tool of TOOLS) register(server, tool, session, logger, now);
+  for (const tool of TOOLS) register(server, tool, session, logger, now, written);
   return server;
 }
 
-function register(server: McpServer, tool: ToolDefinition, session: Session, logger: Logger, now: () => number): void {
+function register(
+  server: McpServer,
+  tool: ToolDefinition,
+  session: Session,
+  logger: Logger,
+  now: () => number,
+  written: () => Promise<void>,
+): void {
   server.registerTool(
     tool.name,
     {
@@ -47,27 +58,30 @@ function register(server: McpServer, tool: ToolDefinition, session: Session, log
     async (args: Record<string, unknown>, extra) => {
       // One deadline for the whole call, every HTTP attempt and backoff included.
       const deadline = now() + session.settings.timeoutMs;
+      const held: (() => void)[] = [];
+      const retain = (release: () => void) => void held.push(release);
       try {
         if (tool.scoped && session.setupProblem) throw new SetupError(session.setupProblem);
-        const project = await session.project();
+        const project = await session.project.resolve();
         if (tool.scoped && project.error) throw new SetupError(project.error);
-        const ctx = { deadline, timeoutMs: session.settings.timeoutMs, signal: extra.signal, project };
-        const authVersion = session.authVersion;
-        try {
-          return successResult(await tool.run(args as never, ctx, session));
-        } catch (error) {
-          // A 401 was not processed, so the call can run again once `login` has stored a new token.
-          if (error instanceof AuthError && error.status === 401 && (await session.refreshAuth(authVersion))) {
-            return successResult(await tool.run(args as never, ctx, session));
-          }
-          throw error;
-        }
+        const ctx = { deadline, timeoutMs: session.settings.timeoutMs, signal: extra.signal, project, retain };
+        // A 401 was not processed, so the call can run again once `login` has stored a new token.
+        return successResult(await withAuthRetry(session.token, () => tool.run(args as never, ctx, session), unauthorized));
       } catch (error) {
         const result = errorResult(tool.name, error, logger);
+        // A bad profile or token file is what usually lies behind these: say so with them.
+        if (error instanceof AuthError || error instanceof SetupError) {
+          const problems = (await session.fileProblems().catch(() => [])).map((problem) => explain(problem));
+          for (const block of result.content) if (block.type === "text" && problems.length > 0) block.text += ` (Also: ${problems.join(" ")})`;
+        }
         for (const block of result.content) {
           if (block.type === "text") block.text = session.redact(withDefaultEndpointHint(error, session, block.text));
         }
         return result;
+      } finally {
+        // A large answer's permit is kept until its reply has been handed to stdout (the reply is
+        // queued in the microtasks after this returns), so the next one waits for the client to read.
+        if (held.length > 0) setImmediate(() => void written().then(() => held.forEach((release) => release())));
       }
     },
   );

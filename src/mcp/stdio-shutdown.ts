@@ -8,6 +8,8 @@ export interface StdioShutdown {
   stdin: NodeJS.ReadableStream;
   stdout: NodeJS.WritableStream;
   inFlight: InFlightRequests;
+  /** The transport's own queue (answers to lines that were not requests are not counted in flight). */
+  drained?: () => Promise<void>;
   /** The per-call deadline: every call in flight ends within it. */
   timeoutMs: number;
   logger: Logger;
@@ -25,7 +27,9 @@ export async function shutDownStdio(steps: StdioShutdown, canDeliver = true): Pr
     await bounded(steps.inFlight.idle(), steps.timeoutMs + MARGIN_MS, () =>
       steps.logger.warn("some calls did not finish in time; exiting anyway", { inFlight: steps.inFlight.size }),
     );
-    await bounded(flushed(steps.stdout), MARGIN_MS, () => steps.logger.warn("stdout is not being read; exiting without flushing"));
+    // A client that stopped reading stdout cannot be waited for forever.
+    const delivered = (steps.drained?.() ?? Promise.resolve()).then(() => flushed(steps.stdout));
+    await bounded(delivered, MARGIN_MS, () => steps.logger.warn("stdout is not being read; exiting without flushing"));
   }
   await bounded(steps.release(), MARGIN_MS, () => steps.logger.debug("releasing took too long; exiting anyway"));
 }
@@ -37,6 +41,11 @@ function flushed(stream: NodeJS.WritableStream): Promise<void> {
   });
 }
 
+/**
+ * Waits for `work`, at most `ms`. The timer is not unref'd: when `work` can never settle (a call
+ * stuck on something that holds no handle), it is what keeps the process alive until it fires, so
+ * the process still exits 0 instead of Node ending it with 13 for an unsettled await.
+ */
 async function bounded(work: Promise<unknown>, ms: number, onLate: () => void): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<void>((resolve) => {
@@ -44,7 +53,6 @@ async function bounded(work: Promise<unknown>, ms: number, onLate: () => void): 
       onLate();
       resolve();
     }, ms);
-    timer.unref();
   });
   await Promise.race([work.then(noop, noop), late]);
   clearTimeout(timer);

@@ -1,6 +1,7 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { BridgeError } from "../errors.js";
+import { BridgeError } from "../core/errors.js";
 import type { Logger } from "../log.js";
+import { explain } from "./error-words.js";
 import type { ToolOutcome } from "./tools.js";
 
 export function successResult(outcome: ToolOutcome): CallToolResult {
@@ -14,12 +15,20 @@ export function successResult(outcome: ToolOutcome): CallToolResult {
 export function errorResult(tool: string, error: unknown, logger: Logger): CallToolResult {
   let text: string;
   if (error instanceof BridgeError) {
-    text = error.message;
+    text = explain(error);
     logger.info(`${tool} failed`, { error: error.name, message: error.message });
   } else {
     const detail = error instanceof Error ? error.message : String(error);
     text = `${tool} failed unexpectedly: ${detail}. Run: npx mcp-memory-bridge doctor — and report it if the problem persists.`;
-    logger.error(`${tool} failed unexpectedly`, { error: error instanceof Error ? (error.stack ?? detail) : detail });
+    // One line at error level (where it happened, not the whole stack); the stack at debug level.
+    const name = error instanceof Error ? error.name : typeof error;
+    logger.error(`${tool} failed unexpectedly`, { error: name, message: detail, at: firstFrame(error) });
+    if (error instanceof Error && error.stack) logger.debug(`${tool} failure stack`, { stack: error.stack });
   }
   return { content: [{ type: "text", text }], isError: true };
+}
+
+function firstFrame(error: unknown): string | undefined {
+  if (!(error instanceof Error) || error.stack === undefined) return undefined;
+  return error.stack.split("\n").find((line) => line.trimStart().startsWith("at "))?.trim();
 }

@@ -1,11 +1,11 @@
 import type { ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import type * as z from "zod";
-import type { CallContext, MemoryBackend } from "../backends/types.js";
-import { BridgeError } from "../errors.js";
-import type { Session } from "../session.js";
+import type { CallContext } from "../backends/types.js";
+import { BridgeError } from "../core/errors.js";
+import type { Session } from "../session/session.js";
 import { renderDelete, renderList, renderMemory, renderSearch, renderStore, renderUpdate } from "./render.js";
 import * as s from "./schemas.js";
-import { collectStatus, renderStatus } from "../status.js";
+import { collectStatus, renderStatus } from "./status.js";
 
 type Shape = Record<string, z.ZodType>;
 
@@ -30,10 +30,6 @@ function define<In extends Shape>(tool: ToolDefinition<In>): ToolDefinition {
   return tool as unknown as ToolDefinition;
 }
 
-async function backendOf(session: Session): Promise<MemoryBackend> {
-  return session.backend();
-}
-
 export const TOOLS: ToolDefinition[] = [
   define({
     name: "store_memory",
@@ -54,7 +50,7 @@ export const TOOLS: ToolDefinition[] = [
           "Nothing was stored: the client did not say which workspace it is in (its roots/list request timed out), so the project is uncertain. Try again.",
         );
       }
-      const backend = await backendOf(session);
+      const backend = await session.backend.get();
       const result = await backend.store(args, ctx);
       const project = ctx.project.id;
       return {
@@ -82,10 +78,14 @@ export const TOOLS: ToolDefinition[] = [
     annotations: { title: "Search memories", readOnlyHint: true, openWorldHint: false },
     scoped: true,
     async run(args, ctx, session) {
-      const backend = await backendOf(session);
+      const backend = await session.backend.get();
       const results = await backend.search(args, ctx);
       const project = ctx.project.id;
-      return { structured: { results, project }, text: renderSearch(args.query, results, project, args.scope) };
+      const skipped = results.skipped;
+      return {
+        structured: { results: [...results], project, ...(skipped && { skipped }) },
+        text: renderSearch(args.query, results, project, args.scope, skipped),
+      };
     },
   }),
   define({
@@ -99,10 +99,10 @@ export const TOOLS: ToolDefinition[] = [
     annotations: { title: "List memories", readOnlyHint: true, openWorldHint: false },
     scoped: true,
     async run(args, ctx, session) {
-      const backend = await backendOf(session);
+      const backend = await session.backend.get();
       const result = await backend.list(args, ctx);
       const structured = { ...result, page: args.page, page_size: args.page_size };
-      return { structured, text: renderList(result.memories, args.page, args.page_size, result.has_more, result.total) };
+      return { structured, text: renderList(result.memories, args.page, args.page_size, result.has_more, result.total, result.skipped) };
     },
   }),
   define({
@@ -114,7 +114,7 @@ export const TOOLS: ToolDefinition[] = [
     annotations: { title: "Get a memory", readOnlyHint: true, openWorldHint: false },
     scoped: true,
     async run(args, ctx, session) {
-      const memory = await (await backendOf(session)).get(args.id, ctx);
+      const memory = await (await session.backend.get()).get(args.id, ctx);
       return { structured: { memory }, text: renderMemory(memory) };
     },
   }),
@@ -132,7 +132,7 @@ export const TOOLS: ToolDefinition[] = [
       if (args.content === undefined && args.tags === undefined && args.type === undefined && args.metadata === undefined) {
         throw new BridgeError("update_memory needs at least one of content, tags, type or metadata besides id.");
       }
-      const memory = await (await backendOf(session)).update(args, ctx);
+      const memory = await (await session.backend.get()).update(args, ctx);
       return { structured: { memory }, text: renderUpdate(memory, args.type) };
     },
   }),
@@ -145,7 +145,7 @@ export const TOOLS: ToolDefinition[] = [
     annotations: { title: "Delete a memory", readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     scoped: true,
     async run(args, ctx, session) {
-      await (await backendOf(session)).delete(args.id, ctx);
+      await (await session.backend.get()).delete(args.id, ctx);
       return { structured: { id: args.id, deleted: true }, text: renderDelete(args.id) };
     },
   }),

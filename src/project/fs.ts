@@ -1,5 +1,10 @@
 import * as fsp from "node:fs/promises";
 import { resolve as resolvePath } from "node:path";
+import { readRegularFile } from "../core/regular-file.js";
+
+/** git config and `.git` files are small; a bigger one, or one that will not be read in time, is ignored. */
+const MAX_GIT_FILE_BYTES = 1024 * 1024;
+const GIT_FILE_TIMEOUT_MS = 2_000;
 
 /** The filesystem calls project resolution makes; tests may pass their own. */
 export interface ProjectFs {
@@ -9,7 +14,11 @@ export interface ProjectFs {
 }
 
 export const nodeProjectFs: ProjectFs = {
-  readFile: (path, encoding) => fsp.readFile(path, encoding),
+  async readFile(path) {
+    const read = await readRegularFile(path, { maxBytes: MAX_GIT_FILE_BYTES, timeoutMs: GIT_FILE_TIMEOUT_MS });
+    if (read === undefined) throw Object.assign(new Error(`${path} does not exist`), { code: "ENOENT" });
+    return read.text;
+  },
   stat: (path) => fsp.stat(path),
   realpath: (path) => fsp.realpath(path),
 };

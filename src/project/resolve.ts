@@ -7,9 +7,8 @@ import { normalizeRemote, remoteName } from "./normalize-remote.js";
 import { makeProjectId } from "./project-id.js";
 import { slugProjectName } from "./slug.js";
 import { directoryFromRoots } from "./start-dir.js";
-import type { ProjectMode, ProjectResolution } from "./types.js";
-
-export type ProjectKeyMode = "remote" | "path";
+import type { ProjectKeyMode, ProjectMode } from "../core/unions.js";
+import type { ProjectResolution } from "./types.js";
 
 export interface ResolveProjectInput {
   mode: ProjectMode;
@@ -22,6 +21,8 @@ export interface ResolveProjectInput {
   cwd: string;
   home: string;
   tmpdir: string;
+  /** Whose rules paths follow (Windows compares them ignoring case); default this process's. */
+  platform?: NodeJS.Platform;
   fs?: ProjectFs;
 }
 
@@ -55,7 +56,7 @@ async function resolveAuto(input: ResolveProjectInput, fs: ProjectFs): Promise<P
     [fromRoots ?? input.cwd, input.home, input.tmpdir].map((p) => realpathOrResolved(p, fs)),
   ) as [string, string, string];
 
-  const notAProject = fallbackReason({ start, home, tmpdir });
+  const notAProject = fallbackReason({ start, home, tmpdir }, input.platform);
   if (notAProject !== undefined) {
     return { id: null, mode: "global", source: "fallback", reason: notAProject, start };
   }

@@ -1,4 +1,4 @@
-export type ProjectMode = "auto" | "manual" | "global";
+import type { ProjectMode } from "../core/unions.js";
 
 /** Where the project id came from (reported by memory_status, status and project). */
 export type ProjectSource = "roots" | "cwd" | "manual" | "global" | "fallback";

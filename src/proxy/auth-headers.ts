@@ -1,4 +1,4 @@
-import { isSensitiveKey } from "../credentials/redact.js";
+import { isSensitiveKey } from "../core/secrets.js";
 
 /**
  * The headers a remote MCP server gets: the credential (per auth scheme) and the user's extra,

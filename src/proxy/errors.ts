@@ -1,4 +1,4 @@
-import { BridgeError } from "../errors.js";
+import { BridgeError } from "../core/errors.js";
 
 /**
  * Why a relayed call failed, as facts. No sentences here: the edge (mcp/proxy-messages.ts) words
@@ -26,13 +26,10 @@ export type ProxyFailureCode = ProxyFact["code"];
 
 export class ProxyError extends BridgeError {
   override name = "ProxyError";
+  declare readonly code: ProxyFailureCode;
 
   constructor(readonly fact: ProxyFact) {
-    super(`${fact.code} (${fact.endpoint})`);
-  }
-
-  get code(): ProxyFailureCode {
-    return this.fact.code;
+    super(`${fact.code} (${fact.endpoint})`, { code: fact.code });
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Implementation } from "@modelcontextprotocol/sdk/types.js";
-import { canonicalEndpoint } from "../http/url.js";
+import { canonicalEndpoint } from "../core/endpoint.js";
 import type { Logger } from "../log.js";
 import { PACKAGE_NAME, VERSION } from "../version.js";
 import type { ProxyAuthScheme } from "./auth-headers.js";

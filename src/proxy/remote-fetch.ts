@@ -4,7 +4,8 @@ import type { Logger } from "../log.js";
 import { createPool } from "../http/pool.js";
 import { followRedirect, isRedirect, type RedirectHop } from "../http/redirect.js";
 import { extractServerReason } from "../http/server-reason.js";
-import { assertTransportAllowed, canonicalEndpoint, parseEndpoint } from "../http/url.js";
+import { canonicalEndpoint, parseEndpoint } from "../core/endpoint.js";
+import { assertTransportAllowed } from "../http/url.js";
 import { ProxyError } from "./errors.js";
 import { watchStream, type StreamEnd } from "./stream-watch.js";
 
@@ -71,7 +72,8 @@ export function createRemoteHttp(options: RemoteHttpOptions): RemoteHttp {
   const pool = createPool(origin, {
     connectTimeoutMs: options.connectTimeoutMs ?? 3000,
     ...(options.caFile === undefined ? {} : { caFile: options.caFile }),
-    ...(options.maxConnections === undefined ? {} : { connections: options.maxConnections }),
+    // One stays open for the server's event stream; the rest carry calls, the excess waiting in the queue.
+    connections: options.maxConnections ?? 16,
     idleTimeoutMs: 0,
   });
   const logger = options.logger;

@@ -5,6 +5,7 @@ import { createMemoryServiceFixture, type MemoryServiceFixture } from "../fixtur
 import { makeGitRepo } from "./git-repo.js";
 import { startBridge } from "./harness.js";
 import { runCli } from "./run-cli.js";
+import { needs } from "../prerequisites/prerequisites.js";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 
@@ -84,7 +85,8 @@ describe("login without a keychain", () => {
 });
 
 describe("login on a terminal", () => {
-  it("asks for the token without echoing it", async () => {
+  it("asks for the token without echoing it", async (ctx) => {
+    needs(ctx, "script");
     // util-linux `script` gives the CLI a pseudo-terminal; the token is typed once the prompt shows.
     const { spawn } = await import("node:child_process");
     const { BIN } = await import("./harness.js");

@@ -6,6 +6,7 @@
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { needs } from "../prerequisites/prerequisites.js";
 
 const RUNNER = resolve("test/keychain/with-secret-service.sh");
 const SCENARIO = resolve("test/keychain/commands-scenario.ts");
@@ -44,7 +45,8 @@ function runScenario(backend: "keytar" | "keyring" | "auto"): Promise<{ code: nu
 }
 
 describe.runIf(process.platform === "linux").each(["keytar", "keyring", "auto"] as const)("with the %s keychain module(s)", (backend) => {
-  it("login stores the token in the Secret Service, serve sends it, logout removes it", { timeout: 90_000 }, async () => {
+  it("login stores the token in the Secret Service, serve sends it, logout removes it", { timeout: 90_000 }, async (ctx) => {
+    needs(ctx, "secret-service", ...(backend === "keyring" ? [] : (["keytar"] as const)));
     const { code, stderr, result } = await runScenario(backend);
     expect(code, `sandbox failed (install dbus-daemon dbus-bin gnome-keyring libsecret-tools): ${stderr}`).toBe(0);
     const r = result!;

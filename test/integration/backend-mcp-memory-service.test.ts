@@ -16,6 +16,7 @@ import type { CallContext, MemoryBackend } from "../../src/backends/types.js";
 import { createHttpClient } from "../../src/http/client.js";
 import { AuthError, ServerError } from "../../src/http/errors.js";
 import type { HttpClient } from "../../src/http/types.js";
+import { explain } from "../../src/mcp/error-words.js";
 import {
   contentHash,
   createMemoryServiceFixture,
@@ -706,7 +707,7 @@ describe("status", () => {
     expect(status.reachable).toBe(true);
     expect(typeof status.latency_ms).toBe("number");
     expect(status.tokenAccepted).toBe(false);
-    const text = `${JSON.stringify(status)} ${status.error?.message}`;
+    const text = `${JSON.stringify(status)} ${explain(status.error)}`;
     expect(text).toContain("401");
     expect(text).toContain(`npx mcp-memory-bridge login ${fixture.url}`);
     expect(text).not.toContain(WRONG_TOKEN);
@@ -744,7 +745,7 @@ describe("auth failures", () => {
       const error = await rejection(call());
       expect(error, name).toBeInstanceOf(AuthError);
       expect((error as AuthError).status, name).toBe(401);
-      expect(error.message, name).toContain(`npx mcp-memory-bridge login ${fixture.url}`);
+      expect(explain(error), name).toContain(`npx mcp-memory-bridge login ${fixture.url}`);
       expect(error.message, name).not.toContain(WRONG_TOKEN);
       expect(error.message, name).not.toContain(fixture.token!);
     }
@@ -759,7 +760,7 @@ describe("auth failures", () => {
     const anon = backendFor(fixture, null);
     const error = await rejection(anon.list({ page: 1, page_size: 10 }, ctx()));
     expect(error).toBeInstanceOf(AuthError);
-    expect(error.message).toContain(`npx mcp-memory-bridge login ${fixture.url}`);
+    expect(explain(error)).toContain(`npx mcp-memory-bridge login ${fixture.url}`);
     expect(error.message).not.toContain(fixture.token!);
   });
 });

@@ -14,9 +14,11 @@ import {
   UnreachableError,
 } from "../../src/http/errors.js";
 import { abortableSleep } from "../../src/http/sleep.js";
+import { explain } from "../../src/mcp/error-words.js";
 import type { HttpClient, HttpClientOptions, HttpRequest } from "../../src/http/types.js";
-import type { Logger, LogLevel } from "../../src/log.js";
-import { inMs, rejection } from "./http-test-helpers.js";
+import type { LogLevel } from "../../src/core/unions.js";
+import type { Logger } from "../../src/log.js";
+import { closeAll, inMs, rejection } from "./http-test-helpers.js";
 
 const TOKEN = "s3cret-token-123456";
 const AUTH = { header: "Authorization", value: `Bearer ${TOKEN}` };
@@ -40,18 +42,7 @@ type Handler = (req: IncomingMessage, res: ServerResponse, seen: Seen, index: nu
 const servers: Server[] = [];
 const clients: HttpClient[] = [];
 
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close().catch(() => undefined)));
-  await Promise.all(
-    servers.splice(0).map(
-      (s) =>
-        new Promise<void>((resolve) => {
-          s.closeAllConnections();
-          s.close(() => resolve());
-        }),
-    ),
-  );
-});
+afterEach(() => closeAll(servers, clients));
 
 async function serve(handler: Handler): Promise<Fixture> {
   const seen: Seen[] = [];
@@ -408,8 +399,8 @@ describe("server answers that are errors", () => {
     const c = client({ endpoint: `${fx.origin}/api`, sleep: instantSleep([]) });
     const err = await rejection(c.request(get("/health/detailed"), inMs(5000)));
     expect(err).toBeInstanceOf(AuthError);
-    expect(err).toMatchObject({ status: 401, code, attempts: 1, maybeSent: false });
-    expect(err.message).toContain(`Run: npx mcp-memory-bridge login ${fx.origin}/api`);
+    expect(err).toMatchObject({ status: 401, serverCode: code, attempts: 1, maybeSent: false });
+    expect(explain(err)).toContain(`Run: npx mcp-memory-bridge login ${fx.origin}/api`);
     expect(err.message).not.toContain(TOKEN);
     expect(fx.seen).toHaveLength(1);
   });
@@ -429,7 +420,7 @@ describe("server answers that are errors", () => {
     );
     const c = client({ endpoint: fx.origin });
     const scope = await rejection(c.request(get("/scope"), inMs(5000)));
-    expect(scope).toMatchObject({ name: "AuthError", status: 403, code: "insufficient_scope" });
+    expect(scope).toMatchObject({ name: "AuthError", status: 403, serverCode: "insufficient_scope" });
     const echoed = await rejection(c.request(get("/echo"), inMs(5000)));
     expect(echoed.message).not.toContain(TOKEN);
     expect((echoed as AuthError).serverReason).toBe("Invalid API key: [redacted]");
@@ -440,7 +431,7 @@ describe("server answers that are errors", () => {
     const c = client({ endpoint: fx.origin });
     const err = await rejection(c.request(get("/health"), inMs(5000)));
     expect(err).toBeInstanceOf(ResponseFormatError);
-    expect(err.message).toMatch(/not JSON \(text\/html\).*\/api/);
+    expect(explain(err)).toMatch(/not JSON \(text\/html\).*\/api/);
   });
 });
 

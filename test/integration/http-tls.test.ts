@@ -3,12 +3,16 @@ import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createHttpClient } from "../../src/http/client.js";
 import { CaFileError, TlsError } from "../../src/http/errors.js";
 import type { HttpClient } from "../../src/http/types.js";
-import { hasOpenssl, makeSelfSignedCert } from "../fixtures/self-signed-cert.js";
+import { explain } from "../../src/mcp/error-words.js";
+import { makeSelfSignedCert } from "../fixtures/self-signed-cert.js";
 import { inMs, rejection } from "./http-test-helpers.js";
+import { isPresent, needs } from "../prerequisites/prerequisites.js";
+
+const hasOpenssl = isPresent("openssl");
 
 let dir = "";
 let certFile = "";
@@ -51,12 +55,14 @@ function client(endpoint: string, caFile?: string): HttpClient {
 
 const health = { method: "GET", path: "/health", retry: "idempotent" } as const;
 
-describe.skipIf(!hasOpenssl)("TLS", () => {
+describe("TLS", () => {
+  beforeEach((ctx) => needs(ctx, "openssl"));
+
   it("refuses a self-signed certificate, once, with a --ca-file hint", async () => {
     const err = await rejection(client(origin).request(health, inMs(5000)));
     expect(err).toBeInstanceOf(TlsError);
     expect(err).toMatchObject({ causeCode: "DEPTH_ZERO_SELF_SIGNED_CERT", attempts: 1, maybeSent: false });
-    expect(err.message).toMatch(/self-signed certificate.*--ca-file PATH/);
+    expect(explain(err)).toMatch(/self-signed certificate.*--ca-file PATH/);
   });
 
   it("trusts it when its certificate is given as caFile", async () => {
@@ -84,6 +90,12 @@ describe.skipIf(!hasOpenssl)("TLS", () => {
 
   it("explains a CA file that cannot be read", () => {
     expect(() => client(origin, join(dir, "missing.pem"))).toThrow(CaFileError);
-    expect(() => client(origin, join(dir, "missing.pem"))).toThrow(/ENOENT.*--ca-file/);
+    let thrown: unknown;
+    try {
+      client(origin, join(dir, "missing.pem"));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(explain(thrown)).toMatch(/ENOENT.*--ca-file/);
   });
 });

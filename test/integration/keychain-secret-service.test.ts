@@ -8,21 +8,24 @@
  * observed as JSON; the assertions are here. Each sandbox is its own process tree, so nothing
  * here (libsecret caches its bus connection per process) can reach the real user's session bus.
  *
- * When the sandbox cannot be built (dbus-run-session, gnome-keyring-daemon, secret-tool or
- * dbus-send missing), every test FAILS and says what to install; it never skips silently.
- * Only Linux has a Secret Service to test: elsewhere the suite is reported as skipped.
+ * A test whose sandbox needs what this machine lacks (dbus-run-session, gnome-keyring-daemon,
+ * secret-tool or dbus-send; keytar's native module for the unlocked and locked keyring) is skipped
+ * with a note saying what to install, and fails instead under CI=true
+ * (test/prerequisites/prerequisites.ts). Only Linux has a Secret Service to test: elsewhere the suite
+ * is reported as skipped.
  */
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { KEYCHAIN_SERVICE } from "../../src/credentials/token-store.js";
+import { needs } from "../prerequisites/prerequisites.js";
 
 const RUNNER = resolve("test/keychain/with-secret-service.sh");
 const SCENARIOS = resolve("test/keychain/scenarios.ts");
 const RUN_TIMEOUT_MS = 60_000;
 const HOW_TO =
   "The keychain tests build a private Secret Service with test/keychain/with-secret-service.sh; on Debian/Ubuntu install " +
-  "`dbus-daemon dbus-bin gnome-keyring libsecret-tools` (and libsecret-1-0 for keytar), then run `npx vitest run test/integration/keychain`. " +
+  "`dbus-daemon dbus-bin gnome-keyring libsecret-tools` (keytar builds against libsecret-1-dev: install it, then `npm rebuild keytar`), then run `npx vitest run test/integration/keychain`. " +
   "To debug by hand: `test/keychain/with-secret-service.sh -- node --import tsx test/keychain/scenarios.ts unlocked`.";
 
 type Mode = "unlocked" | "no-bus" | "bus-only" | "no-keyring";
@@ -89,6 +92,9 @@ describe.skipIf(process.platform !== "linux")("keychain against a real Secret Se
   }, RUN_TIMEOUT_MS + 5_000);
 
   describe("unlocked keyring", () => {
+    // The scenario drives keytar as well as @napi-rs/keyring, so without keytar it reports nothing.
+    beforeEach((ctx) => needs(ctx, "secret-service", "keytar"));
+
     it("the probe says ok and both backends load, keytar first", () => {
       const unlocked = observed("unlocked");
       expect(unlocked.probe).toEqual({ ok: true });
@@ -139,13 +145,15 @@ describe.skipIf(process.platform !== "linux")("keychain against a real Secret Se
   });
 
   describe("locked keyring", () => {
+    beforeEach((ctx) => needs(ctx, "secret-service", "keytar"));
+
     it("the probe says locked and openKeychain gives no stores and a locked problem", () => {
       const locked = observed("unlocked").locked;
       expect(locked.lock.status).toBe(0);
       expect(locked.probe).toMatchObject({ ok: false, reason: "locked" });
       expect(locked.open.stores).toEqual([]);
       expect(locked.open.problem.kind).toBe("locked");
-      expect(locked.open.problem.message).toMatch(/locked.*gnome-keyring-daemon --unlock.*--insecure-storage.*MEMORY_BRIDGE_TOKEN/);
+      expect(locked.open.words).toMatch(/locked.*gnome-keyring-daemon --unlock.*--insecure-storage.*MEMORY_BRIDGE_TOKEN/);
     });
 
     it("the runtime lookup reports the lock once instead of a silent miss", () => {
@@ -173,13 +181,16 @@ describe.skipIf(process.platform !== "linux")("keychain against a real Secret Se
   ];
   for (const [mode, kind, detail] of unusable) {
     describe(`${mode} sandbox`, () => {
+      // Without a bus nothing outside npm is needed; a private bus needs dbus-run-session and dbus-send.
+      if (mode !== "no-bus") beforeEach((ctx) => needs(ctx, "secret-service"));
+
       it(`the probe and openKeychain report ${kind}, for auto and for each forced backend`, () => {
         const r = observed(mode);
         expect(r.probe).toMatchObject({ ok: false, reason: kind, detail: expect.stringMatching(detail) });
         for (const opened of [r.open, r.forced.keytar, r.forced.keyring]) {
           expect(opened.stores).toEqual([]);
           expect(opened.problem.kind).toBe(kind);
-          expect(opened.problem.message).toMatch(/--insecure-storage.*MEMORY_BRIDGE_TOKEN/);
+          expect(opened.words).toMatch(/--insecure-storage.*MEMORY_BRIDGE_TOKEN/);
         }
         expect(r.openMs).toBeLessThan(1500);
       });

@@ -212,7 +212,8 @@ describe("a remote that is down, slow or refuses the token", () => {
 
   it("answers 50 calls in flight when stdin ends, before it stops", async () => {
     const fx = await fixture();
-    const p = await proxy({ endpoint: fx.url });
+    // Above the default 16 connections, so that all 50 calls reach the fixture at once.
+    const p = await proxy({ endpoint: fx.url, maxConnections: 64 });
     await p.client.listTools();
     const release = fx.holdCalls();
     const calls = Array.from({ length: 50 }, (_, i) => p.client.callTool(history(`id-${i}`)));

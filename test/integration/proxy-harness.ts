@@ -12,7 +12,7 @@ import { proxyWords } from "../../src/mcp/proxy-messages.js";
 import { authHeadersFor, type ProxyAuthScheme } from "../../src/proxy/auth-headers.js";
 import { discoveryCachePath } from "../../src/discovery/cache-file.js";
 import { fileRemoteCache } from "../../src/proxy/file-cache.js";
-import { startProxy, type ProxyOptions, type RunningProxy } from "../../src/proxy/start.js";
+import { startProxy, type ProxyOptions, type RunningProxy } from "../../src/mcp/proxy-stdio.js";
 import { startMem0McpFixture, type Mem0McpFixture, type Mem0McpFixtureOptions } from "../fixtures/mem0-mcp/index.js";
 
 /** An SDK client transport over a pair of in-memory pipes: what a client spawning the bridge sees on its stdio. */

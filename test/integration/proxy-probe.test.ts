@@ -8,7 +8,8 @@ import { authHeadersFor } from "../../src/proxy/auth-headers.js";
 import { checkRemoteToken, detectRemoteMcp } from "../../src/proxy/probe-remote.js";
 import { createRemoteHttp } from "../../src/proxy/remote-fetch.js";
 import { startBearerMcpServer } from "../fixtures/bearer-mcp-server.js";
-import { hasOpenssl, makeSelfSignedCert } from "../fixtures/self-signed-cert.js";
+import { makeSelfSignedCert } from "../fixtures/self-signed-cert.js";
+import { needs } from "../prerequisites/prerequisites.js";
 import { startStub } from "../fixtures/stub-servers.js";
 import { proxyScenario, textOf } from "./proxy-harness.js";
 
@@ -92,7 +93,8 @@ describe("transport policy", () => {
     void allowed.close();
   });
 
-  it.skipIf(!hasOpenssl)("verifies TLS: a self-signed server is refused unless its certificate is given as the CA file", async () => {
+  it("verifies TLS: a self-signed server is refused unless its certificate is given as the CA file", async (ctx) => {
+    needs(ctx, "openssl");
     const { certFile, keyFile } = makeSelfSignedCert(mkdtempSync(join(tmpdir(), "proxy-tls-")));
     const fx = await fixture({ tls: { key: readFileSync(keyFile, "utf8"), cert: readFileSync(certFile, "utf8") } });
     const untrusted = await proxy({ endpoint: fx.url });

@@ -15,8 +15,9 @@ import { resolveToken } from "../../src/credentials/resolve-token.js";
 import { createKeyringStore, type KeyringApi } from "../../src/credentials/keyring-store.js";
 import { createKeytarStore, type KeytarApi } from "../../src/credentials/keytar-store.js";
 import { KEYCHAIN_BACKEND_ENV_VAR, type KeychainBackend } from "../../src/credentials/keychain-backend.js";
-import { openKeychain } from "../../src/credentials/keychain.js";
+import { openKeychain, type Keychain } from "../../src/credentials/keychain.js";
 import { KeychainError } from "../../src/credentials/keychain-problem.js";
+import { keychainWords } from "../../src/mcp/keychain-words.js";
 import { probeSecretService } from "../../src/credentials/secret-service-probe.js";
 import { KEYCHAIN_SERVICE, type TokenStore } from "../../src/credentials/token-store.js";
 import { runtimeTokenStores } from "../../src/credentials/token-stores.js";
@@ -148,7 +149,7 @@ async function unlocked() {
     token: crossToken,
     keytarSees: await settle(() => keytarStore.get(crossAccount)),
     resolved: await resolveToken({ env: {}, endpoint: crossAccount, stores: auto.stores }),
-    runtime: await resolveToken({ env: {}, endpoint: crossAccount, stores: runtimeTokenStores({ platform, env, configDir }) }),
+    runtime: await resolveToken({ env: {}, endpoint: crossAccount, stores: runtimeTokenStores({ platform, env, configDir, openKeychain }) }),
   };
   await keyringStore.delete(crossAccount);
 
@@ -175,8 +176,8 @@ async function unlocked() {
   result.locked = {
     lock,
     probe: await probeSecretService({ env }),
-    open: await openKeychain({ platform, env }),
-    runtime: await resolveToken({ env: {}, endpoint: lockedAccount, stores: runtimeTokenStores({ platform, env, configDir }) }),
+    open: withWords(await openKeychain({ platform, env })),
+    runtime: await resolveToken({ env: {}, endpoint: lockedAccount, stores: runtimeTokenStores({ platform, env, configDir, openKeychain }) }),
     // What the modules do without the probe in front of them:
     keytarGet: await settle(() => directKeytar.get(lockedAccount)),
     keytarSet: await settle(() => directKeytar.set("https://new.test.invalid", randomToken())),
@@ -184,6 +185,11 @@ async function unlocked() {
     keyringSet: await settle(() => directKeyring.set("https://new.test.invalid", randomToken())),
   };
   return result;
+}
+
+/** An opened keychain with the words a person would read for its problem (written at the edge). */
+function withWords(opened: Keychain): Keychain & { words?: string } {
+  return opened.problem ? { ...opened, words: keychainWords(opened.problem) } : opened;
 }
 
 /** Modes without a usable Secret Service: every way in reports the problem and writes nothing. */
@@ -194,17 +200,17 @@ async function unusable() {
   const result: Record<string, unknown> = {};
   result.probe = await probeSecretService({ env });
   const started = Date.now();
-  result.open = await openKeychain({ platform, env });
+  result.open = withWords(await openKeychain({ platform, env }));
   result.openMs = Date.now() - started;
   result.forced = {
-    keytar: await openKeychain({ platform, env: { ...env, [KEYCHAIN_BACKEND_ENV_VAR]: "keytar" } }),
-    keyring: await openKeychain({ platform, env: { ...env, [KEYCHAIN_BACKEND_ENV_VAR]: "keyring" } }),
+    keytar: withWords(await openKeychain({ platform, env: { ...env, [KEYCHAIN_BACKEND_ENV_VAR]: "keytar" } })),
+    keyring: withWords(await openKeychain({ platform, env: { ...env, [KEYCHAIN_BACKEND_ENV_VAR]: "keyring" } })),
   };
   if (mode === "no-bus") {
     const nowhere = { ...env, DBUS_SESSION_BUS_ADDRESS: `unix:path=${sandbox}/nowhere` };
     result.nowhere = { probe: await probeSecretService({ env: nowhere }), open: await openKeychain({ platform, env: nowhere }) };
   }
-  const stores = runtimeTokenStores({ platform, env, configDir });
+  const stores = runtimeTokenStores({ platform, env, configDir, openKeychain });
   result.runtime = {
     storeNames: stores.map((s) => s.name),
     resolution: await resolveToken({ env: {}, endpoint: account, stores }),

@@ -2,6 +2,9 @@ import { describe, expect, it } from "vitest";
 import {
   isDuplicateMessage,
   isServiceMemory,
+  MAX_METADATA_DEPTH,
+  serverInfo,
+  serviceTags,
   toMemory,
   type ServiceMemory,
 } from "../../src/backends/mcp-memory-service-mapping.js";
@@ -12,6 +15,86 @@ const HASH = "a".repeat(64);
 function record(overrides: Partial<ServiceMemory> = {}): ServiceMemory {
   return { content: "some content", content_hash: HASH, ...overrides };
 }
+
+/** A record as a misbehaving server may send it: any field of any type. */
+const odd = (fields: Record<string, unknown>) => record(fields as Partial<ServiceMemory>);
+
+describe("toMemory with fields that are not what the API promises", () => {
+  it("a good record has no note", () => {
+    expect(toMemory(record({ tags: ["a"], created_at: 1_700_000_000 }))).not.toHaveProperty("note");
+  });
+
+  it("tags as one comma-separated text are split, with a note", () => {
+    const memory = toMemory(odd({ tags: "a, b,,proj:project_x_1" }), "proj:project_x_1");
+    expect(memory.tags).toEqual(["a", "b"]);
+    expect(memory.note).toMatch(/tags were one comma-separated text/);
+  });
+
+  it("tags that are not text are dropped, the others kept", () => {
+    const memory = toMemory(odd({ tags: [1, "kept", null, { x: 1 }] }));
+    expect(memory.tags).toEqual(["kept"]);
+    expect(memory.note).toMatch(/3 tags that are not text/);
+  });
+
+  it("tags that are not a list are left out", () => {
+    expect(toMemory(odd({ tags: { a: 1 } }))).toMatchObject({ tags: [], note: expect.stringMatching(/tags are not a list/) });
+  });
+
+  it.each([1e20, -1e20, Number.NaN])("created_at %d cannot be a date: left out, with a note", (created_at) => {
+    const memory = toMemory(odd({ created_at, created_at_iso: null }));
+    expect(memory).not.toHaveProperty("created_at");
+    expect(memory.note).toMatch(/created_at is not a valid time/);
+  });
+
+  it("metadata that is not an object, or nested too deep, is left out with a note", () => {
+    expect(toMemory(odd({ metadata: [1, 2] }))).toMatchObject({ note: expect.stringMatching(/metadata is not an object/) });
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 5_000; i++) deep = { a: deep };
+    const memory = toMemory(odd({ metadata: deep }));
+    expect(memory).not.toHaveProperty("metadata");
+    expect(memory.note).toMatch(new RegExp(`nested deeper than ${MAX_METADATA_DEPTH} levels`));
+    let fine: Record<string, unknown> = { leaf: true };
+    for (let i = 1; i < MAX_METADATA_DEPTH; i++) fine = { a: fine };
+    expect(toMemory(odd({ metadata: fine })).metadata).toEqual(fine);
+  });
+
+  it("memory_type that is not text is left out", () => {
+    expect(toMemory(odd({ memory_type: 7 }))).toMatchObject({ note: expect.stringMatching(/memory_type is not text/) });
+  });
+
+  it("several problems are named in one note", () => {
+    expect(toMemory(odd({ tags: "x", created_at: 1e20 })).note).toBe(
+      "Part of this record could not be read: tags were one comma-separated text (split at the commas); created_at is not a valid time (left out).",
+    );
+  });
+
+  it("serviceTags reads tags the same way, for filters and ownership checks", () => {
+    expect(serviceTags(odd({ tags: "proj:a,b" }))).toEqual(["proj:a", "b"]);
+    expect(serviceTags(odd({ tags: [2, "c"] }))).toEqual(["c"]);
+    expect(serviceTags(odd({ tags: null }))).toEqual([]);
+  });
+
+  it("a record without text or id cannot be shown", () => {
+    expect(isServiceMemory({ content_hash: "a" })).toBe(false);
+    expect(isServiceMemory({ content: "x", content_hash: "" })).toBe(false);
+    expect(isServiceMemory({ content: 5, content_hash: "a" })).toBe(false);
+  });
+});
+
+describe("serverInfo", () => {
+  const redact = (text: string) => text.replaceAll("tok-secret-123", "[redacted]");
+
+  it("keeps the version, count and storage backend as short scalars, redacted", () => {
+    expect(
+      serverInfo(
+        { version: "10.59.0+tok-secret-123", statistics: { total_memories: 5, backend: { nested: "tok-secret-123" } }, other: "x" },
+        redact,
+      ),
+    ).toEqual({ version: "10.59.0+[redacted]", total_memories: 5 });
+    expect(serverInfo({ version: "v".repeat(500) }, redact).version).toHaveLength(100);
+    expect(serverInfo("not an object", redact)).toEqual({});
+  });
+});
 
 describe("toMemory", () => {
   it("maps a full record", () => {

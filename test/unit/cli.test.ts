@@ -4,6 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli.js";
+import { loadHttpClient } from "../../src/http/load-client.js";
+import { fakeHost } from "../helpers/fake-host.js";
+import { fakeKeychain } from "../helpers/fake-keychain.js";
 import pkg from "../../package.json" with { type: "json" };
 
 function io(argv: string[], env: Record<string, string> = {}, tty = false) {
@@ -15,7 +18,7 @@ function io(argv: string[], env: Record<string, string> = {}, tty = false) {
   stdout.on("data", (c) => (out += c));
   stderr.on("data", (c) => (err += c));
   const configDir = mkdtempSync(join(tmpdir(), "bridge-cli-"));
-  const ctx = { argv, env: { MEMORY_BRIDGE_CONFIG_DIR: configDir, ...env }, cwd: configDir, stdin, stdout, stderr };
+  const ctx = { argv, env: { MEMORY_BRIDGE_CONFIG_DIR: configDir, ...env }, cwd: configDir, stdin, stdout, stderr, host: fakeHost({ home: configDir }), keychain: fakeKeychain().open, http: loadHttpClient };
   return { ctx, stdin, out: () => out, err: () => err };
 }
 

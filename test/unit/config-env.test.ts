@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { envValue, readEnvSettings, SETTING_ENV_VARS } from "../../src/config/env.js";
+import { readEnvSettings, SETTING_ENV_VARS } from "../../src/config/env.js";
+import { envValue } from "../../src/core/env.js";
 
 describe("envValue", () => {
   it("trims and treats empty or blank as unset", () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/config/errors.js";
-import { loadSettings, FALLBACK_USER_ID } from "../../src/config/load.js";
-import type { Profile } from "../../src/config/schema.js";
-import type { SettingFlags, Settings } from "../../src/config/types.js";
-import { BridgeError } from "../../src/errors.js";
+import { loadSettings } from "../../src/config/load.js";
+import type { Profile } from "../../src/config/profile.js";
+import { FALLBACK_USER_ID, type SettingFlags, type Settings } from "../../src/config/settings.js";
+import { BridgeError } from "../../src/core/errors.js";
 
 const CONFIG_DIR = "/tmp/mcp-memory-bridge-test-config";
 const baseEnv = { MEMORY_BRIDGE_CONFIG_DIR: CONFIG_DIR };
@@ -81,6 +81,27 @@ const cases: Case[] = [
     env: { MEMORY_BRIDGE_TIMEOUT_MS: "2000" },
     profile: { timeoutMs: 3000 },
     values: { flag: 1000, env: 2000, profile: 3000, default: 15000 },
+  },
+  {
+    key: "maxResponseBytes",
+    flag: { maxResponseBytes: "1000000" },
+    env: { MEMORY_BRIDGE_MAX_RESPONSE_BYTES: "2000000" },
+    profile: { maxResponseBytes: 3000000 },
+    values: { flag: 1000000, env: 2000000, profile: 3000000, default: 32 * 1024 * 1024 },
+  },
+  {
+    key: "maxConnections",
+    flag: { maxConnections: "4" },
+    env: { MEMORY_BRIDGE_MAX_CONNECTIONS: "8" },
+    profile: { maxConnections: 2 },
+    values: { flag: 4, env: 8, profile: 2, default: 16 },
+  },
+  {
+    key: "maxMessageBytes",
+    flag: { maxMessageBytes: "2000000" },
+    env: { MEMORY_BRIDGE_MAX_MESSAGE_BYTES: "3000000" },
+    profile: { maxMessageBytes: 5000000 },
+    values: { flag: 2000000, env: 3000000, profile: 5000000, default: 4 * 1024 * 1024 },
   },
   {
     key: "allowHttp",
@@ -261,6 +282,9 @@ describe("loadSettings invalid values", () => {
     [{ timeout: "0" }, 'Invalid --timeout "0": use a whole number of milliseconds from 1 to 3600000 (default 15000).'],
     [{ timeout: "1.5" }, 'Invalid --timeout "1.5": use a whole number of milliseconds from 1 to 3600000 (default 15000).'],
     [{ userId: "" }, 'Invalid --user-id "": use a non-empty user id.'],
+    [{ maxResponseBytes: "1000" }, 'Invalid --max-response-bytes "1000": use a whole number of bytes from 65536 to 268435456 (default 33554432).'],
+    [{ maxConnections: "0" }, 'Invalid --max-connections "0": use a whole number of connections from 1 to 256 (default 16).'],
+    [{ maxMessageBytes: "4MB" }, 'Invalid --max-message-bytes "4MB": use a whole number of bytes from 1048576 to 268435456 (default 4194304).'],
     [{ endpoint: "memory.example.com" }, 'Invalid --endpoint "memory.example.com": use an http:// or https:// URL such as https://memory.example.com.'],
   ] as [SettingFlags, string][])("%o", (flags, message) => {
     expect(failure(() => load(flags, {})).message).toBe(message);

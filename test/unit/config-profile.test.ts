@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Conf from "conf";
@@ -66,9 +67,30 @@ describe("readProfile", () => {
     expect(readProfile(dir)).toMatchObject({ profile: {}, problems: [expect.stringContaining("does not hold a JSON object")] });
   });
 
-  it("returns {} and a problem when the file cannot be read", () => {
-    mkdirSync(path.join(dir, "config.json"), { recursive: true }); // a directory: EISDIR
-    expect(readProfile(dir)).toMatchObject({ profile: {}, exists: true, problems: [expect.stringContaining("cannot be read (EISDIR)")] });
+  it("returns {} and a problem when the file is a directory", () => {
+    mkdirSync(path.join(dir, "config.json"), { recursive: true });
+    expect(readProfile(dir)).toMatchObject({ profile: {}, exists: true, problems: [expect.stringContaining("is not a regular file")] });
+  });
+
+  it("returns {} and a problem, at once, when the file is a FIFO (no writer: reading it would block forever)", () => {
+    execFileSync("mkfifo", [path.join(dir, "config.json")]);
+    expect(readProfile(dir)).toMatchObject({ profile: {}, exists: true, problems: [expect.stringMatching(/config\.json is not a regular file .*; defaults are used/)] });
+  });
+
+  it("returns {} and a problem when the file is a link to /dev/zero (an endless device)", () => {
+    symlinkSync("/dev/zero", path.join(dir, "config.json"));
+    expect(readProfile(dir).problems).toEqual([expect.stringContaining("is not a regular file")]);
+  });
+
+  it("follows a link to a regular file (dotfile managers link their files)", () => {
+    writeFileSync(path.join(dir, "real.json"), JSON.stringify({ logLevel: "debug" }));
+    symlinkSync(path.join(dir, "real.json"), path.join(dir, "config.json"));
+    expect(readProfile(dir)).toMatchObject({ profile: { logLevel: "debug" }, problems: [] });
+  });
+
+  it("returns {} and a problem when the file is larger than 1 MiB", () => {
+    writeProfile(`{"logLevel":"debug","pad":"${"x".repeat(1024 * 1024)}"}`);
+    expect(readProfile(dir)).toMatchObject({ profile: {}, problems: [expect.stringContaining("is larger than 1048576 bytes")] });
   });
 
   it("keeps valid fields and reports each invalid one", () => {

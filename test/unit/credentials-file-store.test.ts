@@ -1,9 +1,11 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createFileStore, credentialsFilePath, CredentialsFileError } from "../../src/credentials/file-store.js";
 import { createLogger } from "../../src/log.js";
+import { explain } from "../../src/mcp/error-words.js";
 
 const A = "https://a.example.com";
 const B = "http://127.0.0.1:8000/base";
@@ -113,7 +115,7 @@ describe("file store", () => {
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(CredentialsFileError);
-      expect((error as Error).message).toContain("is not valid JSON; fix it or delete it");
+      expect(explain(error)).toContain("is not valid JSON; fix it or delete it");
       expect((error as Error).message).not.toContain(TOKEN);
     }
     expect(readFileSync(path, "utf8")).toBe(corrupt);
@@ -144,5 +146,60 @@ describe("file store", () => {
     await store.set(A, TOKEN);
     expect(await store.get("constructor")).toBeUndefined();
     expect(await store.get("__proto__")).toBeUndefined();
+  });
+
+  describe("files that are not what they seem", () => {
+    const failure = (promise: Promise<unknown>) =>
+      promise.then(
+        () => {
+          throw new Error("expected a CredentialsFileError");
+        },
+        (error: unknown) => error as Error,
+      );
+
+    it("a symbolic link is refused, not followed: its target's mode is left alone, even for a valid token file", async () => {
+      mkdirSync(configDir, { recursive: true });
+      const target = join(dir, "elsewhere.json");
+      writeFileSync(target, JSON.stringify({ [A]: TOKEN }));
+      chmodSync(target, 0o644);
+      symlinkSync(target, credentialsFilePath(configDir));
+      const error = await failure(createFileStore({ configDir, logger: logger() }).get(A));
+      expect(error).toBeInstanceOf(CredentialsFileError);
+      expect(error.message).toMatch(/is a symbolic link, which the bridge does not follow/);
+      expect(mode(target)).toBe(0o644);
+      expect(lines.join("\n")).not.toContain("mode is now 0600");
+    });
+
+    it("a link to a file that is not JSON does not get its mode changed either", async () => {
+      mkdirSync(configDir, { recursive: true });
+      const target = join(dir, "notes.txt");
+      writeFileSync(target, "not json at all");
+      chmodSync(target, 0o644);
+      symlinkSync(target, credentialsFilePath(configDir));
+      await failure(createFileStore({ configDir }).get(A));
+      expect(mode(target)).toBe(0o644);
+    });
+
+    it("a FIFO is refused at once (reading it would wait for a writer forever)", async () => {
+      mkdirSync(configDir, { recursive: true });
+      execFileSync("mkfifo", [credentialsFilePath(configDir)]);
+      const error = await failure(createFileStore({ configDir }).get(A));
+      expect(error.message).toMatch(/is not a regular file \(a FIFO, a device or a directory\)/);
+    });
+
+    it("a file over 1 MiB is refused", async () => {
+      mkdirSync(configDir, { recursive: true });
+      writeFileSync(credentialsFilePath(configDir), JSON.stringify({ [A]: "x".repeat(1024 * 1024) }));
+      expect((await failure(createFileStore({ configDir }).get(A))).message).toMatch(/is larger than 1048576 bytes/);
+    });
+
+    it("a link is refused by login --insecure-storage too, and left in place", async () => {
+      mkdirSync(configDir, { recursive: true });
+      const target = join(dir, "elsewhere.json");
+      writeFileSync(target, "{}");
+      symlinkSync(target, credentialsFilePath(configDir));
+      await failure(createFileStore({ configDir }).set(A, TOKEN));
+      expect(readFileSync(target, "utf8")).toBe("{}");
+    });
   });
 });

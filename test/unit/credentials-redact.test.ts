@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isSensitiveKey, redactAuthPatterns, redactText, SecretRedactor } from "../../src/credentials/redact.js";
+import { isSensitiveKey, quoteRedacted, redactAuthPatterns, redactText, SecretRedactor, secretForms } from "../../src/core/secrets.js";
 
 describe("isSensitiveKey", () => {
   it.each(["authorization", "Authorization", "proxy-authorization", "x-api-key", "X-Api-Key", "api_key", "apiKey", "token", "access_token", "refreshToken", "password", "passwd", "client_secret", "cookie", "Set-Cookie", "credentials"])(
@@ -48,5 +48,57 @@ describe("SecretRedactor", () => {
     expect(redactText("Authorization: Bearer zz and long-secret-1", new SecretRedactor(["long-secret-1"]))).toBe(
       "Authorization: Bearer [redacted] and [redacted]",
     );
+  });
+});
+
+describe("SecretRedactor: every form a server may echo", () => {
+  const token = 'Hx7"Qv\\Lm2/Zp 9é';
+  const redactor = new SecretRedactor([token]);
+
+  it.each([
+    ["as sent", token],
+    ["JSON-escaped", JSON.stringify(token).slice(1, -1)],
+    ["JSON-escaped with \\/", JSON.stringify(token).slice(1, -1).replace("/", "\\/")],
+    ["ASCII-only JSON (Python)", JSON.stringify(token).slice(1, -1).replace("é", "\\u00e9")],
+    ["percent-encoded", encodeURIComponent(token)],
+    ["percent-encoded, lower-case hex", encodeURIComponent(token).toLowerCase()],
+    ["form-encoded", encodeURIComponent(token).replace("%20", "+")],
+    ["lower-cased", token.toLowerCase()],
+    ["upper-cased", token.toUpperCase()],
+  ])("%s", (_name, form) => {
+    expect(redactor.redact(`before ${form} after`)).toBe("before [redacted] after");
+  });
+
+  it("lists each form once", () => {
+    expect(secretForms("plainToken123")).toEqual(["plainToken123"]);
+  });
+
+  it("a short token is redacted where it stands alone, in any case, and left inside longer words", () => {
+    const short = new SecretRedactor(["k3Y"]);
+    expect(short.redact("key K3Y rejected; k3y. (k3Y) at k3y.example.com")).toBe("key [redacted] rejected; [redacted]. ([redacted]) at [redacted].example.com");
+    expect(short.redact("mk3Yz k3Y9")).toBe("mk3Yz k3Y9");
+  });
+
+  it("redactCut drops the start of a token cut off at the end, and redacts whole ones", () => {
+    const r = new SecretRedactor(["tok_0123456789abcdef"]);
+    expect(r.redactCut("error: tok_0123456789abcdef and tok_0123456")).toBe("error: [redacted] and ");
+    expect(r.redactCut("error: TOK_01")).toBe("error: ");
+    expect(r.redactCut("error: nothing here")).toBe("error: nothing here");
+  });
+});
+
+describe("quoteRedacted", () => {
+  const redact = (text: string) => new SecretRedactor(["secret-token-42"]).redact(text);
+
+  it("collapses whitespace, redacts, then cuts to the limit with an ellipsis", () => {
+    expect(quoteRedacted("a  b\n c", redact, 10)).toBe("a b c");
+    const quoted = quoteRedacted(`${"x".repeat(15)} secret-token-42 tail`, redact, 20);
+    expect(quoted).toBe(`${"x".repeat(15)} [re…`);
+    expect(quoted).toHaveLength(20);
+  });
+
+  it("never cuts a surrogate pair in half", () => {
+    const quoted = quoteRedacted(`${"x".repeat(8)}😀😀😀`, (t) => t, 10);
+    expect(quoted).toBe(`${"x".repeat(8)}…`);
   });
 });

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { tokenFromEnv } from "../../src/credentials/env-token.js";
 import { resolveToken } from "../../src/credentials/resolve-token.js";
 import type { TokenStore } from "../../src/credentials/token-store.js";
-import { createLogger, type LogLevel } from "../../src/log.js";
+import type { LogLevel } from "../../src/core/unions.js";
+import { createLogger } from "../../src/log.js";
 
 const ENDPOINT = "https://memory.example.com";
 

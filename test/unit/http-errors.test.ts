@@ -1,93 +1,45 @@
 import { describe, expect, it } from "vitest";
-import { BridgeError } from "../../src/errors.js";
+import { BridgeError } from "../../src/core/errors.js";
 import {
   AuthError,
-  CancelledError,
   DeadlineError,
-  RateLimitedError,
-  RedirectError,
   ResponseFormatError,
-  ServerError,
   TlsError,
   TransportError,
   UnreachableError,
 } from "../../src/http/errors.js";
 import { followRedirect } from "../../src/http/redirect.js";
+import { SecretRedactor } from "../../src/core/secrets.js";
 import { extractServerReason } from "../../src/http/server-reason.js";
 
 const endpoint = "https://mem.example.com/api";
 const base = { endpoint, attempts: 1, maybeSent: false };
 
-describe("error messages", () => {
-  it("401 invalid_token names the code and the login command", () => {
-    const err = new AuthError({ ...base, status: 401, code: "invalid_token", tokenSent: true });
-    expect(err.message).toBe(
-      "Authentication failed (401) at https://mem.example.com/api: the server rejected the token (invalid_token). Run: npx mcp-memory-bridge login https://mem.example.com/api",
-    );
+describe("errors carry a code and facts", () => {
+  it("an AuthError is a TransportError and a BridgeError, coded by what the server said", () => {
+    const err = new AuthError({ ...base, status: 401, serverCode: "invalid_token", tokenSent: true });
     expect(err).toBeInstanceOf(TransportError);
     expect(err).toBeInstanceOf(BridgeError);
     expect(err.name).toBe("AuthError");
+    expect(err.code).toBe("auth-rejected");
+    expect(err.serverCode).toBe("invalid_token");
+    expect(new AuthError({ ...base, status: 401, tokenSent: false }).code).toBe("auth-missing");
+    expect(new AuthError({ ...base, status: 401, serverCode: "authorization_required", tokenSent: true }).code).toBe("auth-not-found");
+    expect(new AuthError({ ...base, status: 403, tokenSent: true }).code).toBe("auth-scope");
   });
 
-  it("401 without a token says none is configured", () => {
-    const err = new AuthError({ ...base, status: 401, code: "authorization_required", tokenSent: false });
-    expect(err.message).toMatch(/no token is configured/);
-    expect(err.message).toContain(`login ${endpoint}`);
-  });
-
-  it("401 with a plain reason quotes it without its full stop", () => {
-    const err = new AuthError({ ...base, status: 401, serverReason: "Invalid API key.", tokenSent: true });
-    expect(err.message).toContain("rejected the token (Invalid API key)");
-  });
-
-  it("403 says the token lacks the scope", () => {
-    const err = new AuthError({ ...base, status: 403, code: "insufficient_scope", tokenSent: true });
-    expect(err.message).toMatch(/^Access denied \(403\).*lacks the scope.*\(insufficient_scope\).*login https/);
-  });
-
-  it("unreachable says what happened, how often, and what to run", () => {
-    const err = new UnreachableError({ ...base, attempts: 4, causeCode: "ECONNREFUSED" });
-    expect(err.message).toBe(
-      "Cannot reach the memory server at https://mem.example.com/api (connection refused) after 4 attempts. Check that it is running and that the URL is right, or run: npx mcp-memory-bridge doctor",
-    );
-    expect(new UnreachableError({ ...base, causeCode: "UND_ERR_SOCKET" }).message).toMatch(/^Lost the connection .* after 1 attempt\./);
-  });
-
-  it("deadline names the budget and how to raise it", () => {
-    const err = new DeadlineError({ ...base, timeoutMs: 15000 });
-    expect(err.message).toMatch(/15000 ms/);
-    expect(err.message).toMatch(/--timeout/);
-    expect(err.message).toMatch(/MEMORY_BRIDGE_TIMEOUT_MS/);
-  });
-
-  it("server error quotes the server's detail", () => {
-    const err = new ServerError({ ...base, status: 500, detail: "Failed to store memory. Please try again." });
-    expect(err.message).toBe(
-      "The memory server at https://mem.example.com/api failed (500): Failed to store memory. Please try again.",
-    );
-    expect(new ServerError({ ...base, attempts: 4, status: 502 }).message).toMatch(/failed \(502\) after 4 attempts; try again later/);
-  });
-
-  it("rate limited mentions the wait", () => {
-    expect(new RateLimitedError({ ...base, retryAfterMs: 60000 }).message).toMatch(/\(429\).*wait 60 s/);
-  });
-
-  it("TLS mentions the cause and --ca-file", () => {
-    const err = new TlsError({ ...base, causeCode: "DEPTH_ZERO_SELF_SIGNED_CERT" });
-    expect(err.message).toMatch(/self-signed certificate/);
-    expect(err.message).toMatch(/--ca-file PATH \(MEMORY_BRIDGE_CA_FILE\)/);
-  });
-
-  it("format error hints at /api", () => {
-    const err = new ResponseFormatError({ ...base, method: "GET", path: "/health", contentType: "text/html" });
-    expect(err.message).toMatch(/not JSON \(text\/html\).*ends in \/api/);
-  });
-
-  it("redirect and cancel read as one sentence each", () => {
-    const cross = new RedirectError({ ...base, problem: { kind: "cross-origin", targetOrigin: "https://evil.example" } });
-    expect(cross.message).toMatch(/another origin \(https:\/\/evil.example\)/);
-    expect(new RedirectError({ ...base, problem: { kind: "too-many", limit: 3 } }).message).toMatch(/more than 3 times/);
-    expect(new CancelledError(base).message).toMatch(/cancelled by the client/);
+  it("messages state the facts and name no command, flag or variable (the edge adds those)", () => {
+    const errors = [
+      new AuthError({ ...base, status: 401, serverCode: "invalid_token", tokenSent: true }),
+      new UnreachableError({ ...base, attempts: 4, causeCode: "ECONNREFUSED" }),
+      new DeadlineError({ ...base, timeoutMs: 15000 }),
+      new TlsError({ ...base, causeCode: "DEPTH_ZERO_SELF_SIGNED_CERT" }),
+      new ResponseFormatError({ ...base, method: "GET", path: "/health", contentType: "text/html" }),
+    ];
+    for (const err of errors) {
+      expect(err.message).toContain(endpoint);
+      expect(err.message).not.toMatch(/--|npx|MEMORY_BRIDGE_|mcp-memory-bridge|doctor|login/);
+    }
   });
 });
 
@@ -118,9 +70,27 @@ describe("extractServerReason", () => {
     const long = extractServerReason({ detail: "x".repeat(1000) });
     expect(long.reason!.length).toBeLessThanOrEqual(200);
     expect(long.reason!.endsWith("…")).toBe(true);
-    expect(extractServerReason({ detail: "Invalid API key: m0sk_abcdef123" }, ["m0sk_abcdef123"]).reason).toBe(
-      "Invalid API key: [redacted]",
-    );
+    const redactor = new SecretRedactor(["m0sk_abcdef123"]);
+    const redact = (text: string) => redactor.redact(text);
+    expect(extractServerReason({ detail: "Invalid API key: m0sk_abcdef123" }, redact).reason).toBe("Invalid API key: [redacted]");
+  });
+
+  it("redacts before cutting: a token that straddles the cut leaves no piece behind", () => {
+    const token = "tok_0123456789abcdefXYZ";
+    const redact = (text: string) => new SecretRedactor([token]).redact(text);
+    for (const at of [150, 185, 190, 195, 199, 210]) {
+      const reason = extractServerReason({ detail: `${"w".repeat(at)}${token} and more text after it` }, redact).reason!;
+      expect(reason.length).toBeLessThanOrEqual(200);
+      for (let i = 0; i + 8 <= token.length; i++) expect(reason).not.toContain(token.slice(i, i + 8));
+    }
+  });
+
+  it("drops a code that is the token, and redacts its escaped and lower-cased forms in the reason", () => {
+    const token = 'Ab"c\\dEf-123456';
+    const redact = (text: string) => new SecretRedactor([token]).redact(text);
+    expect(extractServerReason({ error: "Abcdef123456" }, (t) => new SecretRedactor(["Abcdef123456"]).redact(t))).toEqual({});
+    const reason = extractServerReason({ detail: `got ${JSON.stringify(token)} and ${token.toLowerCase()}` }, redact).reason;
+    expect(reason).toBe('got "[redacted]" and [redacted]');
   });
 });
 

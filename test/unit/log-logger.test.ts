@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createLogger, type LogLevel } from "../../src/log.js";
+import type { LogLevel } from "../../src/core/unions.js";
+import { createLogger } from "../../src/log.js";
 
 const capture = (level: LogLevel, secrets?: string[]) => {
   const lines: string[] = [];

@@ -242,3 +242,27 @@ describe("renderUpdate / renderDelete", () => {
     expect(renderDelete("abc123")).toBe("Deleted memory abc123.");
   });
 });
+
+describe("records that could not be read in full", () => {
+  const noted = mem(1, { note: "Part of this record could not be read: tags were one comma-separated text (split at the commas)." });
+
+  it("a memory's note is shown under it, in lists and in full", () => {
+    expect(renderMemoryLine(noted, 1)).toMatch(/\n   note: Part of this record could not be read: tags were/);
+    expect(renderMemory(noted)).toMatch(/\nnote: Part of this record/);
+  });
+
+  it("records left out are counted in search and list texts", () => {
+    expect(renderSearch("q", [mem(1)], PROJECT, "project", 2)).toMatch(/\n2 records from the server could not be read \(no id or text\) and were left out\.$/);
+    expect(renderSearch("q", [], PROJECT, "project", 1)).toBe(
+      `No memories match "q" in project ${PROJECT}.\n1 record from the server could not be read (no id or text) and was left out.`,
+    );
+    expect(renderList([mem(1)], 1, 20, true, 3, 1)).toMatch(/1 record from the server could not be read .*\nMore on page 2\.$/);
+    expect(renderList([], 1, 20, false, 1, 1)).toBe("No readable memories on page 1.\n1 record from the server could not be read (no id or text) and was left out.");
+  });
+
+  it("metadata that cannot be encoded does not break the rendering", () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(renderMemory(mem(2, { metadata: cyclic }))).toMatch(/metadata: \(cannot be shown\)/);
+  });
+});

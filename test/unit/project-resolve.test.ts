@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -87,6 +88,13 @@ describe("resolveProject — auto", () => {
       start: repo,
       reason: `path ${repo} (no git remote)`,
     });
+  });
+
+  it("a .git/config that is a FIFO is not waited on: the repository is keyed by its path", async () => {
+    const repo = await makeDir("fifo-config", "odd");
+    await mkdir(path.join(repo, ".git"), { recursive: true });
+    execFileSync("mkfifo", [path.join(repo, ".git", "config")]);
+    expect(await auto(repo)).toMatchObject({ id: `project_odd_${hash8(repo)}`, key: repo, reason: `path ${repo} (no git remote)` });
   });
 
   it("uses the start directory's path outside any repository", async () => {

@@ -4,11 +4,14 @@
  */
 import { describe, expect, it } from "vitest";
 import { loadSettings } from "../../src/config/load.js";
+import { SecretRedactor } from "../../src/core/secrets.js";
 import type { TokenStore } from "../../src/credentials/token-store.js";
 import { UnreachableError } from "../../src/http/errors.js";
+import { loadHttpClient } from "../../src/http/load-client.js";
 import { createLogger } from "../../src/log.js";
-import { Session } from "../../src/session.js";
-import { renderStatus, withDefaultEndpointHint, type BridgeStatus } from "../../src/status.js";
+import { explain } from "../../src/mcp/error-words.js";
+import { Session } from "../../src/session/session.js";
+import { renderStatus, withDefaultEndpointHint, type BridgeStatus } from "../../src/mcp/status.js";
 
 const DEFAULT = "http://127.0.0.1:8000/api";
 
@@ -26,8 +29,13 @@ function session(env: Record<string, string>, tokens: Record<string, string> = {
     settings: loadSettings({ env }),
     env,
     cwd: "/",
+    home: "/home/test",
+    tmpdir: "/tmp",
+    platform: "linux",
     logger: createLogger({ level: "error", write: () => undefined }),
+    secrets: new SecretRedactor(),
     stores: [storeWith(tokens)],
+    http: loadHttpClient,
   });
 }
 
@@ -39,16 +47,16 @@ describe("no endpoint configured", () => {
   });
 
   it("finds a token stored under localhost or [::1] with the same port and path", async () => {
-    expect((await session({}, { "http://localhost:8000/api": "tok-localhost" }).auth()).token).toBe("tok-localhost");
-    expect((await session({}, { "http://[::1]:8000/api": "tok-ipv6" }).auth()).token).toBe("tok-ipv6");
-    expect((await session({}, { "http://localhost:8000/other": "tok-elsewhere" }).auth()).token).toBeUndefined();
+    expect((await session({}, { "http://localhost:8000/api": "tok-localhost" }).token.get()).token).toBe("tok-localhost");
+    expect((await session({}, { "http://[::1]:8000/api": "tok-ipv6" }).token.get()).token).toBe("tok-ipv6");
+    expect((await session({}, { "http://localhost:8000/other": "tok-elsewhere" }).token.get()).token).toBeUndefined();
   });
 
   it("a configured endpoint is used as it is, with no other spelling", async () => {
     const s = session({ MEMORY_BRIDGE_ENDPOINT: "http://localhost:8000/api" }, { [DEFAULT]: "for-127" });
     expect(s.endpoint).toBe("http://localhost:8000/api");
     expect(s.endpointSource).toBe("env");
-    expect((await s.auth()).token).toBeUndefined();
+    expect((await s.token.get()).token).toBeUndefined();
   });
 
   it("status says the endpoint is the default one; an unreachable default says how to configure another", () => {
@@ -68,7 +76,7 @@ describe("no endpoint configured", () => {
     const hint = withDefaultEndpointHint(refused, session({}));
     expect(hint).toMatch(/^Cannot reach the memory server at http:\/\/127\.0\.0\.1:8000\/api .*doctor\. No memory server is configured/);
     expect(hint).toContain("login <URL>` or set MEMORY_BRIDGE_ENDPOINT");
-    expect(withDefaultEndpointHint(refused, session({ MEMORY_BRIDGE_ENDPOINT: DEFAULT }))).toBe(refused.message);
+    expect(withDefaultEndpointHint(refused, session({ MEMORY_BRIDGE_ENDPOINT: DEFAULT }))).toBe(explain(refused));
     expect(withDefaultEndpointHint(new Error("other"), session({}))).toBe("other");
   });
 });

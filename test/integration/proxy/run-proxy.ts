@@ -6,7 +6,7 @@
 import { createLogger } from "../../../src/log.js";
 import { proxyWords } from "../../../src/mcp/proxy-messages.js";
 import { authHeadersFor } from "../../../src/proxy/auth-headers.js";
-import { startProxy } from "../../../src/proxy/start.js";
+import { startProxy } from "../../../src/mcp/proxy-stdio.js";
 
 const endpoint = process.env["PROXY_ENDPOINT"] ?? "";
 const token = process.env["MEMORY_BRIDGE_TOKEN"] ?? "";
@@ -17,6 +17,8 @@ const running = startProxy(
     endpoint,
     credentials: async () => ({ secret: auth.secret, plain: auth.plain }),
     timeoutMs: 10_000,
+    // Above the default 16, so that all 50 calls of the test reach the fixture at once.
+    maxConnections: 64,
     logger: createLogger({ level: "debug" }),
     words: proxyWords,
   },

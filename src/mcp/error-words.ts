@@ -1,0 +1,114 @@
+import { AmbiguousStoreError } from "../backends/errors.js";
+import { BridgeError } from "../core/errors.js";
+import { KeychainError } from "../credentials/keychain-problem.js";
+import { RateLimitedError, ResponseTooLargeError, ServerError, TransportError } from "../http/errors.js";
+import { PACKAGE_NAME } from "../version.js";
+import { keychainWords } from "./keychain-words.js";
+
+/**
+ * The sentence a person (or a model) reads for a failure: the lower layer's statement of what
+ * happened, followed by what to do about it — the commands, flags and tools to use, which only
+ * this edge knows. Used for tool results and by every command.
+ */
+
+const CLI = `npx ${PACKAGE_NAME}`;
+const LOG_IN_AGAIN = `delete it and run \`${PACKAGE_NAME} login --insecure-storage\` again (or use the keychain)`;
+
+export interface ExplainOptions {
+  /** doctor is what is running: do not suggest running it. */
+  inDoctor?: boolean;
+}
+
+export function explain(error: unknown, options: ExplainOptions = {}): string {
+  if (!(error instanceof Error)) return String(error);
+  if (error instanceof AmbiguousStoreError) return error.sentence(explain(error.failure, options));
+  if (error instanceof KeychainError) return keychainWords(error.problem);
+  if (error instanceof ResponseTooLargeError) {
+    return withAdvice(
+      error.sentence(" (--max-response-bytes, MEMORY_BRIDGE_MAX_RESPONSE_BYTES)"),
+      "; ask for fewer or smaller results (a lower limit or page_size), or raise the limit if the server is trusted.",
+    );
+  }
+  const next = error instanceof BridgeError ? whatToDo(error, options) : undefined;
+  return next === undefined ? error.message : withAdvice(error.message, next);
+}
+
+/** What to do next, or undefined when the fact says it all. */
+function whatToDo(error: BridgeError, options: ExplainOptions): string | undefined {
+  const login = error instanceof TransportError ? `Run: ${CLI} login ${error.endpoint}` : "";
+  const orDoctor = options.inDoctor ? "." : `, or run: ${CLI} doctor`;
+  switch (error.code) {
+    case "auth-scope":
+      return `; log in with a token that has it. ${login}`;
+    case "auth-missing":
+    case "auth-rejected":
+      return login;
+    case "auth-not-found":
+      return `; check --auth-scheme, or log in again. ${login}`;
+    case "unreachable":
+      return `Check that it is running and that the URL is right${orDoctor}`;
+    case "connection-lost":
+      return `Check the server's logs and the network${orDoctor}`;
+    case "deadline":
+      return "; raise it with --timeout MS (MEMORY_BRIDGE_TIMEOUT_MS) or check why the server is slow.";
+    case "server-failed":
+      return error instanceof ServerError && error.detail === undefined ? "; try again later or check the server's logs." : undefined;
+    case "rate-limited": {
+      const ms = error instanceof RateLimitedError ? error.retryAfterMs : undefined;
+      return `; ${ms === undefined ? "wait a moment" : `wait ${Math.max(1, Math.ceil(ms / 1000))} s`} and try again.`;
+    }
+    case "not-json":
+      return "; check that the endpoint URL is right (mcp-memory-service's base URL ends in /api).";
+    case "redirect-cross-origin":
+    case "redirect-too-many":
+      return "; set the endpoint to the final URL instead.";
+    case "redirect-no-location":
+      return "; check that the endpoint URL is right.";
+    case "tls-host-name":
+      return "; use the host name the certificate was issued for in the endpoint URL.";
+    case "tls-handshake":
+      return "; check that the server speaks HTTPS on that port, or use http:// for a local server.";
+    case "tls-certificate":
+      return "; if the server uses a private or self-signed CA, pass its certificate with --ca-file PATH (MEMORY_BRIDGE_CA_FILE).";
+    case "cancelled":
+      return "; run the tool again if that was not intended.";
+    case "insecure-endpoint":
+      return "; use https://, or pass --allow-http (MEMORY_BRIDGE_ALLOW_HTTP=1) if you trust this network.";
+    case "invalid-endpoint":
+      return "; give the server's full base URL, e.g. https://mem.example.com/api.";
+    case "ca-file":
+      return "; check the path given to --ca-file (MEMORY_BRIDGE_CA_FILE).";
+    case "token-file-invalid":
+      return `; fix it or delete it and run \`${PACKAGE_NAME} login\` again.`;
+    case "token-file-symlink":
+      return `; replace it with the file itself, or ${LOG_IN_AGAIN}.`;
+    case "token-file-not-regular":
+    case "token-file-too-large":
+      return `; ${LOG_IN_AGAIN}.`;
+    case "token-file-timeout":
+      return `; check the file system it is on, or ${LOG_IN_AGAIN}.`;
+    case "content-immutable":
+      return "Store the new text with store_memory and delete the old memory instead.";
+    case "duplicate-elsewhere":
+      return 'Reword it to store it in this project, or use search_memories with scope "all" to find the existing one.';
+    case "invalid-id":
+      return " (the id that store_memory, search_memories and list_memories return).";
+    case "unconfirmed-duplicate":
+      return "Search for the text with search_memories before storing it again.";
+    case "unexpected-response":
+      return "; check that the endpoint and --backend are right.";
+    case "unsupported-backend":
+      return "; use --backend mcp-memory-service.";
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The fact, then the advice: a new sentence after its full stop, or (advice starting with ";",
+ * ":", "," or " (") carried on in place of it.
+ */
+function withAdvice(fact: string, advice: string): string {
+  if (/^[;:,]| \(/.test(advice)) return fact.replace(/[.\s]+$/, "") + advice;
+  return `${fact} ${advice}`;
+}

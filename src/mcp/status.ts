@@ -1,0 +1,105 @@
+import type { CallContext } from "../backends/types.js";
+import type { SettingSource } from "../core/unions.js";
+import { UnreachableError } from "../http/errors.js";
+import { withAuthRetry } from "../session/auth-retry.js";
+import type { Session } from "../session/session.js";
+import { explain } from "./error-words.js";
+import { PACKAGE_NAME, VERSION } from "../version.js";
+
+export interface BridgeStatus {
+  endpoint: string | null;
+  /** Where the endpoint comes from; "default" when nothing configures one and mcp-memory-service's default address is used. */
+  endpoint_source: SettingSource;
+  backend: string | null;
+  project: { id: string | null; mode: "auto" | "manual" | "global"; source: string; reason?: string };
+  auth: { source: "env" | "keychain" | "file" | "none"; scheme: string | null };
+  reachable: boolean;
+  /** Whether an authenticated call succeeded (absent when the server was not reached). */
+  token_accepted?: boolean;
+  latency_ms?: number;
+  server?: Record<string, unknown>;
+  problems?: string[];
+  version: string;
+}
+
+/** Everything memory_status and `status` report. Never includes the token or any part of it. */
+export async function collectStatus(session: Session, ctx: Pick<CallContext, "deadline" | "signal">): Promise<BridgeStatus> {
+  const problems: string[] = session.setupProblem ? [session.setupProblem] : [];
+  const project = await session.project.resolve();
+  if (project.error) problems.push(project.error);
+  const auth = await session.token.get();
+  problems.push(...(await session.fileProblems()).map((problem) => explain(problem)));
+  const status: BridgeStatus = {
+    endpoint: session.endpoint,
+    endpoint_source: session.endpointSource,
+    backend: session.flavour,
+    project: { id: project.id, mode: project.mode, source: project.source, reason: project.reason },
+    auth: { source: auth.source, scheme: auth.scheme },
+    reachable: false,
+    version: VERSION,
+  };
+  if (session.setupProblem) {
+    // The settings in force are stand-ins (the real ones could not be read): probing with them
+    // would only add misleading problems, such as "no endpoint" when one is set.
+    status.problems = problems.map((problem) => session.redact(problem));
+    return status;
+  }
+  try {
+    const probe = await withAuthRetry(
+      session.token,
+      async () => (await session.backend.get()).status(ctx),
+      (outcome) => "value" in outcome && outcome.value.tokenAccepted === false,
+    );
+    // A rejected token may have been replaced by another from the stores.
+    const current = await session.token.get();
+    status.auth = { source: current.source, scheme: current.scheme };
+    status.reachable = probe.reachable;
+    if (probe.latency_ms !== undefined) status.latency_ms = probe.latency_ms;
+    if (probe.tokenAccepted !== undefined) status.token_accepted = probe.tokenAccepted;
+    if (probe.server) status.server = redactedStrings(probe.server, (text) => session.redact(text));
+    if (probe.error) problems.push(withDefaultEndpointHint(probe.error, session));
+  } catch (error) {
+    problems.push(withDefaultEndpointHint(error, session));
+  }
+  if (problems.length > 0) status.problems = problems.map((problem) => session.redact(problem));
+  return status;
+}
+
+/** What a server says about itself is shown as it came, less any copy of the token (a last line of defence). */
+function redactedStrings(server: Record<string, unknown>, redact: (text: string) => string): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(server).map(([key, value]) => [key, typeof value === "string" ? redact(value) : value]));
+}
+
+export function renderStatus(status: BridgeStatus): string {
+  const lines = [
+    `mcp-memory-bridge ${status.version}`,
+    `endpoint: ${status.endpoint ?? "(none configured)"}${status.endpoint_source === "default" ? ` (${DEFAULT_ENDPOINT_NOTE})` : ""}`,
+    `backend: ${status.backend ?? "(unknown)"}`,
+    `project: ${status.project.id ?? "(none: global scope)"} — mode ${status.project.mode}, from ${status.project.source}${status.project.reason ? ` (${status.project.reason})` : ""}`,
+    status.auth.source === "none" ? "token: none" : `token: from ${status.auth.source}${status.auth.scheme ? `, sent as ${status.auth.scheme}` : ""}`,
+    `reachable: ${status.reachable ? `yes${status.latency_ms !== undefined ? ` (${status.latency_ms} ms)` : ""}` : "no"}`,
+  ];
+  if (status.token_accepted !== undefined) lines.push(`token accepted: ${status.token_accepted ? "yes" : "no"}`);
+  if (status.server?.version !== undefined) lines.push(`server version: ${String(status.server.version)}`);
+  if (status.server?.total_memories !== undefined) lines.push(`memories on server: ${String(status.server.total_memories)}`);
+  for (const problem of status.problems ?? []) lines.push(`problem: ${problem}`);
+  return lines.join("\n");
+}
+
+const DEFAULT_ENDPOINT_NOTE = "nothing configured: mcp-memory-service's default address";
+
+/**
+ * A failure's message; when the server could not be reached at the default address (nothing is
+ * configured), also what that address is and how to use another server.
+ */
+export function withDefaultEndpointHint(
+  error: unknown,
+  session: Pick<Session, "endpoint" | "endpointSource">,
+  message = explain(error),
+): string {
+  if (!(error instanceof UnreachableError) || session.endpointSource !== "default") return message;
+  return (
+    `${message.replace(/[.\s]*$/, ".")} No memory server is configured, so the bridge tried mcp-memory-service's default address ${session.endpoint}; ` +
+    `to use another server, run \`npx ${PACKAGE_NAME} login <URL>\` or set MEMORY_BRIDGE_ENDPOINT in the client's config.`
+  );
+}

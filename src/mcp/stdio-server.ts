@@ -1,0 +1,85 @@
+import { RootsListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import type { Logger } from "../log.js";
+import type { Session } from "../session/session.js";
+import { InFlightRequests } from "./in-flight.js";
+import { createBridgeServer } from "./server.js";
+import { shutDownStdio } from "./stdio-shutdown.js";
+import { StdioTransport } from "./stdio-transport.js";
+
+const ROOTS_TIMEOUT_MS = 2_000;
+
+export interface StdioServerOptions {
+  session: Session;
+  logger: Logger;
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  /** The clock tool-call deadlines are measured on. */
+  now?: () => number;
+}
+
+/**
+ * The MCP server on stdin/stdout, from `initialize` to shutdown. Resolves once stdin has ended or
+ * a signal arrived and every request in flight has been answered (or could not be delivered).
+ */
+export async function runStdioServer({ session, logger, stdin, stdout, now }: StdioServerOptions): Promise<void> {
+  const transport = new StdioTransport(stdin, stdout, { maxMessageBytes: session.settings.maxMessageBytes, logger });
+  const server = createBridgeServer({ session, logger, written: () => transport.drained(), ...(now && { now }) });
+  // The SDK reports here what it could not deliver or dispatch; one line each, never a stack.
+  server.server.onerror = (error) => logger.warn("MCP protocol problem", { error: error.message });
+
+  server.server.oninitialized = () => {
+    if (server.server.getClientCapabilities()?.roots) {
+      session.project.useRoots(async () => {
+        const { roots } = await server.server.listRoots(undefined, { timeout: ROOTS_TIMEOUT_MS });
+        return roots.map((root) => root.uri);
+      });
+    }
+    // Warm up after the handshake so the first tool call does not pay for it.
+    setImmediate(() => {
+      session.project.resolve().catch(() => undefined);
+      session.backend.get().catch(() => undefined);
+    });
+  };
+  server.server.setNotificationHandler(RootsListChangedNotificationSchema, () => {
+    logger.debug("client roots changed; resolving the project again");
+    session.project.invalidate();
+  });
+
+  await server.connect(transport);
+  const inFlight = new InFlightRequests(transport);
+
+  return new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = async (reason: string, canDeliver = true) => {
+      if (stopping) return;
+      stopping = true;
+      logger.debug("stopping", { reason, inFlight: inFlight.size });
+      await shutDownStdio(
+        {
+          stdin,
+          stdout,
+          inFlight,
+          drained: () => transport.drained(),
+          timeoutMs: session.settings.timeoutMs,
+          logger,
+          release: () => session.close(),
+        },
+        canDeliver,
+      );
+      process.off("SIGINT", onSigint);
+      process.off("SIGTERM", onSigterm);
+      resolve();
+    };
+    const onSigint = () => void stop("SIGINT");
+    const onSigterm = () => void stop("SIGTERM");
+    // After the transport has handled the last line, so a request on it is counted as in flight.
+    transport.onInputEnd = () => void stop("stdin ended");
+    process.once("SIGINT", onSigint);
+    process.once("SIGTERM", onSigterm);
+    stdout.on("error", (error) => {
+      // The client is gone (EPIPE): nothing more can be delivered.
+      logger.debug("stdout closed", { error: String(error) });
+      void stop("stdout closed", false);
+    });
+  });
+}

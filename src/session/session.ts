@@ -1,0 +1,122 @@
+import { openBackend } from "../backends/open-backend.js";
+import { authSchemeFor, resolveFlavour } from "../backends/registry.js";
+import type { Settings } from "../config/settings.js";
+import { DEFAULT_ENDPOINT } from "../core/endpoint.js";
+import type { Env } from "../core/env.js";
+import type { SecretRedactor } from "../core/secrets.js";
+import type { BackendFlavour, SettingSource } from "../core/unions.js";
+import type { TokenStore } from "../credentials/token-store.js";
+import type { HttpClientFactory } from "../http/types.js";
+import type { Logger } from "../log.js";
+import { BackendConnection } from "./backend-connection.js";
+import { ProjectSource } from "./project-source.js";
+import { SessionToken } from "./token.js";
+
+export interface SessionDeps {
+  settings: Readonly<Settings>;
+  env: Env;
+  cwd: string;
+  home: string;
+  tmpdir: string;
+  platform: NodeJS.Platform;
+  logger: Logger;
+  /** The process's secrets registry: every token found is added, and redact() uses it. */
+  secrets: SecretRedactor;
+  /** Keychain and file stores, tried after the environment (credentials/). */
+  stores: readonly TokenStore[];
+  http: HttpClientFactory;
+  /** The clock deadlines are measured on. */
+  now?: () => number;
+  /**
+   * A set-up problem found at start (e.g. an invalid setting). serve keeps running so the client
+   * can show it: every scoped tool call fails with it, and memory_status reports it.
+   */
+  setupProblem?: string;
+  /** Problems with the saved profile that did not stop start-up (it is used without the bad parts). */
+  profileProblems?: string[];
+}
+
+/**
+ * What one bridge process resolves lazily and shares between calls, in three parts: the project
+ * (from the client's roots or the working directory), the token (looked up once, refreshed when a
+ * server rejects it) and the backend with its connection pool. Nothing runs until a caller asks,
+ * so `initialize` is answered before any of it.
+ */
+export class Session {
+  readonly project: ProjectSource;
+  readonly token: SessionToken;
+  readonly backend: BackendConnection;
+
+  constructor(private readonly deps: SessionDeps) {
+    const { settings, logger } = deps;
+    this.project = new ProjectSource({
+      mode: settings.projectMode,
+      manualId: settings.projectId,
+      keyMode: settings.projectKey,
+      cwd: deps.cwd,
+      home: deps.home,
+      tmpdir: deps.tmpdir,
+      platform: deps.platform,
+      logger,
+    });
+    this.token = new SessionToken({
+      env: deps.env,
+      endpoint: this.endpoint,
+      endpointIsDefault: settings.endpoint === undefined,
+      scheme: authSchemeFor(settings),
+      stores: deps.stores,
+      secrets: deps.secrets,
+      logger,
+    });
+    this.backend = new BackendConnection({
+      token: this.token,
+      timeoutMs: settings.timeoutMs,
+      open: (token) =>
+        openBackend({ settings, endpoint: this.endpoint, token, http: deps.http, logger, secrets: deps.secrets, ...(deps.now && { now: deps.now }) }),
+    });
+  }
+
+  get settings(): Readonly<Settings> {
+    return this.deps.settings;
+  }
+
+  get setupProblem(): string | undefined {
+    return this.deps.setupProblem;
+  }
+
+  /**
+   * What is wrong with the bridge's own files — the saved profile (its sentences), the insecure
+   * token file (its error) — which it goes on without: for memory_status, and for the errors such
+   * a file can cause.
+   */
+  async fileProblems(): Promise<(string | unknown)[]> {
+    const { failures } = await this.token.get();
+    return [...(this.deps.profileProblems ?? []), ...failures.filter((failure) => failure.store === "file").map((failure) => failure.error)];
+  }
+
+  /** The configured endpoint, or mcp-memory-service's default address when none is configured. */
+  get endpoint(): string {
+    return this.deps.settings.endpoint ?? DEFAULT_ENDPOINT;
+  }
+
+  /** Where the endpoint comes from: "default" when nothing configures one. */
+  get endpointSource(): SettingSource {
+    return this.deps.settings.endpoint === undefined ? "default" : this.deps.settings.endpointSource;
+  }
+
+  get flavour(): BackendFlavour {
+    return resolveFlavour(this.deps.settings.backend);
+  }
+
+  /**
+   * Text bound for the client (tool results) with every known secret removed: a last line of
+   * defence should a server ever echo the credential back in an error body.
+   */
+  redact(text: string): string {
+    return this.deps.secrets.redact(text);
+  }
+
+  async close(): Promise<void> {
+    await this.backend.close();
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The sentences a person or a model reads for a failure, written at the edge from each error's
+ * code and facts (lower layers state only the facts). Moved here with the words from the tests of
+ * http/errors, http/url and the keychain problems.
+ */
+import { describe, expect, it } from "vitest";
+import { catchError } from "../helpers/catch-error.js";
+import { AmbiguousStoreError, InvalidMemoryIdError, UnsupportedArgumentError } from "../../src/backends/errors.js";
+import { canonicalEndpoint } from "../../src/core/endpoint.js";
+import { keychainProblem } from "../../src/credentials/keychain-problem.js";
+import {
+  AuthError,
+  CancelledError,
+  DeadlineError,
+  RateLimitedError,
+  RedirectError,
+  ResponseFormatError,
+  ServerError,
+  TlsError,
+  UnreachableError,
+} from "../../src/http/errors.js";
+import { assertTransportAllowed } from "../../src/http/url.js";
+import { explain } from "../../src/mcp/error-words.js";
+import { keychainWords } from "../../src/mcp/keychain-words.js";
+
+const endpoint = "https://mem.example.com/api";
+const base = { endpoint, attempts: 1, maybeSent: false };
+const WAYS_OUT = /--insecure-storage.*MEMORY_BRIDGE_TOKEN/;
+
+describe("error messages", () => {
+  it("401 invalid_token names the code and the login command", () => {
+    const err = new AuthError({ ...base, status: 401, serverCode: "invalid_token", tokenSent: true });
+    expect(explain(err)).toBe(
+      "Authentication failed (401) at https://mem.example.com/api: the server rejected the token (invalid_token). Run: npx mcp-memory-bridge login https://mem.example.com/api",
+    );
+  });
+
+  it("401 without a token says none is configured", () => {
+    const err = new AuthError({ ...base, status: 401, serverCode: "authorization_required", tokenSent: false });
+    expect(explain(err)).toMatch(/no token is configured/);
+    expect(explain(err)).toContain(`login ${endpoint}`);
+  });
+
+  it("401 with a plain reason quotes it without its full stop", () => {
+    const err = new AuthError({ ...base, status: 401, serverReason: "Invalid API key.", tokenSent: true });
+    expect(explain(err)).toContain("rejected the token (Invalid API key)");
+  });
+
+  it("403 says the token lacks the scope", () => {
+    const err = new AuthError({ ...base, status: 403, serverCode: "insufficient_scope", tokenSent: true });
+    expect(explain(err)).toMatch(/^Access denied \(403\).*lacks the scope.*\(insufficient_scope\).*login https/);
+  });
+
+  it("unreachable says what happened, how often, and what to run", () => {
+    const err = new UnreachableError({ ...base, attempts: 4, causeCode: "ECONNREFUSED" });
+    expect(explain(err)).toBe(
+      "Cannot reach the memory server at https://mem.example.com/api (connection refused) after 4 attempts. Check that it is running and that the URL is right, or run: npx mcp-memory-bridge doctor",
+    );
+    expect(explain(new UnreachableError({ ...base, causeCode: "UND_ERR_SOCKET" }))).toMatch(/^Lost the connection .* after 1 attempt\./);
+  });
+
+  it("deadline names the budget and how to raise it", () => {
+    const err = new DeadlineError({ ...base, timeoutMs: 15000 });
+    expect(explain(err)).toMatch(/15000 ms/);
+    expect(explain(err)).toMatch(/--timeout/);
+    expect(explain(err)).toMatch(/MEMORY_BRIDGE_TIMEOUT_MS/);
+  });
+
+  it("server error quotes the server's detail", () => {
+    const err = new ServerError({ ...base, status: 500, detail: "Failed to store memory. Please try again." });
+    expect(explain(err)).toBe(
+      "The memory server at https://mem.example.com/api failed (500): Failed to store memory. Please try again.",
+    );
+    expect(explain(new ServerError({ ...base, attempts: 4, status: 502 }))).toMatch(/failed \(502\) after 4 attempts; try again later/);
+  });
+
+  it("rate limited mentions the wait", () => {
+    expect(explain(new RateLimitedError({ ...base, retryAfterMs: 60000 }))).toMatch(/\(429\).*wait 60 s/);
+  });
+
+  it("TLS mentions the cause and --ca-file", () => {
+    const err = new TlsError({ ...base, causeCode: "DEPTH_ZERO_SELF_SIGNED_CERT" });
+    expect(explain(err)).toMatch(/self-signed certificate/);
+    expect(explain(err)).toMatch(/--ca-file PATH \(MEMORY_BRIDGE_CA_FILE\)/);
+  });
+
+  it("format error hints at /api", () => {
+    const err = new ResponseFormatError({ ...base, method: "GET", path: "/health", contentType: "text/html" });
+    expect(explain(err)).toMatch(/not JSON \(text\/html\).*ends in \/api/);
+  });
+
+  it("redirect and cancel read as one sentence each", () => {
+    const cross = new RedirectError({ ...base, problem: { kind: "cross-origin", targetOrigin: "https://evil.example" } });
+    expect(explain(cross)).toMatch(/another origin \(https:\/\/evil.example\)/);
+    expect(explain(new RedirectError({ ...base, problem: { kind: "too-many", limit: 3 } }))).toMatch(/more than 3 times/);
+    expect(explain(new CancelledError(base))).toMatch(/cancelled by the client/);
+  });
+});
+
+describe("endpoint and transport words", () => {
+  it.each(["", "not a url", "mem.example.com/api", "http://", "https://exa mple.com", "http://[::1/api"])(
+    "the malformed %j gets a sentence naming https://",
+    (input) => {
+      expect(explain(catchError(() => canonicalEndpoint(input)))).toMatch(/https:\/\//);
+    },
+  );
+
+  it.each(["http://10.0.0.1:8000/api", "http://mem.example.com/api", "http://192.168.1.5:8000"])(
+    "plain http to %s is refused with a way out",
+    (url) => {
+      const words = explain(catchError(() => assertTransportAllowed(url, false)));
+      expect(words).toContain("--allow-http");
+      expect(words).toContain("MEMORY_BRIDGE_ALLOW_HTTP=1");
+    },
+  );
+
+  it("doctor's words for an unreachable server do not suggest running doctor", () => {
+    const err = new UnreachableError({ ...base, attempts: 4, causeCode: "ECONNREFUSED" });
+    expect(explain(err, { inDoctor: true })).toBe(
+      "Cannot reach the memory server at https://mem.example.com/api (connection refused) after 4 attempts. Check that it is running and that the URL is right.",
+    );
+  });
+});
+
+describe("backend words", () => {
+  it("name the tools to use next", () => {
+    expect(explain(new InvalidMemoryIdError("../x"))).toBe(
+      'Invalid id "../x": a memory id on mcp-memory-service is 64 hexadecimal characters (the id that store_memory, search_memories and list_memories return).',
+    );
+    expect(explain(new UnsupportedArgumentError("mcp-memory-service", "content", "a memory's id is the hash of its content.", "content-immutable"))).toBe(
+      "The mcp-memory-service backend cannot accept `content` here: a memory's id is the hash of its content. Store the new text with store_memory and delete the old memory instead.",
+    );
+  });
+
+  it("an ambiguous store carries its failure's words, advice included", () => {
+    const failure = new DeadlineError({ ...base, attempts: 2, maybeSent: true, timeoutMs: 500 });
+    const err = new AmbiguousStoreError(endpoint, failure, true);
+    expect(err.message).not.toContain("--timeout");
+    expect(explain(err)).toBe(
+      `The memory may or may not have been stored: the memory server at ${endpoint} did not answer within the 500 ms deadline (2 attempts); raise it with --timeout MS (MEMORY_BRIDGE_TIMEOUT_MS) or check why the server is slow. Storing it again is safe (${endpoint} deduplicates identical content).`,
+    );
+  });
+});
+
+describe("keychain words", () => {
+  it("every message is one sentence with the ways out", () => {
+    const kinds = ["module-missing", "no-dbus", "no-secret-service", "locked", "access-denied", "other"] as const;
+    for (const platform of ["linux", "darwin", "win32"] as const) {
+      for (const kind of kinds) {
+        const message = keychainWords(keychainProblem(kind, "detail", platform));
+        expect(message).toMatch(WAYS_OUT);
+        expect(message.endsWith(".")).toBe(true);
+        expect(message.slice(0, -1)).not.toMatch(/\.\s/);
+      }
+    }
+    expect(keychainWords(keychainProblem("no-dbus", "d", "linux"))).toContain("`gnome-keyring-daemon --unlock --components=secrets` inside `dbus-run-session`");
+    expect(keychainWords(keychainProblem("locked", "d", "darwin"))).toContain("unlock the macOS Keychain");
+    expect(keychainWords(keychainProblem("access-denied", "d", "win32"))).toContain("Windows Credential Manager");
+  });
+});

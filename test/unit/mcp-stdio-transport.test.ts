@@ -1,0 +1,75 @@
+import { PassThrough } from "node:stream";
+import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { describe, expect, it } from "vitest";
+import { createLogger } from "../../src/log.js";
+import { StdioTransport } from "../../src/mcp/stdio-transport.js";
+
+function setUp(maxMessageBytes = 1024 * 1024) {
+  const stdin = new PassThrough();
+  const stdout = new PassThrough();
+  const logs: string[] = [];
+  const transport = new StdioTransport(stdin, stdout, { maxMessageBytes, logger: createLogger({ level: "debug", write: (line) => logs.push(line) }) });
+  const received: JSONRPCMessage[] = [];
+  transport.onmessage = (message) => received.push(message);
+  let out = "";
+  stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
+  const lines = () => out.split("\n").filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { stdin, stdout, transport, received, lines, logs };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe("StdioTransport", () => {
+  it("an answer that cannot be encoded is replaced by an isError result for the same tools/call id", async () => {
+    const { stdin, transport, received, lines, logs } = setUp();
+    await transport.start();
+    stdin.write('{"jsonrpc":"2.0","id":11,"method":"tools/call","params":{"name":"list_memories"}}\n');
+    expect(received).toHaveLength(1);
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 20_000; i++) deep = { a: deep };
+    await transport.send({ jsonrpc: "2.0", id: 11, result: { content: [], structuredContent: deep } });
+    expect(lines()).toEqual([
+      { jsonrpc: "2.0", id: 11, result: { isError: true, content: [{ type: "text", text: expect.stringMatching(/could not be encoded as JSON/) }] } },
+    ]);
+    expect(logs.filter((l) => l.includes(" error: "))).toHaveLength(1);
+    expect(logs.join("\n")).not.toMatch(/\n\s+at /);
+  });
+
+  it("messages sent in one turn go out in one write; drained() waits for them", async () => {
+    const { stdout, transport, lines } = setUp();
+    await transport.start();
+    let writes = 0;
+    const write = stdout.write.bind(stdout);
+    stdout.write = ((chunk: string) => (writes++, write(chunk))) as typeof stdout.write;
+    const sent = [1, 2, 3].map((id) => transport.send({ jsonrpc: "2.0", id, result: {} }));
+    const drained = transport.drained();
+    await Promise.all([...sent, drained]);
+    expect(writes).toBe(1);
+    expect(lines().map((l) => l.id)).toEqual([1, 2, 3]);
+    await transport.drained(); // nothing pending: resolves at once
+  });
+
+  it("an over-long line is answered for its id and the next line is read", async () => {
+    const { stdin, transport, received, lines } = setUp(1024 * 1024);
+    await transport.start();
+    stdin.write(`{"jsonrpc":"2.0","method":"tools/call","params":{"x":"${"z".repeat(2 * 1024 * 1024)}"},"id":"huge"}\n`);
+    stdin.write('{"jsonrpc":"2.0","id":"next","method":"ping"}\n');
+    await tick();
+    await transport.drained();
+    expect(lines()).toEqual([{ jsonrpc: "2.0", id: "huge", error: { code: -32600, message: expect.stringMatching(/^Request too large: the message is 2097221 bytes, over the 1048576-byte \(1 MiB\) limit/) } }]);
+    expect(received).toEqual([{ jsonrpc: "2.0", id: "next", method: "ping" }]);
+  });
+
+  it("end of input: the last line is handled first, then onInputEnd; onclose only on close()", async () => {
+    const { stdin, transport, received } = setUp();
+    const events: string[] = [];
+    transport.onInputEnd = () => events.push(`end after ${received.length}`);
+    transport.onclose = () => events.push("close");
+    await transport.start();
+    stdin.end('{"jsonrpc":"2.0","id":1,"method":"ping"}');
+    await new Promise((resolve) => stdin.once("end", resolve));
+    expect(events).toEqual(["end after 1"]);
+    await transport.close();
+    expect(events).toEqual(["end after 1", "close"]);
+  });
+});
