@@ -9,6 +9,7 @@ import { openBackend } from "../backends/open-backend.js";
 import { resolveFlavour } from "../backends/registry.js";
 import type { Settings } from "../config/settings.js";
 import { SecretRedactor } from "../core/secrets.js";
+import { PROXY_BACKEND } from "../core/unions.js";
 import { assertTransportAllowed } from "../http/url.js";
 import type { Logger } from "../log.js";
 import { explain } from "../mcp/error-words.js";
@@ -19,6 +20,8 @@ import type { CommandSpec } from "./registry.js";
 import { endpointArgument } from "./shared/endpoint-argument.js";
 import { commandCallContext, stderrLogger } from "./shared/open-session.js";
 import { promptHidden, readAllTrimmed } from "./shared/read-secret.js";
+import { checkRemoteMcpLogin } from "./shared/login-remote-mcp.js";
+import { usesRemoteMcp } from "./shared/remote-mcp.js";
 import { settingsFor } from "./shared/settings.js";
 
 export const loginCommand: CommandSpec = {
@@ -50,7 +53,7 @@ export const loginCommand: CommandSpec = {
   async run(ctx, values, positionals) {
     // These three are re-decided by every login (from flags and environment, not from an earlier
     // login), checked with, and saved with the endpoint: nothing carries over to another server.
-    const { settings } = settingsFor(ctx, values, ["authScheme", "allowHttp", "caFile"]);
+    const { settings } = settingsFor(ctx, values, ["authScheme", "allowHttp", "caFile", "headers"]);
     const configDir = settings.configDir;
     const secrets = new SecretRedactor();
     const logger = stderrLogger(ctx, settings, secrets);
@@ -72,8 +75,9 @@ export const loginCommand: CommandSpec = {
     }
     secrets.add(token);
 
-    const flavour = resolveFlavour(settings.backend);
-    const server = await verifyToken(ctx, { settings, endpoint, token, logger, secrets });
+    const remote = usesRemoteMcp({ ...settings, endpoint }) ? await checkRemoteMcpLogin({ settings, endpoint, token, logger }) : undefined;
+    const flavour = remote === undefined ? resolveFlavour(settings.backend) : PROXY_BACKEND;
+    const server = remote === undefined ? await verifyToken(ctx, { settings, endpoint, token, logger, secrets }) : {};
 
     let where: string;
     if (values["insecure-storage"]) {
@@ -92,12 +96,16 @@ export const loginCommand: CommandSpec = {
     await saveProfile(configDir, {
       endpoint,
       backend: flavour,
-      authScheme: settings.authScheme,
+      authScheme: remote?.scheme ?? settings.authScheme,
+      ...(remote !== undefined && {
+        headers: Object.keys(remote.headers).length > 0 ? remote.headers : undefined,
+        userId: remote.scheme === "x-mcp-token" ? settings.userId : undefined,
+      }),
       allowHttp: settings.allowHttp ? true : undefined,
       caFile: settings.caFile === undefined ? undefined : resolve(ctx.cwd, settings.caFile),
     });
 
-    const about = [flavour, typeof server.version === "string" ? server.version : undefined].filter(Boolean).join(" ");
+    const about = remote?.about ?? [flavour, typeof server.version === "string" ? server.version : undefined].filter(Boolean).join(" ");
     ctx.stdout.write(
       [
         `✓ Logged in to ${endpoint} (${about}).`,
