@@ -6,7 +6,7 @@ import { proxyFailureText } from "../../mcp/proxy-messages.js";
 import { authHeadersFor } from "../../proxy/auth-headers.js";
 import type { ProxyFact } from "../../proxy/errors.js";
 import { checkRemoteToken, detectRemoteMcp } from "../../proxy/probe-remote.js";
-import { extraHeaders } from "./remote-mcp.js";
+import { extraHeaders, probeOptions } from "./remote-mcp.js";
 
 export interface RemoteMcpLogin {
   scheme: AuthScheme;
@@ -23,13 +23,7 @@ export async function checkRemoteMcpLogin(
   input: { settings: Readonly<Settings>; endpoint: string; token: string; logger: Logger },
 ): Promise<RemoteMcpLogin> {
   const { settings, endpoint, token, logger } = input;
-  const probe = {
-    endpoint,
-    logger,
-    allowHttp: settings.allowHttp,
-    timeoutMs: settings.timeoutMs,
-    ...(settings.caFile === undefined ? {} : { caFile: settings.caFile }),
-  };
+  const probe = probeOptions(settings, endpoint, logger);
   const extra = extraHeaders(settings, token);
   if ("problem" in extra) throw new BridgeError(`${extra.problem} The token was not stored.`);
   const detected = await detectRemoteMcp(probe);
@@ -38,7 +32,7 @@ export async function checkRemoteMcpLogin(
   const auth = authHeadersFor(scheme, token, settings.userId);
   const check = await checkRemoteToken({ ...probe, credentials: { secret: auth.secret, plain: { ...extra.headers, ...auth.plain } } });
   if (check.status === "rejected") {
-    const reason = check.fact.reason === undefined ? "" : ` (${check.fact.reason.replace(/^❌\s*/, "").slice(0, 200)})`;
+    const reason = check.fact.reason === undefined ? "" : ` (${firstSentence(check.fact.reason)})`;
     const status = check.fact.status === undefined ? "" : ` ${check.fact.status}`;
     throw new BridgeError(
       `The server at ${endpoint} rejected the token${status}${reason}; the token was not stored. Check it${scheme === "x-mcp-token" ? " and --user-id" : ""} and try again.`,
@@ -51,4 +45,11 @@ export async function checkRemoteMcpLogin(
 
 function notStored(fact: ProxyFact): BridgeError {
   return new BridgeError(`${proxyFailureText(fact)} The token was not stored.`);
+}
+
+/** The server's reason up to its first full stop (the Mem0 MCP server goes on about its own env variable). */
+function firstSentence(reason: string): string {
+  const text = reason.replace(/^❌\s*/, "").replace(/\s+/g, " ").trim();
+  const end = text.search(/\.(\s|$)/);
+  return (end === -1 ? text : text.slice(0, end)).slice(0, 200);
 }

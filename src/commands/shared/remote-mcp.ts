@@ -2,6 +2,7 @@ import type { Settings } from "../../config/settings.js";
 import { PROXY_BACKEND } from "../../core/unions.js";
 import type { Logger } from "../../log.js";
 import { authHeadersFor, checkExtraHeaders, type HeaderProblem } from "../../proxy/auth-headers.js";
+import type { ProbeOptions } from "../../proxy/probe-remote.js";
 import type { ProxyCredentials } from "../../proxy/types.js";
 import type { SessionToken } from "../../session/token.js";
 
@@ -15,6 +16,17 @@ export function usesRemoteMcp(settings: Pick<Settings, "backend" | "endpoint">):
   if (settings.backend === PROXY_BACKEND) return true;
   if (settings.backend !== "auto" || settings.endpoint === undefined) return false;
   return /\/mcp\/?$/.test(new URL(settings.endpoint).pathname);
+}
+
+/** How login, status and doctor look at the server: the settings' transport rules and deadline. */
+export function probeOptions(settings: Pick<Settings, "allowHttp" | "timeoutMs" | "caFile">, endpoint: string, logger: Logger): ProbeOptions {
+  return {
+    endpoint,
+    logger,
+    allowHttp: settings.allowHttp,
+    timeoutMs: settings.timeoutMs,
+    ...(settings.caFile === undefined ? {} : { caFile: settings.caFile }),
+  };
 }
 
 /** The sentence for a header --header or MEMORY_BRIDGE_HEADERS may not send. */
