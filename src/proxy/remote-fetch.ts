@@ -77,6 +77,11 @@ export function createRemoteHttp(options: RemoteHttpOptions): RemoteHttp {
     idleTimeoutMs: 0,
   });
   const logger = options.logger;
+  /**
+   * Paths the server redirected to the same path with a trailing slash (Starlette's /mcp → /mcp/,
+   * which the canonical endpoint drops): later requests go there at once instead of twice.
+   */
+  const slashed = new Map<string, string>();
 
   function fetchWith(hooks: ExchangeHooks): FetchFn {
     return async (input, init = {}) => {
@@ -91,7 +96,8 @@ export function createRemoteHttp(options: RemoteHttpOptions): RemoteHttp {
       }
       const body = typeof init.body === "string" ? init.body : undefined;
       const started = performance.now();
-      let hop: RedirectHop = { method, path: target.pathname + target.search, body };
+      const asked = target.pathname + target.search;
+      let hop: RedirectHop = { method, path: slashed.get(asked) ?? asked, body };
       for (let redirects = 0; ; redirects++) {
         const res = await pool.request({
           method: hop.method as Dispatcher.HttpMethod,
@@ -114,6 +120,7 @@ export function createRemoteHttp(options: RemoteHttpOptions): RemoteHttp {
             ...(next.kind === "cross-origin" ? { targetOrigin: next.targetOrigin } : { tooMany: true }),
           });
         }
+        if (redirects === 0 && target.search === "" && next.path === `${hop.path}/`) slashed.set(asked, next.path);
         hop = next;
       }
     };
