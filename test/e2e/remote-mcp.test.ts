@@ -3,8 +3,11 @@
  * (test/fixtures/mem0-mcp), driven by the SDK's client.
  */
 import { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startMem0McpFixture, type Mem0McpFixture } from "../fixtures/mem0-mcp/index.js";
+import { runInSecretService } from "../keychain/run-scenario.js";
+import { needs } from "../prerequisites/prerequisites.js";
 import { startBridge, textOf, type BridgeProcess } from "./harness.js";
 
 const TOKEN = "mcp_" + "E2eRem".repeat(6) + "tok";
@@ -113,5 +116,29 @@ describe("serve --backend mcp", () => {
     expect(results.map(textOf)).toEqual(Array.from({ length: 50 }, () => "[]"));
     expect(await b.transport.exited).toEqual({ code: 0, signal: null });
     for (const line of b.transport.stdoutLines) expect(JSON.parse(line)).toMatchObject({ jsonrpc: "2.0" });
+  });
+});
+
+describe.runIf(process.platform === "linux")("login → serve for a remote MCP server, with a private Secret Service", () => {
+  it("stores an accepted token only, and serve proxies with it from the keychain", { timeout: 90_000 }, async (ctx) => {
+    needs(ctx, "secret-service");
+    const { code, stderr, result } = await runInSecretService(resolve("test/keychain/remote-mcp-scenario.ts"), []);
+    expect(code, stderr).toBe(0);
+    const r = result!;
+    const token = r.token as string;
+    expect(r.rejected.code).toBe(1);
+    expect(r.rejected.stderr).toContain("rejected the token (Invalid authentication token); the token was not stored.");
+    expect(r.login.code, r.login.stderr).toBe(0);
+    expect(r.login.stdout).toContain("the Mem0 MCP server");
+    expect(r.login.stdout).toContain("OS keychain");
+    expect(r.tools).toBe(14);
+    expect(r.call.isError).toBe(false);
+    expect(r.memoryStatus).toMatchObject({ backend: "mcp", session: true, auth: { source: "keychain", scheme: "x-mcp-token" }, endpoint_source: "profile" });
+    expect(r.toolCallHeaders.length).toBeGreaterThan(0);
+    expect(new Set(r.toolCallHeaders.map(JSON.stringify))).toEqual(new Set([JSON.stringify({ token, user: "alice", team: "blue" })]));
+    expect(JSON.parse(r.status.stdout)).toMatchObject({ backend: "mcp", reachable: true, session: true, tools: 13, token_accepted: true, auth: { source: "keychain" } });
+    for (const output of [r.rejected.stdout, r.rejected.stderr, r.login.stdout, r.login.stderr, r.serveStderr, r.status.stdout, r.status.stderr]) {
+      expect(output).not.toContain(token);
+    }
   });
 });
