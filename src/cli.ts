@@ -13,6 +13,7 @@ import { PACKAGE_NAME, VERSION } from "./version.js";
 /** Summaries for `--help`; each command's module loads only when it runs, to keep start-up small. */
 const COMMANDS: { name: string; summary: string; load: () => Promise<CommandSpec> }[] = [
   { name: "serve", summary: "Run the stdio MCP server (the default; an MCP client starts it)", load: async () => (await import("./commands/serve-command.js")).serveCommand },
+  { name: "setup", summary: "Set everything up in one go: find the server, log in, add the bridge to your MCP clients", load: async () => (await import("./commands/setup-command.js")).setupCommand },
   { name: "login", summary: "Check a token against the server and store it in the OS keychain", load: async () => (await import("./commands/login-command.js")).loginCommand },
   { name: "logout", summary: "Remove the stored token for an endpoint from every store", load: async () => (await import("./commands/logout-command.js")).logoutCommand },
   { name: "status", summary: "Show the endpoint, backend, project, where the token comes from, and reachability", load: async () => (await import("./commands/status-command.js")).statusCommand },
@@ -34,7 +35,8 @@ function usage(): string {
     "",
     "With no command it runs `serve`, which is what an MCP client starts:",
     `  {"command": "npx", "args": ["-y", "${PACKAGE_NAME}@0"]}`,
-    "`install --client NAME` writes that entry into a client's config for you (see install --help).",
+    "`setup` does it all in one go: finds the server, logs in, and writes that entry into your clients;",
+    "`install --client NAME` writes just the entry (see setup --help, install --help).",
     "",
     "Options (every command):",
     formatGlobalFlagsHelp([

@@ -1,5 +1,6 @@
 import { BridgeError } from "../core/errors.js";
 import type { TransportError } from "../http/errors.js";
+import type { StoreChange } from "./types.js";
 
 /**
  * A backend's failures, each with a code and its facts. `message` states what happened; where a
@@ -150,6 +151,97 @@ export class UnexpectedResponseError extends BridgeError {
   constructor(endpoint: string, what: string) {
     super(`The memory server at ${endpoint} sent an unexpected response (${what}).`, { code: "unexpected-response" });
   }
+}
+
+/*
+ * The failures of the mem0 backends, each with a code and its facts like those above; the edge
+ * (mcp/error-words.ts) adds what to do about them.
+ */
+
+/** A memory id that is not a UUID, refused before it goes into a URL path (mem0 would answer 500/502). */
+export class InvalidUuidError extends BridgeError {
+  override name = "InvalidUuidError";
+  constructor(
+    readonly id: string,
+    readonly backend: string,
+  ) {
+    const shown = JSON.stringify(id.length > 80 ? `${id.slice(0, 77)}...` : id);
+    super(`Invalid id ${shown}: a memory id on ${backend} is a UUID, such as 3f2b8a61-5c4d-4e8f-9a0b-1c2d3e4f5a6b.`, { code: "invalid-id" });
+  }
+}
+
+/** `--auth-scheme bearer` with a token that is not a JWT: mem0 would refuse it as "Invalid or expired token". */
+export class NotAJwtError extends BridgeError {
+  override name = "NotAJwtError";
+  constructor(readonly isApiKey: boolean) {
+    super(`mem0 takes a Bearer token only as a JWT, and this token is not one${isApiKey ? " (it is an m0sk_ API key)" : ""}, so it was not sent.`, { code: "not-a-jwt" });
+  }
+}
+
+/** The configured user id cannot be sent: mem0 refuses ids that are empty or hold whitespace. */
+export class InvalidUserIdError extends BridgeError {
+  override name = "InvalidUserIdError";
+  constructor(
+    readonly userId: string,
+    readonly backend: string,
+  ) {
+    super(`The user id ${JSON.stringify(userId)} cannot be used with ${backend}, which refuses ids that are empty or contain whitespace.`, { code: "invalid-user-id" });
+  }
+}
+
+/** A record of another user: per-user keys do not stop a caller from touching it, so the bridge does. */
+export class OtherUserMemoryError extends BridgeError {
+  override name = "OtherUserMemoryError";
+  constructor(readonly id: string) {
+    super(`Memory ${id} belongs to another user`, { code: "other-user" });
+  }
+}
+
+/**
+ * A store the server answered without keeping anything. `inferred`: its language model read the
+ * text and extracted no fact it did not already hold. `deleted`: memories the store removed anyway.
+ */
+export class NothingStoredError extends BridgeError {
+  override name = "NothingStoredError";
+  constructor(
+    readonly backend: string,
+    readonly inferred: boolean,
+    readonly deleted: readonly StoreChange[] = [],
+  ) {
+    const why = inferred
+      ? `${backend} reads the text with its language model and keeps only the facts it extracts, and it kept none: it found nothing it considers worth remembering, or every fact in it is already stored`
+      : `${backend} answered the store without creating a memory`;
+    const removed = deleted.length === 0 ? "" : ` It did delete ${deleted.map(describeChange).join(" and ")}.`;
+    super(`Nothing was stored: ${why}.${removed}`, { code: "nothing-stored" });
+  }
+}
+
+/** An asynchronous store the server reports as failed (the mem0 platform's event status FAILED). */
+export class StoreFailedError extends BridgeError {
+  override name = "StoreFailedError";
+  constructor(
+    readonly backend: string,
+    readonly eventId: string,
+    readonly reason: string | undefined,
+  ) {
+    super(`Nothing was stored: ${backend} could not process the memory (event ${eventId}${reason ? `: ${reason.replace(/[.\s]+$/, "")}` : ""}).`, { code: "store-failed" });
+  }
+}
+
+/** The key belongs to another user than the one configured (the API-key server's 403 names it). */
+export class KeyUserMismatchError extends BridgeError {
+  override name = "KeyUserMismatchError";
+  constructor(
+    readonly endpoint: string,
+    readonly keyUser: string,
+    readonly configuredUser: string,
+  ) {
+    super(`The API key is ${keyUser}'s, not ${configuredUser}'s: the server at ${endpoint} lets a key act only as its own user.`, { code: "key-user-mismatch" });
+  }
+}
+
+function describeChange(change: StoreChange): string {
+  return change.content === undefined ? `memory ${change.id}` : `memory ${change.id} ("${preview(change.content)}")`;
 }
 
 function lowerFirst(s: string): string {

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { quoteRedacted } from "../core/secrets.js";
 import { FIELDS, HealthDetailed, read, ServiceRecord } from "./mcp-memory-service-schemas.js";
+import { depthExceeds, MAX_METADATA_DEPTH } from "./metadata-depth.js";
 import type { Memory } from "./types.js";
 
 /** A memory record as mcp-memory-service's REST API returns it: id and text checked, the rest as it came. */
@@ -11,8 +12,7 @@ export function isServiceMemory(value: unknown): value is ServiceMemory {
   return ServiceRecord.safeParse(value).success;
 }
 
-/** Deeper metadata is left out: no memory needs it, and JSON.stringify cannot encode thousands of levels. */
-export const MAX_METADATA_DEPTH = 32;
+export { MAX_METADATA_DEPTH } from "./metadata-depth.js";
 
 /**
  * Maps a server record to the canonical shape. `hiddenTag` (the current project's own tag) is
@@ -94,18 +94,6 @@ function isoTime(isoValue: unknown, epochValue: unknown): string | undefined {
 
 function present(value: unknown): boolean {
   return value !== undefined && value !== null && value !== "";
-}
-
-/** Whether `value` nests objects or arrays more than `max` levels deep; walks without recursion. */
-function depthExceeds(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop()!;
-    if (typeof current !== "object" || current === null) continue;
-    if (depth > max) return true;
-    for (const child of Object.values(current)) if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
-  }
-  return false;
 }
 
 /** The server's word for an add that found identical content already stored. */

@@ -36,9 +36,15 @@ export interface StoreInput {
   type?: string;
   metadata?: Record<string, unknown>;
 }
+/**
+ * What one store did. mem0 backends report every memory the server's fact extraction created,
+ * changed or removed; `ids` then lists the ADD and UPDATE ones, `changes` all of them.
+ */
 export interface StoreResult {
   id: string;
   deduplicated: boolean;
+  /** Never set: tells a finished store from a PendingStore. */
+  pending?: undefined;
   /** Every memory the text became, when the server split it (its chunks), in order. */
   ids?: string[];
   /** How many parts the server says it split the text into (may be more than `ids` found). */
@@ -46,7 +52,30 @@ export interface StoreResult {
   /** The type the server stored, when it is not the one asked for (`requestedType`). */
   type?: string;
   requestedType?: string;
+  /** Each memory the server's extraction added, updated or deleted, in its order (mem0). */
+  changes?: StoreChange[];
 }
+
+/** One change a store made, as mem0 reports it (`results[].event`). */
+export interface StoreChange {
+  id: string;
+  event: "ADD" | "UPDATE" | "DELETE";
+  /** The memory's text after the change; for DELETE the text that was removed. */
+  content?: string;
+  /** UPDATE: the text it replaced. */
+  previous?: string;
+}
+
+/**
+ * An asynchronous store (the mem0 platform) still running when the call's deadline came: the
+ * server accepted it as `eventId`; the memories appear once it finishes.
+ */
+export interface PendingStore {
+  pending: true;
+  eventId: string;
+}
+
+export type StoreOutcome = StoreResult | PendingStore;
 
 export interface SearchInput {
   query: string;
@@ -66,6 +95,11 @@ export interface ListResult {
   total?: number;
   /** Records left out because they had no readable id or text. */
   skipped?: number;
+  /**
+   * Set when the server could not list everything: it returns at most this many records in one
+   * listing (mem0: 1,000; its older server: 100), so pages past them, or records it left out, are missing.
+   */
+  cappedAt?: number;
 }
 
 /** Search hits, best first; `skipped` counts records left out because they had no readable id or text. */
@@ -103,14 +137,20 @@ export interface BackendCapabilities {
   updateContent: boolean;
 }
 
-/** One server flavour's HTTP API, seen through canonical operations. */
-export interface MemoryBackend {
-  readonly flavour: BackendFlavour;
+/**
+ * One server flavour's HTTP API, seen through canonical operations. `Stored` is what a store can
+ * come back with: only asynchronous servers (the mem0 platform) answer a PendingStore, so callers
+ * that handle one take a `MemoryBackend<StoreOutcome>`.
+ */
+export interface MemoryBackend<Stored extends StoreOutcome = StoreResult> {
+  /** mem0-keyed joins BackendFlavour when the registry and settings learn it. */
+  readonly flavour: BackendFlavour | "mem0-keyed";
   readonly capabilities: BackendCapabilities;
-  store(input: StoreInput, ctx: CallContext): Promise<StoreResult>;
+  /** Throws NothingStoredError when the server kept nothing, AmbiguousStoreError when the outcome is unknown. */
+  store(input: StoreInput, ctx: CallContext): Promise<Stored>;
   search(input: SearchInput, ctx: CallContext): Promise<SearchResults>;
   list(input: ListInput, ctx: CallContext): Promise<ListResult>;
-  /** Throws MemoryNotFoundError / WrongProjectError. */
+  /** Throws MemoryNotFoundError / WrongProjectError (OtherUserMemoryError where records have owners). */
   get(id: string, ctx: CallContext): Promise<Memory>;
   update(input: UpdateInput, ctx: CallContext): Promise<Memory>;
   delete(id: string, ctx: CallContext): Promise<void>;

@@ -41,7 +41,7 @@ export const serveCommand: CommandSpec = {
     if (ctx.stdin.isTTY) {
       ctx.stderr.write(
         `${PACKAGE_NAME} speaks MCP on stdio: an MCP client (Claude Desktop, Claude Code, Cursor…) starts it. ` +
-          `To set it up, run: npx ${PACKAGE_NAME} login <URL>  (and see --help)\n`,
+          `To set it up (server, token, clients), run: npx -y ${PACKAGE_NAME} setup  (and see --help)\n`,
       );
     }
     if (setupProblem === undefined && usesRemoteMcp(loaded.settings)) {

@@ -35,6 +35,8 @@ export class TransportError extends BridgeError {
   }
 }
 
+const NO_CREDENTIALS_403 = "Not authenticated";
+
 export interface AuthErrorInit extends TransportErrorInit {
   status: number;
   /** The server's own code, e.g. authorization_required, invalid_token, insufficient_scope. */
@@ -47,7 +49,9 @@ export interface AuthErrorInit extends TransportErrorInit {
 /**
  * 401 or 403: the token is missing, wrong, or lacks a scope. Never retried. Codes: auth-scope
  * (403), auth-missing (no token was sent), auth-not-found (the server found no token it accepts:
- * often the wrong scheme), auth-rejected.
+ * often the wrong scheme), auth-rejected. FastAPI's security classes answer a request without
+ * their header 403 "Not authenticated" (the API-key mem0 server does): that 403 is a missing
+ * token, not a missing scope.
  */
 export class AuthError extends TransportError {
   override name = "AuthError";
@@ -57,12 +61,13 @@ export class AuthError extends TransportError {
   readonly tokenSent: boolean;
 
   constructor(init: AuthErrorInit) {
+    const noCredentials = init.status === 403 && init.serverReason === NO_CREDENTIALS_403;
     const code =
-      init.status === 403
+      init.status === 403 && !noCredentials
         ? "auth-scope"
         : !init.tokenSent
           ? "auth-missing"
-          : init.serverCode === "authorization_required"
+          : init.serverCode === "authorization_required" || noCredentials
             ? "auth-not-found"
             : "auth-rejected";
     super(code, authMessage(code, init), init);
@@ -170,6 +175,8 @@ export interface ServerErrorInit extends TransportErrorInit {
   status: number;
   /** The server's own detail/error text, truncated and redacted. */
   detail?: string;
+  /** The id the server gave this request (mem0's `X-Request-ID` / `request_id`), for finding it in its logs. */
+  requestId?: string;
 }
 
 /** A 5xx answer (after retries when the status is retryable). */
@@ -177,16 +184,19 @@ export class ServerError extends TransportError {
   override name = "ServerError";
   readonly status: number;
   readonly detail: string | undefined;
+  readonly requestId: string | undefined;
 
   constructor(init: ServerErrorInit) {
     const after = init.attempts > 1 ? ` after ${plural(init.attempts, "attempt")}` : "";
+    const status = init.requestId === undefined ? `${init.status}` : `${init.status}, request id ${init.requestId}`;
     const message =
       init.detail === undefined
-        ? `The memory server at ${init.endpoint} failed (${init.status})${after}.`
-        : `The memory server at ${init.endpoint} failed (${init.status})${after}: ${withFullStop(init.detail)}`;
+        ? `The memory server at ${init.endpoint} failed (${status})${after}.`
+        : `The memory server at ${init.endpoint} failed (${status})${after}: ${withFullStop(init.detail)}`;
     super("server-failed", message, init);
     this.status = init.status;
     this.detail = init.detail;
+    this.requestId = init.requestId;
   }
 }
 

@@ -93,15 +93,31 @@ export function finalErrorFor(
         const retryAfterMs = parseRetryAfter(res?.headers["retry-after"], now);
         return new RateLimitedError({ ...init, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
       }
-      const reason = res === undefined ? {} : extractServerReason(errorBody(ctx, res), (text) => ctx.redactor.redact(text));
+      const body = res === undefined ? undefined : errorBody(ctx, res);
+      const reason = body === undefined ? {} : extractServerReason(body, (text) => ctx.redactor.redact(text));
       const detail = reason.reason ?? reason.code;
-      return new ServerError({ ...init, status: failure.status, ...(detail === undefined ? {} : { detail }) });
+      const requestId = requestIdOf(res?.headers["x-request-id"], body);
+      return new ServerError({
+        ...init,
+        status: failure.status,
+        ...(detail === undefined ? {} : { detail }),
+        ...(requestId === undefined ? {} : { requestId }),
+      });
     }
     case "tls":
       return new TlsError({ ...init, causeCode: failure.code });
     default:
       return new UnreachableError({ ...init, causeCode: failure.code });
   }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/** The server's id for the request: the X-Request-ID header, else a `request_id` in the body; only a plain token. */
+function requestIdOf(header: string | string[] | undefined, body: unknown): string | undefined {
+  const fromBody = typeof body === "object" && body !== null ? (body as { request_id?: unknown }).request_id : undefined;
+  const id = firstValue(header) ?? (typeof fromBody === "string" ? fromBody : undefined);
+  return id !== undefined && REQUEST_ID.test(id) ? id : undefined;
 }
 
 /**

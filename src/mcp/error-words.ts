@@ -1,4 +1,4 @@
-import { AmbiguousStoreError } from "../backends/errors.js";
+import { AmbiguousStoreError, InvalidUserIdError, KeyUserMismatchError, NothingStoredError } from "../backends/errors.js";
 import { BridgeError } from "../core/errors.js";
 import { KeychainError } from "../credentials/keychain-problem.js";
 import { RateLimitedError, ResponseTooLargeError, ServerError, TransportError } from "../http/errors.js";
@@ -23,6 +23,9 @@ export function explain(error: unknown, options: ExplainOptions = {}): string {
   if (!(error instanceof Error)) return String(error);
   if (error instanceof AmbiguousStoreError) return error.sentence(explain(error.failure, options));
   if (error instanceof KeychainError) return keychainWords(error.problem);
+  if (error instanceof KeyUserMismatchError) {
+    return `This key belongs to '${error.keyUser}': set --user-id ${error.keyUser} (MEMORY_BRIDGE_USER_ID=${error.keyUser}), or log in with ${error.configuredUser}'s own key. (${error.message})`;
+  }
   if (error instanceof ResponseTooLargeError) {
     return withAdvice(
       error.sentence(" (--max-response-bytes, MEMORY_BRIDGE_MAX_RESPONSE_BYTES)"),
@@ -99,6 +102,20 @@ function whatToDo(error: BridgeError, options: ExplainOptions): string | undefin
       return "; check that the endpoint and --backend are right.";
     case "unsupported-backend":
       return "; use --backend mcp-memory-service.";
+    case "nothing-stored":
+      return error instanceof NothingStoredError && error.inferred
+        ? "Write it as a self-contained statement of fact, check with search_memories whether it is already stored, or store texts verbatim with --mem0-infer=false (MEMORY_BRIDGE_MEM0_INFER=0)."
+        : "Try again, and check the server's logs if it keeps happening.";
+    case "store-failed":
+      return "Try again; if it keeps failing, look the event up in the mem0 dashboard.";
+    case "not-a-jwt":
+      return "Send API keys as X-API-Key: drop --auth-scheme bearer (X-API-Key is mem0's default). Bearer JWTs of mem0's server expire after 30 minutes; its m0sk_ API keys do not.";
+    case "invalid-user-id": {
+      const example = error instanceof InvalidUserIdError ? error.userId.trim().replace(/\s+/g, "-") : "";
+      return `Set --user-id (MEMORY_BRIDGE_USER_ID) to an id without spaces, e.g. ${JSON.stringify(example || "me")}.`;
+    }
+    case "other-user":
+      return ": the bridge touches only the configured user's memories.";
     default:
       return undefined;
   }

@@ -1,4 +1,4 @@
-import type { Memory, StoreResult } from "../backends/types.js";
+import type { HistoryEvent, Memory, StoreChange, StoreOutcome } from "../backends/types.js";
 
 /** Short human/model-readable renderings for each tool's text content block. */
 
@@ -26,8 +26,12 @@ export function renderMemory(memory: Memory): string {
   return lines.join("\n");
 }
 
-export function renderStore(result: StoreResult, project: string | null): string {
+export function renderStore(result: StoreOutcome, project: string | null): string {
   const where = project ? ` in project ${project}` : "";
+  if (result.pending) {
+    return `Accepted${where}: the memory server is still processing it (event ${result.eventId}), so its id is not known yet; it will appear in search_memories and list_memories shortly.`;
+  }
+  if (result.changes) return renderChanges(result.changes, where);
   const what = result.chunks === undefined ? `memory ${result.id}` : parts(result.chunks, result.ids ?? [result.id]);
   const head = result.deduplicated
     ? `Already stored${where}: identical content exists as ${what}.`
@@ -35,6 +39,25 @@ export function renderStore(result: StoreResult, project: string | null): string
       ? `Stored ${what}${where}.`
       : `Stored${where} as ${what}, because the server splits long text.`;
   return head + typeNote(result.type, result.requestedType);
+}
+
+/** A mem0 store: every memory its fact extraction added, updated or deleted, each with its id. */
+function renderChanges(changes: readonly StoreChange[], where: string): string {
+  const kept = changes.filter((change) => change.event !== "DELETE").length;
+  const head = `Stored ${kept} ${plural(kept, "memory", "memories")}${where}, as the server's language model extracted ${plural(kept, "it", "them")} from the text:`;
+  return [head, ...changes.map(renderChange)].join("\n");
+}
+
+function renderChange(change: StoreChange): string {
+  const text = change.content === undefined ? "" : `: "${preview(change.content)}"`;
+  switch (change.event) {
+    case "ADD":
+      return `- added ${change.id}${text}`;
+    case "UPDATE":
+      return `- updated ${change.id}${text}${change.previous === undefined ? "" : ` (was "${preview(change.previous)}")`}`;
+    case "DELETE":
+      return `- deleted ${change.id}${text}, which the new text replaces`;
+  }
 }
 
 function parts(chunks: number, ids: string[]): string {
@@ -64,22 +87,50 @@ export function renderList(
   hasMore: boolean,
   total: number | undefined,
   skipped?: number,
+  cappedAt?: number,
 ): string {
   const of = total === undefined ? "" : ` of ${total}`;
   const left = skippedLine(skipped);
+  const capped = cappedAt === undefined ? "" : cappedNote(cappedAt);
   if (memories.length === 0) {
-    const empty = skipped ? `No readable memories on page ${page}.` : page === 1 ? "No memories stored yet." : `Page ${page} is empty${total === undefined ? "" : ` (${total} ${plural(total, "memory", "memories")} in all)`}.`;
-    return [empty, left].filter(Boolean).join("\n");
+    const empty = skipped
+      ? `No readable memories on page ${page}.`
+      : page === 1
+        ? cappedAt === undefined
+          ? "No memories stored yet."
+          : "No memories match."
+        : `Page ${page} is empty${total === undefined ? "" : ` (${total} ${plural(total, "memory", "memories")} in all)`}.`;
+    return [empty, left, capped].filter(Boolean).join("\n");
   }
   const first = (page - 1) * pageSize + 1;
   const head = `Memories ${first}–${first + memories.length - 1}${of}, newest first (page ${page}):`;
   const tail = hasMore ? `More on page ${page + 1}.` : "";
-  return [head, ...memories.map((m, i) => renderMemoryLine(m, first + i)), left, tail].filter(Boolean).join("\n");
+  return [head, ...memories.map((m, i) => renderMemoryLine(m, first + i)), left, tail, capped].filter(Boolean).join("\n");
+}
+
+function cappedNote(cap: number): string {
+  return (
+    `The server returns at most ${cap.toLocaleString("en-US")} memories in one listing, and there are at least that many: ` +
+    `this list is sorted from those ${cap.toLocaleString("en-US")} only, so others may be missing. Use search_memories to find a particular one.`
+  );
 }
 
 function skippedLine(skipped: number | undefined): string {
   if (!skipped) return "";
   return `${skipped} ${plural(skipped, "record", "records")} from the server could not be read (no id or text) and ${plural(skipped, "was", "were")} left out.`;
+}
+
+export function renderHistory(id: string, events: readonly HistoryEvent[]): string {
+  if (events.length === 0) return `No history is recorded for memory ${id}.`;
+  const lines = events.map((event, i) => {
+    const when = event.at ? `${event.at} ` : "";
+    const what =
+      event.old_content !== undefined && event.new_content !== undefined
+        ? `"${preview(event.old_content)}" → "${preview(event.new_content)}"`
+        : `"${preview(event.new_content ?? event.old_content ?? "")}"`;
+    return `${i + 1}. ${when}${event.event}: ${what}`;
+  });
+  return [`History of memory ${id}, oldest first:`, ...lines].join("\n");
 }
 
 function jsonText(value: unknown): string {

@@ -157,7 +157,7 @@ describe("the installed bin", () => {
     const help = await run(process.execPath, [installedBin, "--help"], { cwd: work, env });
     expect(help.code, help.stderr).toBe(0);
     const commands = [...help.stdout.split("Commands:\n")[1]!.split("\n\n")[0]!.matchAll(/^ {2}(\S+)/gm)].map((match) => match[1]!);
-    expect(commands).toEqual(expect.arrayContaining(["serve", "login", "logout", "status", "doctor", "project", "install", "uninstall"]));
+    expect(commands).toEqual(expect.arrayContaining(["serve", "login", "logout", "status", "doctor", "project", "install", "uninstall", "setup"]));
     for (const command of commands) {
       const result = await run(process.execPath, [installedBin, command, "--help"], { cwd: work, env });
       expect(result.code, `${command}: ${result.stderr}`).toBe(0);

@@ -84,7 +84,7 @@ describe("cli", () => {
     await new Promise((r) => setTimeout(r, 50));
     t.stdin.end();
     expect(await done).toBe(0);
-    expect(t.err()).toMatch(/speaks MCP on stdio.*login <URL>/);
+    expect(t.err()).toMatch(/speaks MCP on stdio.*run: npx -y mcp-memory-bridge setup/);
     expect(t.out()).toBe("");
   });
 

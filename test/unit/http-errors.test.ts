@@ -4,10 +4,12 @@ import {
   AuthError,
   DeadlineError,
   ResponseFormatError,
+  ServerError,
   TlsError,
   TransportError,
   UnreachableError,
 } from "../../src/http/errors.js";
+import { finalErrorFor } from "../../src/http/outcome.js";
 import { followRedirect } from "../../src/http/redirect.js";
 import { SecretRedactor } from "../../src/core/secrets.js";
 import { extractServerReason } from "../../src/http/server-reason.js";
@@ -28,6 +30,17 @@ describe("errors carry a code and facts", () => {
     expect(new AuthError({ ...base, status: 403, tokenSent: true }).code).toBe("auth-scope");
   });
 
+  it("FastAPI's 403 \"Not authenticated\" is a missing token, not a missing scope", () => {
+    expect(new AuthError({ ...base, status: 403, serverReason: "Not authenticated", tokenSent: false }).code).toBe("auth-missing");
+    expect(new AuthError({ ...base, status: 403, serverReason: "Not authenticated", tokenSent: true }).code).toBe("auth-not-found");
+    expect(new AuthError({ ...base, status: 403, serverReason: "Access denied", tokenSent: true }).code).toBe("auth-scope");
+  });
+
+  it("a server error names the server's request id in the same sentence", () => {
+    const err = new ServerError({ ...base, attempts: 4, status: 502, detail: "Upstream provider error.", requestId: "1a2b3c4d" });
+    expect(err.message).toBe("The memory server at https://mem.example.com/api failed (502, request id 1a2b3c4d) after 4 attempts: Upstream provider error.");
+  });
+
   it("messages state the facts and name no command, flag or variable (the edge adds those)", () => {
     const errors = [
       new AuthError({ ...base, status: 401, serverCode: "invalid_token", tokenSent: true }),
@@ -40,6 +53,26 @@ describe("errors carry a code and facts", () => {
       expect(err.message).toContain(endpoint);
       expect(err.message).not.toMatch(/--|npx|MEMORY_BRIDGE_|mcp-memory-bridge|doctor|login/);
     }
+  });
+});
+
+describe("finalErrorFor: the request id of a 5xx", () => {
+  const ctx = { endpoint, redactor: new SecretRedactor() };
+  const failure = { kind: "status" as const, status: 502 };
+  const answer = (headers: Record<string, string>, body: unknown) => ({ status: 502, headers, text: JSON.stringify(body) });
+
+  it("comes from X-Request-ID, else from the body's request_id", () => {
+    const fromHeader = finalErrorFor(ctx, failure, answer({ "x-request-id": "abc12345" }, { detail: "x", request_id: "other" }), 1, true, undefined, 0);
+    expect((fromHeader as ServerError).requestId).toBe("abc12345");
+    const fromBody = finalErrorFor(ctx, failure, answer({}, { detail: "Upstream provider error.", code: "unknown", request_id: "deadbeef" }), 1, true, undefined, 0);
+    expect((fromBody as ServerError).requestId).toBe("deadbeef");
+    expect(fromBody.message).toContain("(502, request id deadbeef)");
+  });
+
+  it("is left out when it is not a plain token", () => {
+    const odd = finalErrorFor(ctx, failure, answer({ "x-request-id": "has spaces; and more" }, {}), 1, true, undefined, 0);
+    expect((odd as ServerError).requestId).toBeUndefined();
+    expect(odd.message).toContain("failed (502)");
   });
 });
 

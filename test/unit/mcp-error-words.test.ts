@@ -5,7 +5,18 @@
  */
 import { describe, expect, it } from "vitest";
 import { catchError } from "../helpers/catch-error.js";
-import { AmbiguousStoreError, InvalidMemoryIdError, UnsupportedArgumentError } from "../../src/backends/errors.js";
+import {
+  AmbiguousStoreError,
+  InvalidMemoryIdError,
+  InvalidUserIdError,
+  InvalidUuidError,
+  KeyUserMismatchError,
+  NotAJwtError,
+  NothingStoredError,
+  OtherUserMemoryError,
+  StoreFailedError,
+  UnsupportedArgumentError,
+} from "../../src/backends/errors.js";
 import { canonicalEndpoint } from "../../src/core/endpoint.js";
 import { keychainProblem } from "../../src/credentials/keychain-problem.js";
 import {
@@ -156,5 +167,36 @@ describe("keychain words", () => {
     expect(keychainWords(keychainProblem("no-dbus", "d", "linux"))).toContain("`gnome-keyring-daemon --unlock --components=secrets` inside `dbus-run-session`");
     expect(keychainWords(keychainProblem("locked", "d", "darwin"))).toContain("unlock the macOS Keychain");
     expect(keychainWords(keychainProblem("access-denied", "d", "win32"))).toContain("Windows Credential Manager");
+  });
+});
+
+describe("the mem0 backends' failures", () => {
+  it("a key of another user tells which user to set", () => {
+    expect(explain(new KeyUserMismatchError("http://127.0.0.1:8000", "alice", "bob"))).toMatch(/^This key belongs to 'alice': set --user-id alice /);
+  });
+
+  it("a 403 \"Not authenticated\" (FastAPI, no key header) says to log in, and to check the scheme when a token was sent", () => {
+    const init = { endpoint: "http://127.0.0.1:8000", attempts: 1, maybeSent: false, status: 403, serverReason: "Not authenticated" };
+    expect(explain(new AuthError({ ...init, tokenSent: false }))).toBe(
+      "Authentication required (403) at http://127.0.0.1:8000: no token is configured for this endpoint, so none was sent (Not authenticated). Run: npx mcp-memory-bridge login http://127.0.0.1:8000",
+    );
+    expect(explain(new AuthError({ ...init, tokenSent: true }))).toContain("did not find a token it accepts in the request (Not authenticated); check --auth-scheme");
+  });
+
+  it("nothing stored says why and what to do", () => {
+    const text = explain(new NothingStoredError("mem0", true));
+    expect(text).toMatch(/^Nothing was stored: mem0 reads the text with its language model/);
+    expect(text).toContain("--mem0-infer=false");
+    expect(explain(new NothingStoredError("mem0", false))).toMatch(/without creating a memory\. Try again/);
+  });
+
+  it("every other mem0 failure gets its advice", () => {
+    expect(explain(new StoreFailedError("the mem0 platform", "evt-1", "LLM timeout."))).toBe(
+      "Nothing was stored: the mem0 platform could not process the memory (event evt-1: LLM timeout). Try again; if it keeps failing, look the event up in the mem0 dashboard.",
+    );
+    expect(explain(new InvalidUserIdError("Jane Doe", "mem0"))).toContain('e.g. "Jane-Doe"');
+    expect(explain(new InvalidUuidError("abc", "mem0"))).toMatch(/is a UUID, such as [0-9a-f-]+ \(the id that store_memory, search_memories and list_memories return\)\.$/);
+    expect(explain(new OtherUserMemoryError("m1"))).toBe("Memory m1 belongs to another user: the bridge touches only the configured user's memories.");
+    expect(explain(new NotAJwtError(true))).toContain("drop --auth-scheme bearer");
   });
 });

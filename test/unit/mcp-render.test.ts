@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Memory } from "../../src/backends/types.js";
 import {
   renderDelete,
+  renderHistory,
   renderList,
   renderMemory,
   renderMemoryLine,
@@ -240,6 +241,61 @@ describe("renderUpdate / renderDelete", () => {
 
   it("renderDelete", () => {
     expect(renderDelete("abc123")).toBe("Deleted memory abc123.");
+  });
+});
+
+describe("mem0 results", () => {
+  it("a store lists every memory with its event, and names deletions", () => {
+    const text = renderStore(
+      {
+        id: "u1",
+        deduplicated: false,
+        ids: ["u1", "a1"],
+        changes: [
+          { id: "u1", event: "UPDATE", content: "Deploys run on Thursdays", previous: "Deploys run on Fridays" },
+          { id: "d1", event: "DELETE", content: "Staging is down" },
+          { id: "a1", event: "ADD", content: "Staging is back" },
+        ],
+      },
+      PROJECT,
+    );
+    expect(text).toBe(
+      `Stored 2 memories in project ${PROJECT}, as the server's language model extracted them from the text:\n` +
+        '- updated u1: "Deploys run on Thursdays" (was "Deploys run on Fridays")\n' +
+        '- deleted d1: "Staging is down", which the new text replaces\n' +
+        '- added a1: "Staging is back"',
+    );
+    expect(renderStore({ id: "a1", deduplicated: false, ids: ["a1"], changes: [{ id: "a1", event: "ADD", content: "x" }] }, null)).toMatch(/^Stored 1 memory, as the server's language model extracted it/);
+  });
+
+  it("a pending store gives the event id and says the memory will appear shortly", () => {
+    const text = renderStore({ pending: true, eventId: "evt-1" }, PROJECT);
+    expect(text).toContain("event evt-1");
+    expect(text).toContain("appear in search_memories and list_memories shortly");
+    expectClean(text);
+  });
+
+  it("a list cut at the server's cap says so", () => {
+    const text = renderList([mem(1)], 1, 20, false, undefined, undefined, 1000);
+    expect(text).toContain("at most 1,000 memories in one listing");
+    expect(renderList([], 1, 20, false, undefined, undefined, 100)).toMatch(/^No memories match\.\nThe server returns at most 100/);
+    expect(renderList([mem(1)], 1, 20, false, 1)).not.toContain("at most");
+  });
+
+  it("history: oldest first, with old and new text", () => {
+    expect(
+      renderHistory("m1", [
+        { event: "ADD", new_content: "a", at: "2026-05-01T10:00:00.000Z" },
+        { event: "UPDATE", old_content: "a", new_content: "b", at: "2026-05-02T10:00:00.000Z" },
+        { event: "DELETE", old_content: "b", at: "2026-05-03T10:00:00.000Z" },
+      ]),
+    ).toBe(
+      "History of memory m1, oldest first:\n" +
+        '1. 2026-05-01T10:00:00.000Z ADD: "a"\n' +
+        '2. 2026-05-02T10:00:00.000Z UPDATE: "a" → "b"\n' +
+        '3. 2026-05-03T10:00:00.000Z DELETE: "b"',
+    );
+    expect(renderHistory("m1", [])).toBe("No history is recorded for memory m1.");
   });
 });
 

@@ -42,7 +42,7 @@ export interface ClientCommandStart {
 }
 
 /** What install and uninstall start from: the clients asked for and the entry name; 2 after a usage error. */
-export function startClientCommand(ctx: CommandContext, values: Record<string, unknown>, positionals: string[], verb: "install" | "uninstall"): ClientCommandStart | 2 {
+export function startClientCommand(ctx: CommandContext, values: Record<string, unknown>, positionals: string[], verb: "install" | "uninstall" | "setup"): ClientCommandStart | 2 {
   const host: ClientHost = { platform: ctx.host.platform, home: ctx.host.home, env: ctx.env };
   const { invocation, name: command } = invocationOf(ctx);
   const name = entryName(ctx, values);

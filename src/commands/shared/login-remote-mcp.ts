@@ -17,11 +17,12 @@ export interface RemoteMcpLogin {
 
 /**
  * login for a remote MCP server: what answers (and so the default scheme), then the token checked
- * with the cheapest authenticated call it offers. Throws the sentence when the token must not be stored.
+ * with the cheapest authenticated call it offers. `rejected`: the server refused the token (the
+ * sentence to show); any other failure throws its sentence. Either way the token must not be stored.
  */
 export async function checkRemoteMcpLogin(
   input: { settings: Readonly<Settings>; endpoint: string; token: string; logger: Logger },
-): Promise<RemoteMcpLogin> {
+): Promise<RemoteMcpLogin | { rejected: string }> {
   const { settings, endpoint, token, logger } = input;
   const probe = probeOptions(settings, endpoint, logger);
   const extra = extraHeaders(settings, token);
@@ -34,9 +35,9 @@ export async function checkRemoteMcpLogin(
   if (check.status === "rejected") {
     const reason = check.fact.reason === undefined ? "" : ` (${firstSentence(check.fact.reason)})`;
     const status = check.fact.status === undefined ? "" : ` ${check.fact.status}`;
-    throw new BridgeError(
-      `The server at ${endpoint} rejected the token${status}${reason}; the token was not stored. Check it${scheme === "x-mcp-token" ? " and --user-id" : ""} and try again.`,
-    );
+    return {
+      rejected: `The server at ${endpoint} rejected the token${status}${reason}; the token was not stored. Check it${scheme === "x-mcp-token" ? " and --user-id" : ""} and try again.`,
+    };
   }
   if (check.status === "failed") throw notStored(check.fact);
   const kind = check.serverKind === "mem0-mcp" ? "the Mem0 MCP server" : "remote MCP server";
