@@ -40,8 +40,8 @@ const CAPABILITIES = { history: true, updateContent: true } as const;
 export const mem0: BackendDefinition = {
   defaultAuthScheme: "x-api-key",
   capabilities: CAPABILITIES,
-  // `--auth-scheme token` is sent as asked; Bearer only ever carries a JWT.
-  authHeader: (scheme, token) => (scheme === "token" ? authHeader(scheme, token) : mem0AuthHeader(token, scheme)),
+  // Bearer only ever carries a JWT; another scheme asked for by --auth-scheme is sent as asked.
+  authHeader: (scheme, token) => (scheme === "bearer" || scheme === "x-api-key" ? mem0AuthHeader(token, scheme) : authHeader(scheme, token)),
   create: (http, { userId, mem0Infer }) => createMem0Backend({ http, userId, infer: mem0Infer }),
 };
 

@@ -6,6 +6,7 @@ import type { CommandSpec } from "./registry.js";
 import { endpointArgument } from "./shared/endpoint-argument.js";
 import { loginSettings, saveLogin, verifyToken } from "./shared/login-flow.js";
 import { promptHidden, readAllTrimmed } from "./shared/read-secret.js";
+import { usesRemoteMcp } from "./shared/remote-mcp.js";
 import { detectAt, valuesForEndpoint } from "./shared/setup-steps.js";
 
 export const loginCommand: CommandSpec = {
@@ -22,6 +23,9 @@ export const loginCommand: CommandSpec = {
     "",
     "URL defaults to --endpoint, MEMORY_BRIDGE_ENDPOINT or the saved profile. For mcp-memory-service",
     "it includes /api, e.g. https://memory.example.com/api or http://127.0.0.1:8000/api.",
+    "A URL ending in /mcp (or --backend mcp) is a remote MCP server, e.g. the Mem0 MCP server: login",
+    "picks --auth-scheme x-mcp-token for it (bearer for others), checks the token with a read-only tool",
+    "call, and also saves --user-id and any --header \"Name: value\" for it.",
     "",
     "Options:",
     "  --with-token        Read the token from standard input instead of asking",
@@ -39,8 +43,8 @@ export const loginCommand: CommandSpec = {
     const endpoint = endpointArgument(ctx, "login", positionals, login.settings.endpoint);
     if (endpoint === 2) return 2;
     assertTransportAllowed(endpoint, login.settings.allowHttp);
-    // --backend auto: the server's kind is asked once, here (no token sent), and saved with the endpoint.
-    if (login.settings.backend === "auto") login = loginSettings(ctx, valuesForEndpoint(values, login.settings, endpoint, await detectAt(endpoint, login.settings)));
+    // --backend auto for a REST server: its kind is asked once, here (no token sent), and saved with the endpoint.
+    if (login.settings.backend === "auto" && !usesRemoteMcp({ ...login.settings, endpoint })) login = loginSettings(ctx, valuesForEndpoint(values, login.settings, endpoint, await detectAt(endpoint, login.settings)));
 
     let token: string | undefined;
     if (values["with-token"]) {

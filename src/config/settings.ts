@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { canonicalEndpoint, DEFAULT_ENDPOINT } from "../core/endpoint.js";
-import { AUTH_SCHEMES, BACKEND_FLAVOURS, LOG_LEVELS, PROJECT_KEYS, PROJECT_MODES, type SettingSource } from "../core/unions.js";
+import { AUTH_SCHEMES, BACKEND_CHOICES, LOG_LEVELS, PROJECT_KEYS, PROJECT_MODES, type SettingSource } from "../core/unions.js";
 import { FALLBACK_USER_ID, slugUserId } from "../core/user-id.js";
+import { headerList, listChoices, onOff, oneOf, switchChoices, text, wholeNumber } from "./values.js";
 
 export { FALLBACK_USER_ID };
-import { listChoices, onOff, oneOf, switchChoices, text, wholeNumber } from "./values.js";
 
 /**
  * Every setting of contracts/cli.md (except the token, which credentials/ owns), one row each:
@@ -20,6 +20,8 @@ interface Row<Flag extends string, T> {
   flag: Flag;
   /** The flag's value in --help ("URL"); absent for a switch, which takes no value. */
   valueName?: string;
+  /** The flag may be repeated; its values arrive as a list. */
+  multiple?: true;
   /** What a switch sets: --allow-http true, --no-discovery false. */
   switchSets?: boolean;
   /** Current name first, then legacy aliases. */
@@ -52,7 +54,7 @@ const MAX_TIMEOUT_MS = 3_600_000;
 const DEFAULT_TIMEOUT_MS = 15_000;
 const KiB = 1024;
 const MiB = 1024 * KiB;
-const BACKENDS = ["auto", ...BACKEND_FLAVOURS] as const;
+const BACKENDS = BACKEND_CHOICES;
 
 /** Checks a row and keeps its literal type (its flag name, which fields it has, its value type). */
 const row = <const Flag extends string, T, const R extends Row<Flag, T>>(spec: R & Row<Flag, T>): R => spec;
@@ -92,7 +94,8 @@ export const SETTINGS = {
     profile: oneOf(BACKENDS),
     allowed: listChoices(BACKENDS),
     default: "auto",
-    description: "Server flavour: auto, mcp-memory-service, mem0 (self-hosted), mem0-platform (api.mem0.ai) or mem0-keyed (the API-key server)",
+    description:
+      "Server flavour: auto, mcp-memory-service, mem0 (self-hosted), mem0-platform (api.mem0.ai), mem0-keyed (the API-key server), or mcp for a server that speaks MCP over HTTP",
   }),
   authScheme: row({
     flag: "auth-scheme",
@@ -102,7 +105,18 @@ export const SETTINGS = {
     profile: oneOf(AUTH_SCHEMES),
     allowed: listChoices(AUTH_SCHEMES),
     defaultHelp: "per backend",
-    description: "How the token is sent: bearer, x-api-key or token",
+    description: "How the token is sent: bearer, x-api-key, token or x-mcp-token (with X-MCP-UserID from --user-id)",
+  }),
+  headers: row({
+    flag: "header",
+    valueName: '"NAME: VALUE"',
+    multiple: true,
+    env: ["MEMORY_BRIDGE_HEADERS"],
+    schema: headerList,
+    profile: headerList,
+    allowed: 'use "Name: value" per --header, or a JSON object of names and text values in MEMORY_BRIDGE_HEADERS',
+    defaultHelp: "none",
+    description: "Extra non-secret header for a remote MCP server (--backend mcp); repeatable",
   }),
   userId: row({
     flag: "user-id",
@@ -114,7 +128,7 @@ export const SETTINGS = {
     default: ({ osUserName }) => (osUserName === undefined ? FALLBACK_USER_ID : slugUserId(osUserName)),
     // mem0 refuses ids with whitespace: "Jane Doe" becomes jane-doe.
     defaultHelp: "the OS user name, lower-cased, spaces as -",
-    description: "User id for mem0 (the API-key server: the key's own user)",
+    description: "User id for mem0 (the API-key server: the key's own user) and the Mem0 MCP server (X-MCP-UserID)",
   }),
   mem0Infer: row({
     flag: "mem0-infer",
@@ -269,7 +283,7 @@ type FlagField<Flag extends string> = Camel<Flag extends `no-${infer Rest}` ? Re
 
 /** The flags as parsed from argv, before merging: a string per value flag, a boolean per switch. */
 export type SettingFlags = {
-  [K in SettingKey as FlagField<Table[K]["flag"]>]?: Table[K] extends { switchSets: boolean } ? boolean : string;
+  [K in SettingKey as FlagField<Table[K]["flag"]>]?: Table[K] extends { switchSets: boolean } ? boolean : Table[K] extends { multiple: true } ? string[] : string;
 };
 
 export function flagField(flag: string): string {

@@ -9,6 +9,7 @@ import { explain } from "./error-words.js";
 import { withDefaultEndpointHint } from "./status.js";
 import { PACKAGE_NAME, VERSION } from "../version.js";
 import { BACKENDS } from "../backends/registry.js";
+import { PROXY_BACKEND } from "../core/unions.js";
 import * as z from "zod";
 import { toolsFor, type ToolDefinition } from "./tools.js";
 import { errorResult, successResult } from "./tool-result.js";
@@ -37,7 +38,10 @@ export function createBridgeServer({ session, logger, now = Date.now, written = 
     { capabilities: { tools: { listChanged: true } }, instructions: INSTRUCTIONS, jsonSchemaValidator: NO_ELICITATION },
   );
   // The flavour is known from the settings (and the profile login saved) before any request.
-  for (const tool of toolsFor(BACKENDS[session.flavour].capabilities)) register(server, tool, session, logger, now, written);
+  // A remote MCP server that could not be proxied gets the canonical tools, which then report why.
+  const flavour = session.flavour;
+  const capabilities = flavour === PROXY_BACKEND ? { history: false, updateContent: false } : BACKENDS[flavour].capabilities;
+  for (const tool of toolsFor(capabilities)) register(server, tool, session, logger, now, written);
   return server;
 }
 

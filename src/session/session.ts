@@ -4,7 +4,7 @@ import type { Settings } from "../config/settings.js";
 import { DEFAULT_ENDPOINT } from "../core/endpoint.js";
 import type { Env } from "../core/env.js";
 import type { SecretRedactor } from "../core/secrets.js";
-import type { BackendFlavour, SettingSource } from "../core/unions.js";
+import { PROXY_BACKEND, type BackendFlavour, type SettingSource } from "../core/unions.js";
 import type { TokenStore } from "../credentials/token-store.js";
 import type { HttpClientFactory } from "../http/types.js";
 import type { Logger } from "../log.js";
@@ -97,7 +97,7 @@ export class Session {
   /** The configured endpoint, or mcp-memory-service's default address when none is configured. */
   get endpoint(): string {
     const { endpoint, backend } = this.deps.settings;
-    return endpoint ?? (backend === "auto" ? undefined : BACKENDS[backend].defaultEndpoint) ?? DEFAULT_ENDPOINT;
+    return endpoint ?? (backend === "auto" || backend === PROXY_BACKEND ? undefined : BACKENDS[backend].defaultEndpoint) ?? DEFAULT_ENDPOINT;
   }
 
   /** Where the endpoint comes from: "default" when nothing configures one. */
@@ -105,8 +105,10 @@ export class Session {
     return this.deps.settings.endpoint === undefined ? "default" : this.deps.settings.endpointSource;
   }
 
-  get flavour(): BackendFlavour {
-    return resolveFlavour(this.deps.settings.backend, this.endpoint);
+  /** The REST flavour, or "mcp" for a remote MCP server (proxied, with no REST backend). */
+  get flavour(): BackendFlavour | typeof PROXY_BACKEND {
+    const { backend } = this.deps.settings;
+    return backend === PROXY_BACKEND ? backend : resolveFlavour(backend, this.endpoint);
   }
 
   /**
