@@ -26,6 +26,12 @@ export function resolveFlavour(setting: Settings["backend"]): BackendFlavour {
   return setting === "auto" ? "mcp-memory-service" : setting;
 }
 
+/** The flavour for `setting`, with `auto` resolved to what detection found when it is a flavour this registry has. */
+export function flavourFor(setting: Settings["backend"], detected: string | undefined): BackendFlavour {
+  if (setting === "auto" && detected !== undefined && Object.hasOwn(BACKENDS, detected)) return detected as BackendFlavour;
+  return resolveFlavour(setting);
+}
+
 /** --auth-scheme, else the flavour's own. */
 export function authSchemeFor(settings: Pick<Settings, "backend" | "authScheme">): AuthScheme {
   return settings.authScheme ?? BACKENDS[resolveFlavour(settings.backend)].defaultAuthScheme;

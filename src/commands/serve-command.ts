@@ -37,6 +37,8 @@ export const serveCommand: CommandSpec = {
     const { session, logger } = sessionFor(ctx, loaded, setupProblem);
     if (setupProblem) logger.error(setupProblem);
     for (const problem of loaded.profileProblems) logger.warn(problem);
+    // Discovery and backend detection run in the background; `initialize` never waits for them.
+    session.warmUp();
     if (ctx.stdin.isTTY) {
       ctx.stderr.write(
         `${PACKAGE_NAME} speaks MCP on stdio: an MCP client (Claude Desktop, Claude Code, Cursor…) starts it. ` +

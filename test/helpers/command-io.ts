@@ -55,7 +55,8 @@ function context(argv: string[], options: CommandOptions) {
   }
   const ctx: CommandContext = {
     argv,
-    env: { ...options.env },
+    // No discovery unless a test asks: it would probe this machine's ports and send mDNS on its interfaces.
+    env: { MEMORY_BRIDGE_DISCOVERY: "0", ...options.env },
     cwd: options.cwd ?? host.home,
     stdin: Object.assign(stdin, { isTTY: options.tty ?? false }),
     stdout,
