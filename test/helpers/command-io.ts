@@ -30,6 +30,8 @@ export interface CommandOptions {
   stdin?: NodeJS.ReadableStream;
   /** Called with stdout as it is written (serve's replies). */
   onStdout?: (chunk: string) => void;
+  /** Stands in for discovery (default: the real one, which MEMORY_BRIDGE_DISCOVERY=0 keeps serve and status from running). */
+  discover?: CommandContext["discover"];
 }
 
 /** A fresh temp directory to use as HOME. */
@@ -64,6 +66,7 @@ function context(argv: string[], options: CommandOptions) {
     host,
     keychain: (options.keychain ?? fakeKeychain()).open,
     http: loadHttpClient,
+    ...(options.discover && { discover: options.discover }),
   };
   return { ctx, output, host };
 }
