@@ -6,6 +6,8 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { discoverCommand } from "../../src/commands/discover-command.js";
+import { doctorCommand } from "../../src/commands/doctor-command.js";
+import { statusCommand } from "../../src/commands/status-command.js";
 import { discoverAndRemember } from "../../src/discovery/remembering-discovery.js";
 import type { DiscoveryRunner } from "../../src/session/endpoint-source.js";
 import { fakeKeychain } from "../helpers/fake-keychain.js";
@@ -66,5 +68,38 @@ describe.each(PLATFORMS)("discover on %s", (platform) => {
     const run = await runDirect(discoverCommand, ["--wait", "soon"], { env: { MEMORY_BRIDGE_CONFIG_DIR: join(home, "config") }, host: { platform, home }, discover: runner([], () => []) });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/--wait "soon"/);
+  });
+});
+
+describe("status and doctor with no endpoint configured and discovery on", () => {
+  const env = (home: string) => ({ MEMORY_BRIDGE_CONFIG_DIR: join(home, "config"), MEMORY_BRIDGE_DISCOVERY: "1" });
+
+  it("status says what discovery tried and how to configure a server when it found none", async () => {
+    const home = tempHome();
+    const run = await runDirect(statusCommand, ["--json"], { env: env(home), host: { home }, discover: runner([], () => [CLOSED]) });
+    expect(run.code).toBe(1);
+    const status = JSON.parse(run.stdout);
+    expect(status).toMatchObject({ endpoint: null, endpoint_source: "discovered", reachable: false });
+    expect(status.discovery).toEqual({ tried: [{ url: CLOSED, source: "local", result: "unreachable" }], mdns: { ran: true, services: 0 } });
+    expect(status.problems).toEqual([expect.stringMatching(/No memory server was found: tried http:\/\/127\.0\.0\.1:1\/api.*login <URL>.*MEMORY_BRIDGE_ENDPOINT/)]);
+  });
+
+  it("status and doctor use the server discovery found, and doctor says how it was found", async () => {
+    const home = tempHome();
+    const keychain = fakeKeychain({ tokens: { [server().url]: TOKEN } });
+    const status = await runDirect(statusCommand, [], { env: env(home), host: { home }, keychain, discover: runner([], () => [CLOSED, server().url]) });
+    expect(status.code, status.stdout + status.stderr).toBe(0);
+    expect(status.stdout).toContain(`endpoint: ${server().url} (discovered)`);
+    expect(status.stdout).toContain(`discovery tried: ${CLOSED} (local: unreachable); ${server().url} (local: found); mDNS: not needed`);
+    const doctor = await runDirect(doctorCommand, [], { env: env(home), host: { home }, keychain, discover: runner([], () => [CLOSED, server().url]) });
+    expect(doctor.stdout).toContain(`✓ discovery: found ${server().url} (remembered)`);
+    expect(doctor.stdout).toContain("✓ token: accepted");
+  });
+
+  it("doctor fails the discovery check, saying what was tried, when nothing was found", async () => {
+    const home = tempHome();
+    const run = await runDirect(doctorCommand, [], { env: env(home), host: { home }, discover: runner([], () => [CLOSED]) });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/✗ discovery: No memory server was found: tried http:\/\/127\.0\.0\.1:1\/api.*login <URL>/);
   });
 });
