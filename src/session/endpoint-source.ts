@@ -120,7 +120,10 @@ export class EndpointSource {
     if (!discovery) return { endpoint: DEFAULT_ENDPOINT, origin: "default" };
     const report = await this.deps.discover({ cacheFile: this.deps.cacheFile, mdns: "fallback", detect: this.deps.detect, now: this.deps.now });
     const chosen = report.chosen;
-    if (chosen === undefined) throw new NoServerFoundError(report);
+    if (chosen === undefined) {
+      this.deps.logger.info("no memory server found", { tried: report.attempts.map((a) => a.url), mdnsServices: report.mdns.services });
+      throw new NoServerFoundError(report);
+    }
     this.deps.logger.info("found a memory server", { endpoint: chosen.detection.endpoint, source: chosen.source, backend: chosen.detection.backend });
     return { endpoint: chosen.detection.endpoint, origin: "discovered", backend: chosen.detection.backend, discovery: report };
   }
