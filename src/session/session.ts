@@ -1,4 +1,4 @@
-import { MemoryNotFoundError } from "../backends/errors.js";
+import { UnexpectedResponseError } from "../backends/errors.js";
 import { openBackend } from "../backends/open-backend.js";
 import { authSchemeFor, flavourFor } from "../backends/registry.js";
 import type { Settings } from "../config/settings.js";
@@ -7,7 +7,7 @@ import { discoveryCachePath } from "../discovery/cache-file.js";
 import { detectBackend } from "../discovery/detect.js";
 import { discoverAndRemember } from "../discovery/remembering-discovery.js";
 import { tokenAccountsFor } from "../discovery/token-binding.js";
-import { TransportError, UnreachableError } from "../http/errors.js";
+import { UnreachableError } from "../http/errors.js";
 import type { Env } from "../core/env.js";
 import type { SecretRedactor } from "../core/secrets.js";
 import type { BackendFlavour, SettingSource } from "../core/unions.js";
@@ -137,10 +137,9 @@ export class Session {
    * route answered 404, the server may have changed: detect it again. The next call uses the result.
    */
   async noteFailure(error: unknown): Promise<void> {
-    if (!(error instanceof TransportError)) return;
     const before = this.endpoints.version;
     if (error instanceof UnreachableError && error.connecting) await this.endpoints.rediscover(error.endpoint);
-    else if ((error as { status?: unknown }).status === 404 && !(error instanceof MemoryNotFoundError)) await this.endpoints.redetect(error.endpoint);
+    else if (error instanceof UnexpectedResponseError && error.status === 404) await this.endpoints.redetect(error.endpoint);
     if (this.endpoints.version !== before) this.token.reset();
   }
 

@@ -14,6 +14,7 @@ import { readDiscoveryCache, updateDiscoveryCache } from "../../src/discovery/ca
 import { rememberEndpoint } from "../../src/discovery/cache.js";
 import type { RememberingOptions, RememberingReport } from "../../src/discovery/remembering-discovery.js";
 import type { Detection, FoundDetection } from "../../src/discovery/types.js";
+import { UnexpectedResponseError } from "../../src/backends/errors.js";
 import { UnreachableError } from "../../src/http/errors.js";
 import { loadHttpClient } from "../../src/http/load-client.js";
 import { createLogger } from "../../src/log.js";
@@ -93,6 +94,14 @@ describe("EndpointSource", () => {
     expect(discovered[0]).toMatchObject({ mdns: "fallback" });
   });
 
+  it("detects a configured endpoint again after a known route answered 404, never switching the endpoint", async () => {
+    const s = source({ configured: "http://127.0.0.1:9000/api" });
+    await s.source.resolve();
+    await s.source.redetect("http://127.0.0.1:9000/api");
+    expect(await s.source.resolve()).toMatchObject({ endpoint: "http://127.0.0.1:9000/api", origin: "configured" });
+    expect(s.detected).toEqual(["http://127.0.0.1:9000/api", "http://127.0.0.1:9000/api"]);
+  });
+
   it("forgets a discovered endpoint that stopped answering, and discovers again", async () => {
     const answers = [report("http://127.0.0.1:9100/api", "mdns"), report("http://127.0.0.1:9200/api", "mdns")];
     const { source: s, cacheFile } = source({ discover: async () => answers.shift()! });
@@ -146,6 +155,16 @@ describe("token binding for a discovered endpoint", () => {
     expect((await s.token.get()).source).toBe("none");
     const local = discoveringSession("http://127.0.0.1:9300/api", {}, { MEMORY_BRIDGE_TOKEN: "from-env-token-1234567890" });
     expect((await local.token.get()).source).toBe("env");
+  });
+
+  it("a 404 on a known route makes the session detect the server again; another status does not", async () => {
+    const s = discoveringSession("http://127.0.0.1:9300/api", {});
+    await s.resolveEndpoint();
+    const version = s.token.version;
+    await s.noteFailure(new UnexpectedResponseError("http://127.0.0.1:9300/api", "GET /memories answered 405", 405));
+    expect(s.token.version).toBe(version);
+    await s.noteFailure(new UnexpectedResponseError("http://127.0.0.1:9300/api", "GET /memories answered 404", 404));
+    expect(s.token.version).toBe(version + 1);
   });
 
   it("looks the token up again once the server is rediscovered elsewhere", async () => {
