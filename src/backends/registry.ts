@@ -1,5 +1,6 @@
 import type { Settings } from "../config/settings.js";
-import type { AuthScheme, BackendFlavour } from "../core/unions.js";
+import { SetupError } from "../core/errors.js";
+import { PROXY_BACKEND, type AuthScheme, type BackendFlavour } from "../core/unions.js";
 import { UnsupportedBackendError } from "./errors.js";
 import { mcpMemoryService } from "./mcp-memory-service.js";
 import type { BackendDefinition } from "./types.js";
@@ -21,8 +22,9 @@ export const BACKENDS: Record<BackendFlavour, BackendDefinition> = {
   "mem0-platform": notSupportedYet("mem0-platform", "token"),
 };
 
-/** `auto` resolves to mcp-memory-service until flavour detection lands. */
+/** `auto` resolves to mcp-memory-service until flavour detection lands. A remote MCP server has no REST backend. */
 export function resolveFlavour(setting: Settings["backend"]): BackendFlavour {
+  if (setting === PROXY_BACKEND) throw new SetupError("A remote MCP server (backend mcp) is proxied, not opened as a REST backend.", { code: "proxy-backend" });
   return setting === "auto" ? "mcp-memory-service" : setting;
 }
 
@@ -32,7 +34,8 @@ export function flavourFor(setting: Settings["backend"], detected: string | unde
   return resolveFlavour(setting);
 }
 
-/** --auth-scheme, else the flavour's own. */
+/** --auth-scheme, else the flavour's own (bearer for a remote MCP server, unless login found it to be the Mem0 MCP server). */
 export function authSchemeFor(settings: Pick<Settings, "backend" | "authScheme">): AuthScheme {
+  if (settings.backend === PROXY_BACKEND) return settings.authScheme ?? "bearer";
   return settings.authScheme ?? BACKENDS[resolveFlavour(settings.backend)].defaultAuthScheme;
 }

@@ -8,7 +8,13 @@ import { keychainWords } from "../mcp/keychain-words.js";
 import { PACKAGE_NAME } from "../version.js";
 import type { CommandContext } from "./context.js";
 import type { CommandSpec } from "./registry.js";
+import type { Settings } from "../config/settings.js";
+import type { Logger } from "../log.js";
+import { proxyFailureText } from "../mcp/proxy-messages.js";
+import type { Session } from "../session/session.js";
 import { describeSource } from "./shared/describe-source.js";
+import { usesRemoteMcp } from "./shared/remote-mcp.js";
+import { remoteMcpStatus } from "./shared/remote-mcp-status.js";
 import { commandCallContext, openCommandSession, type CommandSession } from "./shared/open-session.js";
 
 export interface Check {
@@ -92,7 +98,7 @@ async function sessionChecks(ctx: CommandContext, { settings, profileProblems, s
       : session.endpointSource === "default"
         ? `nothing configured: mcp-memory-service's default address; run \`${PACKAGE_NAME} login <URL>\` or set MEMORY_BRIDGE_ENDPOINT for another`
         : `from ${describeSource(session.endpointSource)}`;
-  const backend = resolved.backend ?? session.flavour;
+  const backend = usesRemoteMcp(settings) ? "mcp" : (resolved.backend ?? session.flavour);
   checks.push(
     resolved.correction
       ? {
@@ -102,29 +108,35 @@ async function sessionChecks(ctx: CommandContext, { settings, profileProblems, s
         }
       : { ok: true, name: "endpoint", detail: `${resolved.endpoint} (${from}, backend ${backend})` },
   );
-  // Opening the backend can fail itself (a refused http:// URL, an unreadable --ca-file): still a check.
-  const backendStatus = await (async () => (await session.backend.get()).status(commandCallContext(ctx, settings)))().catch((error: unknown) => ({
-    reachable: false,
-    error: error instanceof Error ? error : new Error(String(error)),
-    tokenAccepted: undefined,
-    latency_ms: undefined,
-  }));
-  checks.push(
-    backendStatus.reachable
-      ? { ok: true, name: "reachable", detail: `answered in ${backendStatus.latency_ms ?? "?"} ms` }
-      : {
-          ok: false,
-          name: "reachable",
-          detail: withDefaultEndpointHint(backendStatus.error, session, backendStatus.error ? explain(backendStatus.error, { inDoctor: true }) : "no answer"),
-        },
-  );
-  checks.push(tlsCheck(resolved.endpoint, backendStatus.error));
-  if (backendStatus.reachable) {
-    if (backendStatus.tokenAccepted) {
-      tokenNeeded = auth.token !== undefined;
-      checks.push({ ok: true, name: "token", detail: auth.token ? `accepted (from ${auth.origin ?? auth.source})` : "none needed: the server accepts requests without one" });
-    } else {
-      checks.push({ ok: false, name: "token", detail: backendStatus.error ? explain(backendStatus.error) : "rejected" });
+  if (usesRemoteMcp(settings)) {
+    const remote = await remoteMcpChecks(session, settings, logger, auth.token !== undefined);
+    checks.push(...remote.checks);
+    tokenNeeded = remote.tokenNeeded;
+  } else {
+    // Opening the backend can fail itself (a refused http:// URL, an unreadable --ca-file): still a check.
+    const backendStatus = await (async () => (await session.backend.get()).status(commandCallContext(ctx, settings)))().catch((error: unknown) => ({
+      reachable: false,
+      error: error instanceof Error ? error : new Error(String(error)),
+      tokenAccepted: undefined,
+      latency_ms: undefined,
+    }));
+    checks.push(
+      backendStatus.reachable
+        ? { ok: true, name: "reachable", detail: `answered in ${backendStatus.latency_ms ?? "?"} ms` }
+        : {
+            ok: false,
+            name: "reachable",
+            detail: withDefaultEndpointHint(backendStatus.error, session, backendStatus.error ? explain(backendStatus.error, { inDoctor: true }) : "no answer"),
+          },
+    );
+    checks.push(tlsCheck(resolved.endpoint, backendStatus.error));
+    if (backendStatus.reachable) {
+      if (backendStatus.tokenAccepted) {
+        tokenNeeded = auth.token !== undefined;
+        checks.push({ ok: true, name: "token", detail: auth.token ? `accepted (from ${auth.origin ?? auth.source})` : "none needed: the server accepts requests without one" });
+      } else {
+        checks.push({ ok: false, name: "token", detail: backendStatus.error ? explain(backendStatus.error) : "rejected" });
+      }
     }
   }
 
@@ -154,6 +166,29 @@ function discoveryCheck(resolved: ResolvedEndpoint): Check {
       return { ok: true, name: "discovery", detail: `found ${resolved.endpoint}${how}` };
     }
   }
+}
+
+/** Reachable, session established with the tools count, TLS, and the token accepted, for a remote MCP server. */
+async function remoteMcpChecks(session: Session, settings: Readonly<Settings>, logger: Logger, hasToken: boolean): Promise<{ checks: Check[]; tokenNeeded: boolean }> {
+  const { status, error } = await remoteMcpStatus(session, settings, logger);
+  const problem = status.problem === undefined ? undefined : proxyFailureText(status.problem);
+  const checks: Check[] = [
+    status.reachable
+      ? { ok: true, name: "reachable", detail: status.latency_ms === undefined ? "answered" : `answered in ${status.latency_ms} ms` }
+      : { ok: false, name: "reachable", detail: error ? explain(error, { inDoctor: true }) : (problem ?? "no answer") },
+  ];
+  if (status.reachable) {
+    checks.push(
+      status.session
+        ? { ok: true, name: "MCP session", detail: `established${status.server ? ` with ${status.server.name} ${status.server.version}` : ""}; ${status.tools ?? "?"} tools` }
+        : { ok: false, name: "MCP session", detail: problem ?? "not established" },
+    );
+  }
+  checks.push(tlsCheck(session.endpoint, error));
+  if (status.token_accepted === true) checks.push({ ok: true, name: "token", detail: "accepted" });
+  else if (status.token_accepted === false || status.problem?.code === "auth-rejected") checks.push({ ok: false, name: "token", detail: problem ?? "rejected" });
+  else if (status.reachable && !hasToken) checks.push({ ok: true, name: "token", detail: "none stored; the server opened a session without one" });
+  return { checks, tokenNeeded: hasToken || status.problem?.code === "auth-rejected" };
 }
 
 function tlsCheck(endpoint: string, error: Error | undefined): Check {

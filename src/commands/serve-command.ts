@@ -4,6 +4,8 @@ import { runStdioServer } from "../mcp/stdio-server.js";
 import { PACKAGE_NAME } from "../version.js";
 import type { CommandSpec } from "./registry.js";
 import { sessionFor } from "./shared/open-session.js";
+import { usesRemoteMcp } from "./shared/remote-mcp.js";
+import { serveRemoteMcp } from "./shared/serve-proxy.js";
 import { settingsFor, type LoadedSettings } from "./shared/settings.js";
 
 export const serveCommand: CommandSpec = {
@@ -34,17 +36,26 @@ export const serveCommand: CommandSpec = {
       setupProblem = error.message;
       loaded = { settings: loadSettings({ env: {}, platform: ctx.host.platform, home: ctx.host.home }), profileProblems: [] };
     }
-    const { session, logger } = sessionFor(ctx, loaded, setupProblem);
-    if (setupProblem) logger.error(setupProblem);
-    for (const problem of loaded.profileProblems) logger.warn(problem);
-    // Discovery and backend detection run in the background; `initialize` never waits for them.
-    session.warmUp();
+    let opened = sessionFor(ctx, loaded, setupProblem);
+    for (const problem of loaded.profileProblems) opened.logger.warn(problem);
     if (ctx.stdin.isTTY) {
       ctx.stderr.write(
         `${PACKAGE_NAME} speaks MCP on stdio: an MCP client (Claude Desktop, Claude Code, Cursor…) starts it. ` +
           `To set it up (server, token, clients), run: npx -y ${PACKAGE_NAME} setup  (and see --help)\n`,
       );
     }
+    if (setupProblem === undefined && usesRemoteMcp(loaded.settings)) {
+      const notStarted = await serveRemoteMcp(ctx, opened);
+      if (notStarted === undefined) return 0;
+      // As for an invalid setting: serve, so that every call and memory_status say what is wrong.
+      setupProblem = notStarted.setupProblem;
+      await opened.session.close().catch(() => undefined);
+      opened = sessionFor(ctx, loaded, setupProblem);
+    }
+    const { session, logger } = opened;
+    if (setupProblem) logger.error(setupProblem);
+    // Discovery and backend detection run in the background; `initialize` never waits for them.
+    session.warmUp();
     await runStdioServer({ session, logger, stdin: ctx.stdin, stdout: ctx.stdout, now: ctx.host.now });
     return 0;
   },

@@ -1,7 +1,11 @@
 import { collectStatus, renderStatus, type BridgeStatus } from "../mcp/status.js";
 import { PACKAGE_NAME } from "../version.js";
 import type { CommandSpec } from "./registry.js";
+import { explain } from "../mcp/error-words.js";
+import { proxyStatusText } from "../mcp/proxy-messages.js";
 import { describeSource } from "./shared/describe-source.js";
+import { usesRemoteMcp } from "./shared/remote-mcp.js";
+import { remoteMcpHealthy, remoteMcpStatus } from "./shared/remote-mcp-status.js";
 import { commandCallContext, openCommandSession } from "./shared/open-session.js";
 
 export const statusCommand: CommandSpec = {
@@ -22,8 +26,27 @@ export const statusCommand: CommandSpec = {
   ].join("\n"),
   options: { json: { type: "boolean" } },
   async run(ctx, values) {
-    const { session, settings, profileProblems } = openCommandSession(ctx, values);
+    const { session, settings, profileProblems, logger } = openCommandSession(ctx, values);
     try {
+      if (usesRemoteMcp(settings)) {
+        const { status, error } = await remoteMcpStatus(session, settings, logger);
+        const auth = await session.token.get();
+        const report = {
+          ...status,
+          endpoint_source: session.endpointSource,
+          auth: { source: auth.source, scheme: auth.scheme, ...(auth.origin && { origin: auth.origin }) },
+          ...(error && { error: explain(error) }),
+          ...(profileProblems.length > 0 && { problems: profileProblems }),
+        };
+        const lines = [
+          proxyStatusText(status),
+          `token: ${auth.token === undefined ? "none stored" : `from ${describeOrigin(auth.source, auth.origin ?? auth.source)}, sent as ${auth.scheme}`}`,
+          ...(error ? [`problem: ${explain(error)}`] : []),
+          ...profileProblems.map((problem) => `problem: ${problem}`),
+        ];
+        ctx.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${lines.join("\n")}\n`);
+        return error === undefined && remoteMcpHealthy(status) ? 0 : 1;
+      }
       const status = await collectStatus(session, commandCallContext(ctx, settings));
       // Fails when discovery found no server: collectStatus has said so.
       const auth = await session.token.get().catch(() => undefined);

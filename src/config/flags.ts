@@ -5,7 +5,7 @@ import { flagField, SETTING_KEYS, settingRow, type SettingFlags, type SettingKey
 export const globalFlagOptions: NonNullable<ParseArgsConfig["options"]> = Object.fromEntries(
   SETTING_KEYS.map((key) => {
     const row = settingRow(key);
-    return [row.flag, { type: row.valueName === undefined ? "boolean" : "string" }];
+    return [row.flag, { type: row.valueName === undefined ? "boolean" : "string", ...(row.multiple && { multiple: true }) }];
   }),
 );
 
@@ -42,12 +42,14 @@ export const globalFlagHelp: readonly FlagHelp[] = Object.freeze(
 
 /** Flags as settings, from `parseArgs(...).values` (extra keys of the command's own options are ignored). */
 export function toSettingFlags(values: Readonly<Record<string, unknown>>): SettingFlags {
-  const flags: Record<string, string | boolean> = {};
+  const flags: Record<string, string | string[] | boolean> = {};
   for (const key of SETTING_KEYS) {
     const row = settingRow(key);
     const value = values[row.flag];
     // An explicit empty value (`--timeout=`) is kept, so that it is reported rather than ignored.
-    if (row.switchSets === undefined ? typeof value === "string" : value === true) {
+    if (row.multiple && Array.isArray(value)) {
+      flags[flagField(row.flag)] = value as string[];
+    } else if (row.switchSets === undefined ? typeof value === "string" : value === true) {
       flags[flagField(row.flag)] = row.switchSets ?? (value as string);
     }
   }

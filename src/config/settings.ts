@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { canonicalEndpoint, DEFAULT_ENDPOINT } from "../core/endpoint.js";
-import { AUTH_SCHEMES, BACKEND_FLAVOURS, LOG_LEVELS, PROJECT_KEYS, PROJECT_MODES, type SettingSource } from "../core/unions.js";
-import { listChoices, onOff, oneOf, switchChoices, text, wholeNumber } from "./values.js";
+import { AUTH_SCHEMES, BACKEND_CHOICES, LOG_LEVELS, PROJECT_KEYS, PROJECT_MODES, type SettingSource } from "../core/unions.js";
+import { headerList, listChoices, onOff, oneOf, switchChoices, text, wholeNumber } from "./values.js";
 
 /**
  * Every setting of contracts/cli.md (except the token, which credentials/ owns), one row each:
@@ -17,6 +17,8 @@ interface Row<Flag extends string, T> {
   flag: Flag;
   /** The flag's value in --help ("URL"); absent for a switch, which takes no value. */
   valueName?: string;
+  /** The flag may be repeated; its values arrive as a list. */
+  multiple?: true;
   /** What a switch sets: --allow-http true, --no-discovery false. */
   switchSets?: boolean;
   /** Current name first, then legacy aliases. */
@@ -51,7 +53,7 @@ const MAX_TIMEOUT_MS = 3_600_000;
 const DEFAULT_TIMEOUT_MS = 15_000;
 const KiB = 1024;
 const MiB = 1024 * KiB;
-const BACKENDS = ["auto", ...BACKEND_FLAVOURS] as const;
+const BACKENDS = BACKEND_CHOICES;
 
 /** Checks a row and keeps its literal type (its flag name, which fields it has, its value type). */
 const row = <const Flag extends string, T, const R extends Row<Flag, T>>(spec: R & Row<Flag, T>): R => spec;
@@ -91,7 +93,8 @@ export const SETTINGS = {
     profile: oneOf(BACKENDS),
     allowed: listChoices(BACKENDS),
     default: "auto",
-    description: "Server flavour: auto or mcp-memory-service (mem0 and mem0-platform are not supported yet)",
+    description:
+      "Server flavour: auto, mcp-memory-service, or mcp for a server that speaks MCP over HTTP (mem0 and mem0-platform are not supported yet)",
   }),
   authScheme: row({
     flag: "auth-scheme",
@@ -101,7 +104,18 @@ export const SETTINGS = {
     profile: oneOf(AUTH_SCHEMES),
     allowed: listChoices(AUTH_SCHEMES),
     defaultHelp: "per backend",
-    description: "How the token is sent: bearer, x-api-key or token",
+    description: "How the token is sent: bearer, x-api-key, token or x-mcp-token (with X-MCP-UserID from --user-id)",
+  }),
+  headers: row({
+    flag: "header",
+    valueName: '"NAME: VALUE"',
+    multiple: true,
+    env: ["MEMORY_BRIDGE_HEADERS"],
+    schema: headerList,
+    profile: headerList,
+    allowed: 'use "Name: value" per --header, or a JSON object of names and text values in MEMORY_BRIDGE_HEADERS',
+    defaultHelp: "none",
+    description: "Extra non-secret header for a remote MCP server (--backend mcp); repeatable",
   }),
   userId: row({
     flag: "user-id",
@@ -112,7 +126,7 @@ export const SETTINGS = {
     allowed: "use a non-empty user id",
     default: ({ osUserName }) => osUserName?.trim() || FALLBACK_USER_ID,
     defaultHelp: "the OS user name",
-    description: "User id for mem0",
+    description: "User id for mem0 and the Mem0 MCP server (X-MCP-UserID)",
   }),
   projectMode: row({
     flag: "project-mode",
@@ -256,7 +270,7 @@ type FlagField<Flag extends string> = Camel<Flag extends `no-${infer Rest}` ? Re
 
 /** The flags as parsed from argv, before merging: a string per value flag, a boolean per switch. */
 export type SettingFlags = {
-  [K in SettingKey as FlagField<Table[K]["flag"]>]?: Table[K] extends { switchSets: boolean } ? boolean : string;
+  [K in SettingKey as FlagField<Table[K]["flag"]>]?: Table[K] extends { switchSets: boolean } ? boolean : Table[K] extends { multiple: true } ? string[] : string;
 };
 
 export function flagField(flag: string): string {

@@ -38,3 +38,39 @@ export function wholeNumber(min: number, max: number) {
   const json = z.number().int().min(min).max(max);
   return { json, text: z.union([json, z.string().trim().regex(/^\d+$/).transform(Number)]).pipe(json) };
 }
+
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const headerRecord = z.record(z.string().regex(HEADER_NAME), z.string());
+
+/**
+ * Extra HTTP headers, by name: `Name: value` lines (repeated --header), a JSON object's text
+ * (MEMORY_BRIDGE_HEADERS) or the object itself (the profile). Only their form is checked here;
+ * which names may be sent is the proxy's rule (checkExtraHeaders).
+ */
+export const headerList = z.union([
+  z.array(z.string()).transform((lines, ctx) => {
+    const headers: Record<string, string> = {};
+    for (const line of lines) {
+      const colon = line.indexOf(":");
+      const name = colon > 0 ? line.slice(0, colon).trim() : "";
+      if (!HEADER_NAME.test(name)) {
+        ctx.addIssue({ code: "custom", message: "not Name: value" });
+        return z.NEVER;
+      }
+      headers[name] = line.slice(colon + 1).trim();
+    }
+    return headers;
+  }),
+  z
+    .string()
+    .transform((json, ctx) => {
+      try {
+        return JSON.parse(json) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: "not JSON" });
+        return z.NEVER;
+      }
+    })
+    .pipe(headerRecord),
+  headerRecord,
+]);

@@ -7,8 +7,20 @@ export const BACKEND_FLAVOURS = ["mcp-memory-service", "mem0", "mem0-platform"] 
 /** A memory server's REST API that a backend in backends/ speaks. */
 export type BackendFlavour = (typeof BACKEND_FLAVOURS)[number];
 
-export const AUTH_SCHEMES = ["bearer", "x-api-key", "token"] as const;
-/** How the token is sent: `Authorization: Bearer …`, `X-API-Key: …` or `Authorization: Token …`. */
+/**
+ * The remote MCP server mode (src/proxy/): not a REST flavour, its tools are passed through as
+ * the server has them.
+ */
+export const PROXY_BACKEND = "mcp";
+/** What --backend takes. */
+export const BACKEND_CHOICES = ["auto", ...BACKEND_FLAVOURS, PROXY_BACKEND] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+
+export const AUTH_SCHEMES = ["bearer", "x-api-key", "token", "x-mcp-token"] as const;
+/**
+ * How the token is sent: `Authorization: Bearer …`, `X-API-Key: …`, `Authorization: Token …`, or
+ * (the Mem0 MCP server) `X-MCP-Token: …` with `X-MCP-UserID: <user id>`.
+ */
 export type AuthScheme = (typeof AUTH_SCHEMES)[number];
 
 export const PROJECT_MODES = ["auto", "manual", "global"] as const;

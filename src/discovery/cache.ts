@@ -5,8 +5,9 @@ import type { DetectedBackend, FoundDetection } from "./types.js";
 /**
  * The discovery cache: the remembered endpoint (the last one discovery chose, never a configured
  * one: it lives here, not in the profile, so it cannot turn into one), and per endpoint the
- * detection result and a slot for its tool list. Pure functions over the parsed file; the file
- * itself is read and written by cache-file.ts.
+ * detection result, its tool list and, for a remote MCP server, its last `initialize` answer (so
+ * that a proxy can answer `initialize` at once while the server is slow or down). Pure functions
+ * over the parsed file; the file itself is read and written by cache-file.ts.
  */
 
 export const DETECTION_TTL_MS = 24 * 60 * 60 * 1000;
@@ -15,6 +16,8 @@ export const MAX_CACHE_FILE_BYTES = 1024 * 1024;
 export const MAX_CACHED_ENDPOINTS = 16;
 /** A serialized tool list larger than this is not cached. */
 export const MAX_TOOL_LIST_BYTES = 128 * 1024;
+/** A serialized initialize answer larger than this is not cached. */
+export const MAX_SERVER_INIT_BYTES = 32 * 1024;
 
 const BACKENDS = ["mcp-memory-service", "mem0", "mem0-platform", "mcp"] as const satisfies readonly DetectedBackend[];
 const Url = z.string().max(2048);
@@ -29,11 +32,23 @@ const CachedDetectionSchema = z.object({
   at: Time,
 });
 const ToolListSchema = z.object({ at: Time, list: z.array(z.unknown()).max(1000) });
-const EntrySchema = z.object({ detection: CachedDetectionSchema.optional(), tools: ToolListSchema.optional() });
+const ServerInitSchema = z.object({
+  at: Time,
+  protocolVersion: z.string().max(40),
+  capabilities: z.record(z.string(), z.unknown()),
+  serverInfo: z.object({ name: z.string().max(200), version: z.string().max(200), title: z.string().max(200).optional() }),
+  instructions: z.string().max(16 * 1024).optional(),
+});
+const EntrySchema = z.object({
+  detection: CachedDetectionSchema.optional(),
+  tools: ToolListSchema.optional(),
+  server: ServerInitSchema.optional(),
+});
 const RememberedSchema = z.object({ endpoint: Url, at: Time });
 
 export type CachedDetection = z.infer<typeof CachedDetectionSchema>;
 export type CachedToolList = z.infer<typeof ToolListSchema>;
+export type CachedServerInit = z.infer<typeof ServerInitSchema>;
 export type CacheEntry = z.infer<typeof EntrySchema>;
 
 export interface DiscoveryCache {
@@ -78,7 +93,7 @@ export function serializeCache(cache: DiscoveryCache): string {
 
 function rank(key: string, entry: CacheEntry, cache: DiscoveryCache): number {
   if (key === cache.remembered?.endpoint) return Number.MAX_SAFE_INTEGER;
-  return Math.max(entry.detection?.at ?? 0, entry.tools?.at ?? 0);
+  return Math.max(entry.detection?.at ?? 0, entry.tools?.at ?? 0, entry.server?.at ?? 0);
 }
 
 export function rememberEndpoint(cache: DiscoveryCache, endpoint: string, now: number): DiscoveryCache {
@@ -131,6 +146,19 @@ export function setToolList(cache: DiscoveryCache, url: string, list: unknown[],
 export function cachedToolList(cache: DiscoveryCache, url: string, now: number, ttlMs = DETECTION_TTL_MS): CachedToolList | undefined {
   const tools = entryFor(cache, url)?.tools;
   return tools !== undefined && isFresh(tools.at, now, ttlMs) ? tools : undefined;
+}
+
+/** Stores a remote MCP server's initialize answer; one over MAX_SERVER_INIT_BYTES is not stored. */
+export function setServerInit(cache: DiscoveryCache, url: string, init: Omit<CachedServerInit, "at">, now: number): DiscoveryCache {
+  const parsed = ServerInitSchema.safeParse({ ...init, at: now });
+  if (!parsed.success || Buffer.byteLength(JSON.stringify(parsed.data)) > MAX_SERVER_INIT_BYTES) return cache;
+  const key = canonicalEndpoint(url);
+  return { ...cache, endpoints: { ...cache.endpoints, [key]: { ...cache.endpoints[key], server: parsed.data } } };
+}
+
+export function cachedServerInit(cache: DiscoveryCache, url: string, now: number, ttlMs = DETECTION_TTL_MS): CachedServerInit | undefined {
+  const server = entryFor(cache, url)?.server;
+  return server !== undefined && isFresh(server.at, now, ttlMs) ? server : undefined;
 }
 
 function entryFor(cache: DiscoveryCache, url: string): CacheEntry | undefined {

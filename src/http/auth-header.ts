@@ -9,5 +9,7 @@ export function authHeader(scheme: AuthScheme, token: string): { header: string;
       return { header: "authorization", value: `Token ${token}` };
     case "x-api-key":
       return { header: "x-api-key", value: token };
+    case "x-mcp-token":
+      return { header: "x-mcp-token", value: token };
   }
 }

@@ -11,6 +11,11 @@ export interface PoolOptions {
   /** Requests beyond this many connections wait in the pool's queue (each still bound by its deadline). */
   connections: number;
   caFile?: string;
+  /**
+   * 0 turns undici's 300 s idle limits off, for streams that may stay quiet (an MCP event stream);
+   * the caller's own deadline bounds them instead.
+   */
+  idleTimeoutMs?: number;
 }
 
 /**
@@ -20,6 +25,7 @@ export interface PoolOptions {
 export function createPool(origin: string, options: PoolOptions): Pool {
   return new Pool(origin, {
     connections: options.connections,
+    ...(options.idleTimeoutMs === undefined ? {} : { headersTimeout: options.idleTimeoutMs, bodyTimeout: options.idleTimeoutMs }),
     connect: {
       timeout: options.connectTimeoutMs,
       // Explicit so that NODE_TLS_REJECT_UNAUTHORIZED=0 cannot switch verification off.

@@ -3,6 +3,7 @@ import type { Logger } from "../log.js";
 import type { Session } from "../session/session.js";
 import { InFlightRequests } from "./in-flight.js";
 import { createBridgeServer } from "./server.js";
+import { shutDownStdio } from "./stdio-shutdown.js";
 import { StdioTransport } from "./stdio-transport.js";
 
 const ROOTS_TIMEOUT_MS = 2_000;
@@ -56,18 +57,18 @@ export async function runStdioServer({ session, logger, stdin, stdout, now }: St
       if (stopping) return;
       stopping = true;
       logger.debug("stopping", { reason, inFlight: inFlight.size });
-      stdin.pause();
-      if (canDeliver) {
-        // Every call in flight ends within its own deadline; the cap only guards against a bug.
-        await withCap(inFlight.idle(), session.settings.timeoutMs + 5_000, () =>
-          logger.warn("some calls did not finish in time; exiting anyway", { inFlight: inFlight.size }),
-        );
-        // The transport's own answers (to lines that were not requests) are not counted in flight,
-        // so wait for its queue too. A client that stopped reading stdout cannot be waited for forever.
-        const delivered = transport.drained().then(() => flush(stdout));
-        await withCap(delivered, 5_000, () => logger.warn("stdout is not being read; exiting without flushing"));
-      }
-      await session.close().catch(() => undefined);
+      await shutDownStdio(
+        {
+          stdin,
+          stdout,
+          inFlight,
+          drained: () => transport.drained(),
+          timeoutMs: session.settings.timeoutMs,
+          logger,
+          release: () => session.close(),
+        },
+        canDeliver,
+      );
       process.off("SIGINT", onSigint);
       process.off("SIGTERM", onSigterm);
       resolve();
@@ -85,31 +86,6 @@ export async function runStdioServer({ session, logger, stdin, stdout, now }: St
     });
   });
 }
-
-function flush(stream: NodeJS.WritableStream): Promise<void> {
-  return new Promise((resolve) => {
-    if (!stream.writable) return resolve();
-    stream.write("", () => resolve());
-  });
-}
-
-/**
- * Waits for `work`, at most `ms`. The timer is not unref'd: when `work` can never settle (a call
- * stuck on something that holds no handle), it is what keeps the process alive until it fires, so
- * the process still exits 0 instead of Node ending it with 13 for an unsettled await.
- */
-async function withCap(work: Promise<void>, ms: number, onTimeout: () => void): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const cap = new Promise<void>((resolve) => {
-    timer = setTimeout(() => {
-      onTimeout();
-      resolve();
-    }, ms);
-  });
-  await Promise.race([work, cap]);
-  clearTimeout(timer);
-}
-
 /**
  * Delivers a tools/list request once the endpoint (and its backend) is known, or after
  * TOOLS_LIST_WAIT_MS, whichever comes first; every other message goes through at once, so

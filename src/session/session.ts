@@ -10,7 +10,7 @@ import { tokenAccountsFor } from "../discovery/token-binding.js";
 import { UnreachableError } from "../http/errors.js";
 import type { Env } from "../core/env.js";
 import type { SecretRedactor } from "../core/secrets.js";
-import type { BackendFlavour, SettingSource } from "../core/unions.js";
+import { PROXY_BACKEND, type BackendFlavour, type SettingSource } from "../core/unions.js";
 import type { TokenStore } from "../credentials/token-store.js";
 import type { HttpClientFactory } from "../http/types.js";
 import type { Logger } from "../log.js";
@@ -171,8 +171,10 @@ export class Session {
     return this.deps.settings.endpoint === undefined ? "default" : this.deps.settings.endpointSource;
   }
 
-  get flavour(): BackendFlavour {
-    return flavourFor(this.deps.settings.backend, undefined);
+  /** The REST flavour, or "mcp" for a remote MCP server (proxied, with no REST backend). */
+  get flavour(): BackendFlavour | typeof PROXY_BACKEND {
+    const { backend } = this.deps.settings;
+    return backend === PROXY_BACKEND ? backend : flavourFor(backend, undefined);
   }
 
   /**

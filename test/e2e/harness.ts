@@ -22,8 +22,9 @@ export class RecordingStdioTransport implements Transport {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   readonly child: ChildProcessWithoutNullStreams;
 
-  constructor(args: string[], env: NodeJS.ProcessEnv, cwd: string) {
-    this.child = spawn(process.execPath, [BIN, ...args], { env, cwd, stdio: ["pipe", "pipe", "pipe"] });
+  /** `entry`: what node runs (default the built CLI; e.g. ["--import", "tsx", script] for a test runner). */
+  constructor(args: string[], env: NodeJS.ProcessEnv, cwd: string, entry: string[] = [BIN]) {
+    this.child = spawn(process.execPath, [...entry, ...args], { env, cwd, stdio: ["pipe", "pipe", "pipe"] });
     this.exited = new Promise((done) => this.child.once("exit", (code, signal) => done({ code, signal })));
     this.child.stderr.setEncoding("utf8");
     this.child.stderr.on("data", (chunk: string) => (this.stderr += chunk));

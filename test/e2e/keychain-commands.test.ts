@@ -3,46 +3,13 @@
  * Runs test/keychain/commands-scenario.ts inside test/keychain/with-secret-service.sh (a private
  * D-Bus session and a fresh unlocked gnome-keyring, never the user's), so plain `npm test` covers it.
  */
-import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { runInSecretService } from "../keychain/run-scenario.js";
 import { needs } from "../prerequisites/prerequisites.js";
 
-const RUNNER = resolve("test/keychain/with-secret-service.sh");
 const SCENARIO = resolve("test/keychain/commands-scenario.ts");
-
-function runScenario(backend: "keytar" | "keyring" | "auto"): Promise<{ code: number | null; stderr: string; result: Record<string, any> | undefined }> {
-  return new Promise((done) => {
-    const child = spawn("bash", [RUNNER, "--", process.execPath, "--import", "tsx", SCENARIO, backend], {
-      cwd: resolve("."),
-      env: process.env,
-      stdio: ["ignore", "pipe", "pipe"],
-      detached: true,
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
-    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        // gone already
-      }
-    }, 60_000);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      const line = stdout.trim().split("\n").at(-1);
-      let result: Record<string, any> | undefined;
-      try {
-        result = line ? JSON.parse(line) : undefined;
-      } catch {
-        result = undefined;
-      }
-      done({ code, stderr, result });
-    });
-  });
-}
+const runScenario = (backend: "keytar" | "keyring" | "auto") => runInSecretService(SCENARIO, [backend]);
 
 describe.runIf(process.platform === "linux").each(["keytar", "keyring", "auto"] as const)("with the %s keychain module(s)", (backend) => {
   it("login stores the token in the Secret Service, serve sends it, logout removes it", { timeout: 90_000 }, async (ctx) => {

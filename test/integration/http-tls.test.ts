@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
@@ -9,10 +8,10 @@ import { createHttpClient } from "../../src/http/client.js";
 import { CaFileError, TlsError } from "../../src/http/errors.js";
 import type { HttpClient } from "../../src/http/types.js";
 import { explain } from "../../src/mcp/error-words.js";
+import { makeSelfSignedCert } from "../fixtures/self-signed-cert.js";
 import { inMs, rejection } from "./http-test-helpers.js";
 import { isPresent, needs } from "../prerequisites/prerequisites.js";
 
-// Node cannot mint X.509 certificates by itself, so the self-signed one comes from openssl.
 const hasOpenssl = isPresent("openssl");
 
 let dir = "";
@@ -25,14 +24,9 @@ const clients: HttpClient[] = [];
 beforeAll(async () => {
   if (!hasOpenssl) return;
   dir = mkdtempSync(join(tmpdir(), "http-tls-"));
-  certFile = join(dir, "cert.pem");
-  const keyFile = join(dir, "key.pem");
-  execFileSync(
-    "openssl",
-    ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", keyFile,
-      "-out", certFile, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-    { stdio: "ignore" },
-  );
+  const files = makeSelfSignedCert(dir);
+  certFile = files.certFile;
+  const keyFile = files.keyFile;
   server = createServer({ key: readFileSync(keyFile), cert: readFileSync(certFile) }, (_req, res) => {
     res.writeHead(200, { "content-type": "application/json" }).end('{"status":"healthy"}');
   });

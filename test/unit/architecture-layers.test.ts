@@ -23,6 +23,7 @@ const RANK: Record<string, number> = {
   invocation: 2,
   backends: 3,
   clients: 3,
+  proxy: 3,
   session: 4,
   mcp: 5,
   commands: 6,

@@ -276,8 +276,8 @@ describe("loadSettings invalid values", () => {
   });
 
   it.each([
-    [{ backend: "redis" }, 'Invalid --backend "redis": use auto, mcp-memory-service, mem0 or mem0-platform.'],
-    [{ authScheme: "basic" }, 'Invalid --auth-scheme "basic": use bearer, x-api-key or token.'],
+    [{ backend: "redis" }, 'Invalid --backend "redis": use auto, mcp-memory-service, mem0, mem0-platform or mcp.'],
+    [{ authScheme: "basic" }, 'Invalid --auth-scheme "basic": use bearer, x-api-key, token or x-mcp-token.'],
     [{ projectKey: "name" }, 'Invalid --project-key "name": use remote or path.'],
     [{ timeout: "0" }, 'Invalid --timeout "0": use a whole number of milliseconds from 1 to 3600000 (default 15000).'],
     [{ timeout: "1.5" }, 'Invalid --timeout "1.5": use a whole number of milliseconds from 1 to 3600000 (default 15000).'],

@@ -11,6 +11,8 @@ import {
   recordDetection,
   rememberEndpoint,
   serializeCache,
+  setServerInit,
+  cachedServerInit,
   setToolList,
 } from "../../src/discovery/cache.js";
 import type { FoundDetection } from "../../src/discovery/types.js";
@@ -49,6 +51,32 @@ describe("detections in the cache", () => {
   it("does not store a tool list over the cap", () => {
     const huge = [{ description: "x".repeat(200 * 1024) }];
     expect(setToolList(emptyCache(), API, huge, 1)).toEqual(emptyCache());
+  });
+});
+
+describe("a remote MCP server's initialize answer in the cache", () => {
+  const MCP = "http://127.0.0.1:8080/mcp";
+  const init = {
+    protocolVersion: "2025-06-18",
+    capabilities: { tools: { listChanged: false }, resources: {} },
+    serverInfo: { name: "mem0-mcp", version: "1.12.4" },
+    instructions: "Use it.",
+  };
+
+  it("is kept beside the tool list, under the canonical endpoint, fresh within the TTL given", () => {
+    let cache = setToolList(emptyCache(), `${MCP}/`, [{ name: "add_coding_preference" }], 1000);
+    cache = setServerInit(cache, `${MCP}/`, init, 1000);
+    const read = parseCache(JSON.parse(serializeCache(cache)));
+    expect(cachedServerInit(read, MCP, 1000 + HOUR, 2 * HOUR)).toEqual({ ...init, at: 1000 });
+    expect(cachedToolList(read, MCP, 1000 + HOUR, 2 * HOUR)?.list).toEqual([{ name: "add_coding_preference" }]);
+    expect(cachedServerInit(read, MCP, 1000 + 3 * HOUR, 2 * HOUR)).toBeUndefined();
+  });
+
+  it("is not stored when malformed or over its cap; an entry holding a malformed one is dropped when read", () => {
+    expect(setServerInit(emptyCache(), MCP, { ...init, instructions: "x".repeat(40 * 1024) }, 1)).toEqual(emptyCache());
+    expect(setServerInit(emptyCache(), MCP, { ...init, serverInfo: { name: 1 } } as never, 1)).toEqual(emptyCache());
+    const file = { version: 1, endpoints: { [MCP]: { server: { at: 1, protocolVersion: 5 }, tools: { at: 1, list: [] } } } };
+    expect(parseCache(file).endpoints[MCP]).toBeUndefined();
   });
 });
 

@@ -8,13 +8,16 @@ import type { TokenStore } from "../../credentials/token-store.js";
 import { KEYCHAIN_SERVICE } from "../../credentials/token-store.js";
 import { BridgeError } from "../../core/errors.js";
 import { SecretRedactor } from "../../core/secrets.js";
+import { PROXY_BACKEND } from "../../core/unions.js";
 import { AuthError } from "../../http/errors.js";
 import type { Logger } from "../../log.js";
 import { explain } from "../../mcp/error-words.js";
 import { keychainWords } from "../../mcp/keychain-words.js";
 import { PACKAGE_NAME } from "../../version.js";
 import type { CommandContext } from "../context.js";
+import { checkRemoteMcpLogin, type RemoteMcpLogin } from "./login-remote-mcp.js";
 import { stderrLogger, commandCallContext } from "./open-session.js";
+import { usesRemoteMcp } from "./remote-mcp.js";
 import { settingsFor } from "./settings.js";
 
 /**
@@ -33,19 +36,30 @@ export interface LoginSettings {
 export class TokenRejectedError extends BridgeError {}
 
 /**
- * The settings a login uses. --auth-scheme, --allow-http and --ca-file are re-decided by every
+ * The settings a login uses. --auth-scheme, --allow-http, --ca-file and --header are re-decided by every
  * login (from flags and environment, not from an earlier login), checked with, and saved with the
  * endpoint: nothing carries over to another server.
  */
 export function loginSettings(ctx: CommandContext, values: Record<string, unknown>): LoginSettings {
-  const { settings } = settingsFor(ctx, values, ["authScheme", "allowHttp", "caFile"]);
+  const { settings } = settingsFor(ctx, values, ["authScheme", "allowHttp", "caFile", "headers"]);
   const secrets = new SecretRedactor();
   return { settings, secrets, logger: stderrLogger(ctx, settings, secrets) };
 }
 
-/** One authenticated call with the new token, through the backend the settings name; what the server says about itself. */
-export async function verifyToken(ctx: CommandContext, login: LoginSettings, endpoint: string, token: string): Promise<Record<string, unknown>> {
+/** What the server says about itself; for a remote MCP server, also what login found out about it. */
+export type VerifiedServer = Record<string, unknown> & { remoteMcp?: RemoteMcpLogin };
+
+/**
+ * One authenticated call with the new token, through the backend the settings name (for a remote
+ * MCP server, the cheapest one it offers); what the server says about itself.
+ */
+export async function verifyToken(ctx: CommandContext, login: LoginSettings, endpoint: string, token: string): Promise<VerifiedServer> {
   login.secrets.add(token);
+  if (usesRemoteMcp({ ...login.settings, endpoint })) {
+    const remoteMcp = await checkRemoteMcpLogin({ settings: login.settings, endpoint, token, logger: login.logger });
+    if ("rejected" in remoteMcp) throw new TokenRejectedError(remoteMcp.rejected);
+    return { remoteMcp };
+  }
   const opened = await openBackend({ ...login, endpoint, token, http: ctx.http, now: ctx.host.now }).catch(notStored);
   try {
     return await opened.backend.verifyToken(commandCallContext(ctx, login.settings));
@@ -61,13 +75,14 @@ export async function verifyToken(ctx: CommandContext, login: LoginSettings, end
 export async function saveLogin(
   ctx: CommandContext,
   login: LoginSettings,
-  input: { endpoint: string; token: string; server: Record<string, unknown>; insecureStorage: boolean },
+  input: { endpoint: string; token: string; server: VerifiedServer; insecureStorage: boolean },
 ): Promise<void> {
   const { settings, logger } = login;
   const { endpoint, token, server } = input;
   const configDir = settings.configDir;
   const platform = ctx.host.platform;
-  const flavour = resolveFlavour(settings.backend);
+  const remote = server.remoteMcp;
+  const flavour = remote === undefined ? resolveFlavour(settings.backend) : PROXY_BACKEND;
 
   let where: string;
   if (input.insecureStorage) {
@@ -86,12 +101,16 @@ export async function saveLogin(
   await saveProfile(configDir, {
     endpoint,
     backend: flavour,
-    authScheme: settings.authScheme,
+    authScheme: remote?.scheme ?? settings.authScheme,
+    ...(remote !== undefined && {
+      headers: Object.keys(remote.headers).length > 0 ? remote.headers : undefined,
+      userId: remote.scheme === "x-mcp-token" ? settings.userId : undefined,
+    }),
     allowHttp: settings.allowHttp ? true : undefined,
     caFile: settings.caFile === undefined ? undefined : resolve(ctx.cwd, settings.caFile),
   });
 
-  const about = [flavour, typeof server.version === "string" ? server.version : undefined].filter(Boolean).join(" ");
+  const about = remote?.about ?? [flavour, typeof server.version === "string" ? server.version : undefined].filter(Boolean).join(" ");
   ctx.stdout.write(
     [
       `✓ Logged in to ${endpoint} (${about}).`,
