@@ -18,6 +18,7 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<CommandSpec
   { name: "logout", summary: "Remove the stored token for an endpoint from every store", load: async () => (await import("./commands/logout-command.js")).logoutCommand },
   { name: "status", summary: "Show the endpoint, backend, project, where the token comes from, and reachability", load: async () => (await import("./commands/status-command.js")).statusCommand },
   { name: "doctor", summary: "Check everything the bridge needs, with a fix for each problem", load: async () => (await import("./commands/doctor-command.js")).doctorCommand },
+  { name: "discover", summary: "List the memory servers found on this machine and the local network (mDNS)", load: async () => (await import("./commands/discover-command.js")).discoverCommand },
   { name: "project", summary: "Show the project id this directory resolves to, and why", load: async () => (await import("./commands/project-command.js")).projectCommand },
   { name: "install", summary: "Add the bridge to an MCP client's config (Claude Desktop, Cursor, VS Code, …)", load: async () => (await import("./commands/install-command.js")).installCommand },
   { name: "uninstall", summary: "Remove the bridge's entry from an MCP client's config", load: async () => (await import("./commands/uninstall-command.js")).uninstallCommand },

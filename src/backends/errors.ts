@@ -148,7 +148,12 @@ export class AmbiguousStoreError extends BridgeError {
 /** The server answered 2xx but not with what its API promises. */
 export class UnexpectedResponseError extends BridgeError {
   override name = "UnexpectedResponseError";
-  constructor(endpoint: string, what: string) {
+  constructor(
+    readonly endpoint: string,
+    what: string,
+    /** The HTTP status, when an answer's status was what was unexpected (a 404 on a known route: the server may have changed). */
+    readonly status?: number,
+  ) {
     super(`The memory server at ${endpoint} sent an unexpected response (${what}).`, { code: "unexpected-response" });
   }
 }

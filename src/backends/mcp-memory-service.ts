@@ -64,7 +64,7 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now, conversati
 
   function expectOk(res: HttpResponse, call: string): unknown {
     if (res.status >= 200 && res.status < 300) return res.body;
-    throw new UnexpectedResponseError(endpoint, `${call} answered ${res.status}${detailOf(res.body, http.redact)}`);
+    throw new UnexpectedResponseError(endpoint, `${call} answered ${res.status}${detailOf(res.body, http.redact)}`, res.status);
   }
 
   async function verifyToken(ctx: Omit<CallContext, "project">): Promise<Record<string, unknown>> {

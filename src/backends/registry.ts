@@ -27,6 +27,12 @@ export function resolveFlavour(setting: Settings["backend"], endpoint?: string):
   return endpoint !== undefined && hostOf(endpoint) === MEM0_PLATFORM_HOST ? "mem0-platform" : "mcp-memory-service";
 }
 
+/** The flavour for `setting`, with `auto` resolved to what detection found when it is a flavour this registry has. */
+export function flavourFor(setting: Settings["backend"], detected: string | undefined, endpoint?: string): BackendFlavour {
+  if (setting === "auto" && detected !== undefined && Object.hasOwn(BACKENDS, detected)) return detected as BackendFlavour;
+  return resolveFlavour(setting, endpoint);
+}
+
 /** --auth-scheme, else the flavour's own (bearer for a remote MCP server, unless login found it to be the Mem0 MCP server). */
 export function authSchemeFor(settings: Pick<Settings, "backend" | "authScheme" | "endpoint">): AuthScheme {
   if (settings.backend === PROXY_BACKEND) return settings.authScheme ?? "bearer";

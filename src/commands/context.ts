@@ -1,5 +1,6 @@
 import type { KeychainOpener } from "../credentials/keychain.js";
 import type { HttpClientFactory } from "../http/types.js";
+import type { DiscoveryRunner } from "../session/endpoint-source.js";
 
 /**
  * What every command receives, so a test runs it in-process without a terminal, for any OS, and
@@ -20,6 +21,8 @@ export interface CommandContext {
   keychain: KeychainOpener;
   /** Opens an HTTP client with its connection pool for an endpoint. */
   http: HttpClientFactory;
+  /** Looks for memory servers (loopback probes, mDNS) with the cache file around it. Default: discoverAndRemember. */
+  discover?: DiscoveryRunner;
 }
 
 export interface ProcessResult {

@@ -2,6 +2,7 @@ import { ConfigError } from "../config/errors.js";
 import { InsecureEndpointError, TlsError } from "../http/errors.js";
 import { isLoopbackHost } from "../core/endpoint.js";
 import { withDefaultEndpointHint } from "../mcp/status.js";
+import { NoServerFoundError, type ResolvedEndpoint } from "../session/endpoint-source.js";
 import { explain } from "../mcp/error-words.js";
 import { keychainWords } from "../mcp/keychain-words.js";
 import { PACKAGE_NAME } from "../version.js";
@@ -71,6 +72,16 @@ async function sessionChecks(ctx: CommandContext, { settings, profileProblems, s
       : { ok: false, name: "settings", detail: profileProblems.join(" ") },
   );
 
+  let resolved: ResolvedEndpoint;
+  try {
+    resolved = await session.resolveEndpoint();
+  } catch (error) {
+    if (!(error instanceof NoServerFoundError)) throw error;
+    checks.push({ ok: false, name: "discovery", detail: explain(error, { inDoctor: true }) });
+    return checks;
+  }
+  checks.push(discoveryCheck(resolved));
+
   const auth = await session.token.get();
   const keychain = await ctx.keychain({ platform: ctx.host.platform, env: ctx.env, logger });
   // Filled in once the token check has run: a server that needs no token needs no keychain either.
@@ -82,10 +93,21 @@ async function sessionChecks(ctx: CommandContext, { settings, profileProblems, s
   let tokenNeeded = true;
 
   const from =
-    session.endpointSource === "default"
-      ? `nothing configured: mcp-memory-service's default address; run \`${PACKAGE_NAME} login <URL>\` or set MEMORY_BRIDGE_ENDPOINT for another`
-      : `from ${describeSource(session.endpointSource)}`;
-  checks.push({ ok: true, name: "endpoint", detail: `${session.endpoint} (${from}, backend ${usesRemoteMcp(settings) ? "mcp" : session.flavour})` });
+    resolved.origin === "discovered"
+      ? "discovered: nothing is configured"
+      : session.endpointSource === "default"
+        ? `nothing configured: mcp-memory-service's default address; run \`${PACKAGE_NAME} login <URL>\` or set MEMORY_BRIDGE_ENDPOINT for another`
+        : `from ${describeSource(session.endpointSource)}`;
+  const backend = usesRemoteMcp(settings) ? "mcp" : (resolved.backend ?? session.flavour);
+  checks.push(
+    resolved.correction
+      ? {
+          ok: false,
+          name: "endpoint",
+          detail: `${resolved.endpoint} (${from}) is ${backend}, whose API is at ${resolved.correction.to}: run \`${PACKAGE_NAME} login ${resolved.correction.to}\``,
+        }
+      : { ok: true, name: "endpoint", detail: `${resolved.endpoint} (${from}, backend ${backend})` },
+  );
   if (usesRemoteMcp(settings)) {
     const remote = await remoteMcpChecks(session, settings, logger, auth.token !== undefined);
     checks.push(...remote.checks);
@@ -107,7 +129,7 @@ async function sessionChecks(ctx: CommandContext, { settings, profileProblems, s
             detail: withDefaultEndpointHint(backendStatus.error, session, backendStatus.error ? explain(backendStatus.error, { inDoctor: true }) : "no answer"),
           },
     );
-    checks.push(tlsCheck(session.endpoint, backendStatus.error));
+    checks.push(tlsCheck(resolved.endpoint, backendStatus.error));
     if (backendStatus.reachable) {
       if (backendStatus.tokenAccepted) {
         tokenNeeded = auth.token !== undefined;
@@ -130,6 +152,20 @@ async function sessionChecks(ctx: CommandContext, { settings, profileProblems, s
     keychainCheck.detail = keychainWords(keychain.problem);
   }
   return checks;
+}
+
+function discoveryCheck(resolved: ResolvedEndpoint): Check {
+  switch (resolved.origin) {
+    case "configured":
+      return { ok: true, name: "discovery", detail: "not needed: an endpoint is configured" };
+    case "default":
+      return { ok: true, name: "discovery", detail: "off (--no-discovery or MEMORY_BRIDGE_DISCOVERY=0): mcp-memory-service's default address is used" };
+    case "discovered": {
+      const chosen = resolved.discovery?.chosen;
+      const how = chosen === undefined ? "" : chosen.source === "mdns" ? ` (advertised on the local network as "${chosen.mdns?.name ?? "?"}")` : ` (${chosen.source})`;
+      return { ok: true, name: "discovery", detail: `found ${resolved.endpoint}${how}` };
+    }
+  }
 }
 
 /** Reachable, session established with the tools count, TLS, and the token accepted, for a remote MCP server. */

@@ -54,6 +54,8 @@ export const serveCommand: CommandSpec = {
     }
     const { session, logger } = opened;
     if (setupProblem) logger.error(setupProblem);
+    // Discovery and backend detection run in the background; `initialize` never waits for them.
+    session.warmUp();
     await runStdioServer({ session, logger, stdin: ctx.stdin, stdout: ctx.stdout, now: ctx.host.now });
     return 0;
   },

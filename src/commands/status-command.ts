@@ -48,10 +48,11 @@ export const statusCommand: CommandSpec = {
         return error === undefined && remoteMcpHealthy(status) ? 0 : 1;
       }
       const status = await collectStatus(session, commandCallContext(ctx, settings));
-      const auth = await session.token.get();
+      // Fails when discovery found no server: collectStatus has said so.
+      const auth = await session.token.get().catch(() => undefined);
       const report = {
         ...status,
-        auth: { ...status.auth, ...(auth.origin && { origin: auth.origin }) },
+        auth: { ...status.auth, ...(auth?.origin && { origin: auth.origin }) },
         ...(profileProblems.length > 0 && { problems: [...profileProblems, ...(status.problems ?? [])] }),
       };
       ctx.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderCliStatus(report)}\n`);

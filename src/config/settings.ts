@@ -181,7 +181,7 @@ export const SETTINGS = {
     allowed: switchChoices,
     default: true,
     defaultHelp: "discovery on when no endpoint is set",
-    description: "Do not look for a memory server on the network (discovery is not built yet; accepted for compatibility)",
+    description: "Do not look for a memory server (loopback probes, then mDNS) when no endpoint is set; use mcp-memory-service's default address instead",
   }),
   timeoutMs: row({
     flag: "timeout",

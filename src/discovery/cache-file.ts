@@ -28,7 +28,11 @@ export interface CacheRead {
   code?: string;
 }
 
+/** A relative path would name another file in each working directory: never read or written. */
+const NOT_ABSOLUTE = "ENOTABSOLUTE";
+
 export async function readDiscoveryCache(file: string): Promise<CacheRead> {
+  if (!path.isAbsolute(file)) return { cache: emptyCache(), problem: "unreadable", code: NOT_ABSOLUTE };
   let stat;
   try {
     stat = await fs.lstat(file);
@@ -83,6 +87,7 @@ export type CacheUpdate = { ok: true; cache: DiscoveryCache } | { ok: false; cod
  */
 export async function updateDiscoveryCache(file: string, change: (cache: DiscoveryCache) => DiscoveryCache): Promise<CacheUpdate> {
   const next = change((await readDiscoveryCache(file)).cache);
+  if (!path.isAbsolute(file)) return { ok: false, code: NOT_ABSOLUTE, cache: next };
   try {
     await writeAtomically(file, serializeCache(next));
     return { ok: true, cache: next };

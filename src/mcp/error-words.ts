@@ -100,6 +100,8 @@ function whatToDo(error: BridgeError, options: ExplainOptions): string | undefin
       return "Search for the text with search_memories before storing it again.";
     case "unexpected-response":
       return "; check that the endpoint and --backend are right.";
+    case "no-server-found":
+      return `To use a server, run: ${CLI} login <URL> (or ${CLI} setup), or set MEMORY_BRIDGE_ENDPOINT in the client's config; ${CLI} discover lists what it can find.`;
     case "unsupported-backend":
       return "; use --backend mcp-memory-service.";
     case "nothing-stored":

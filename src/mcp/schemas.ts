@@ -102,7 +102,7 @@ export const deleteOutput = { id: z.string(), deleted: z.literal(true) };
 
 export const statusOutput = {
   endpoint: z.string().nullable(),
-  endpoint_source: z.enum(["flag", "env", "profile", "default"]),
+  endpoint_source: z.enum(["flag", "env", "profile", "default", "discovered"]),
   backend: z.string().nullable(),
   project: z.object({
     id: z.string().nullable(),
@@ -116,6 +116,12 @@ export const statusOutput = {
   latency_ms: z.number().optional(),
   server: z.record(z.string(), z.unknown()).optional(),
   problems: z.array(z.string()).optional(),
+  discovery: z
+    .object({
+      tried: z.array(z.object({ url: z.string(), source: z.string(), result: z.string() })),
+      mdns: z.object({ ran: z.boolean(), services: z.number(), error: z.string().optional() }),
+    })
+    .optional(),
   version: z.string(),
 };
 

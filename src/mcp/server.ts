@@ -75,6 +75,8 @@ function register(
         // A 401 was not processed, so the call can run again once `login` has stored a new token.
         return successResult(await withAuthRetry(session.token, () => tool.run(args as never, ctx, session), unauthorized));
       } catch (error) {
+        // A discovered server that stopped answering, or a known route gone: the next call looks again.
+        await session.noteFailure(error).catch(() => undefined);
         const result = errorResult(tool.name, error, logger);
         // A bad profile or token file is what usually lies behind these: say so with them.
         if (error instanceof AuthError || error instanceof SetupError) {

@@ -3,6 +3,7 @@ import { BACKENDS } from "../backends/registry.js";
 import type { BackendFlavour, SettingSource } from "../core/unions.js";
 import { UnreachableError } from "../http/errors.js";
 import { withAuthRetry } from "../session/auth-retry.js";
+import { NoServerFoundError, type ResolvedEndpoint } from "../session/endpoint-source.js";
 import type { Session } from "../session/session.js";
 import { explain } from "./error-words.js";
 import { PACKAGE_NAME, VERSION } from "../version.js";
@@ -10,7 +11,7 @@ import { PACKAGE_NAME, VERSION } from "../version.js";
 export interface BridgeStatus {
   endpoint: string | null;
   /** Where the endpoint comes from; "default" when nothing configures one and mcp-memory-service's default address is used. */
-  endpoint_source: SettingSource;
+  endpoint_source: SettingSource | "discovered";
   backend: string | null;
   project: { id: string | null; mode: "auto" | "manual" | "global"; source: string; reason?: string };
   auth: { source: "env" | "keychain" | "file" | "none"; scheme: string | null };
@@ -20,6 +21,8 @@ export interface BridgeStatus {
   latency_ms?: number;
   server?: Record<string, unknown>;
   problems?: string[];
+  /** What discovery tried (URL and outcome, in the fixed order), when it ran. */
+  discovery?: { tried: { url: string; source: string; result: string }[]; mdns: { ran: boolean; services: number; error?: string } };
   version: string;
 }
 
@@ -28,12 +31,37 @@ export async function collectStatus(session: Session, ctx: Pick<CallContext, "de
   const problems: string[] = session.setupProblem ? [session.setupProblem] : [];
   const project = await session.project.resolve();
   if (project.error) problems.push(project.error);
+  let resolved: ResolvedEndpoint | undefined;
+  try {
+    resolved = session.setupProblem ? undefined : await session.resolveEndpoint();
+  } catch (error) {
+    if (!(error instanceof NoServerFoundError)) throw error;
+    problems.push(explain(error));
+    return {
+      endpoint: null,
+      endpoint_source: "discovered",
+      backend: null,
+      project: { id: project.id, mode: project.mode, source: project.source, reason: project.reason },
+      auth: { source: "none", scheme: null },
+      reachable: false,
+      problems: problems.map((problem) => session.redact(problem)),
+      discovery: discoveryOf(error.report),
+      version: VERSION,
+    };
+  }
   const auth = await session.token.get();
   problems.push(...(await session.fileProblems()).map((problem) => explain(problem)));
+  if (resolved?.correction) {
+    problems.push(
+      `${resolved.correction.from} does not look like the server's API: did you mean ${resolved.correction.to}? ` +
+        `The bridge keeps using the configured endpoint (a token is bound to it); to switch, run \`npx ${PACKAGE_NAME} login ${resolved.correction.to}\`.`,
+    );
+  }
   const status: BridgeStatus = {
-    endpoint: session.endpoint,
-    endpoint_source: session.endpointSource,
-    backend: session.flavour,
+    endpoint: resolved?.endpoint ?? session.endpoint,
+    endpoint_source: resolved?.origin === "discovered" ? "discovered" : session.endpointSource,
+    backend: resolved?.backend ?? session.flavour,
+    ...(resolved?.discovery && { discovery: discoveryOf(resolved.discovery) }),
     project: { id: project.id, mode: project.mode, source: project.source, reason: project.reason },
     auth: { source: auth.source, scheme: auth.scheme },
     reachable: false,
@@ -66,6 +94,10 @@ export async function collectStatus(session: Session, ctx: Pick<CallContext, "de
   return status;
 }
 
+function discoveryOf(report: NonNullable<ResolvedEndpoint["discovery"]>): NonNullable<BridgeStatus["discovery"]> {
+  return { tried: report.attempts.map((a) => ({ url: a.url, source: a.source, result: a.detection.status })), mdns: report.mdns };
+}
+
 /** What a server says about itself is shown as it came, less any copy of the token (a last line of defence). */
 function redactedStrings(server: Record<string, unknown>, redact: (text: string) => string): Record<string, unknown> {
   return Object.fromEntries(Object.entries(server).map(([key, value]) => [key, typeof value === "string" ? redact(value) : value]));
@@ -74,7 +106,7 @@ function redactedStrings(server: Record<string, unknown>, redact: (text: string)
 export function renderStatus(status: BridgeStatus): string {
   const lines = [
     `mcp-memory-bridge ${status.version}`,
-    `endpoint: ${status.endpoint ?? "(none configured)"}${status.endpoint_source === "default" ? ` (nothing configured: ${defaultOwner(status.backend)}'s default address)` : ""}`,
+    `endpoint: ${status.endpoint ?? "(none configured)"}${status.endpoint_source === "default" ? ` (nothing configured: ${defaultOwner(status.backend)}'s default address)` : status.endpoint_source === "discovered" && status.endpoint !== null ? " (discovered)" : ""}`,
     `backend: ${status.backend ?? "(unknown)"}`,
     `project: ${status.project.id ?? "(none: global scope)"} — mode ${status.project.mode}, from ${status.project.source}${status.project.reason ? ` (${status.project.reason})` : ""}`,
     status.auth.source === "none" ? "token: none" : `token: from ${status.auth.source}${status.auth.scheme ? `, sent as ${status.auth.scheme}` : ""}`,
@@ -83,6 +115,11 @@ export function renderStatus(status: BridgeStatus): string {
   if (status.token_accepted !== undefined) lines.push(`token accepted: ${status.token_accepted ? "yes" : "no"}`);
   if (status.server?.version !== undefined) lines.push(`server version: ${String(status.server.version)}`);
   if (status.server?.total_memories !== undefined) lines.push(`memories on server: ${String(status.server.total_memories)}`);
+  if (status.discovery) {
+    const tried = status.discovery.tried.map((t) => `${t.url} (${t.source}: ${t.result})`);
+    const mdns = status.discovery.mdns.ran ? `mDNS: ${status.discovery.mdns.services} service(s)${status.discovery.mdns.error ? `, ${status.discovery.mdns.error}` : ""}` : "mDNS: not needed";
+    lines.push(`discovery tried: ${[...tried, mdns].join("; ")}`);
+  }
   for (const problem of status.problems ?? []) lines.push(`problem: ${problem}`);
   return lines.join("\n");
 }

@@ -7,6 +7,8 @@ import { shutDownStdio } from "./stdio-shutdown.js";
 import { StdioTransport } from "./stdio-transport.js";
 
 const ROOTS_TIMEOUT_MS = 2_000;
+/** How long tools/list waits for the server to be known: clients ignore tools that come later. */
+export const TOOLS_LIST_WAIT_MS = 1_500;
 
 export interface StdioServerOptions {
   session: Session;
@@ -46,6 +48,7 @@ export async function runStdioServer({ session, logger, stdin, stdout, now }: St
   });
 
   await server.connect(transport);
+  holdToolsList(transport, () => session.resolveEndpoint());
   const inFlight = new InFlightRequests(transport);
 
   return new Promise<void>((resolve) => {
@@ -82,4 +85,21 @@ export async function runStdioServer({ session, logger, stdin, stdout, now }: St
       void stop("stdout closed", false);
     });
   });
+}
+/**
+ * Delivers a tools/list request once the endpoint (and its backend) is known, or after
+ * TOOLS_LIST_WAIT_MS, whichever comes first; every other message goes through at once, so
+ * `initialize` never waits.
+ */
+function holdToolsList(transport: StdioTransport, known: () => Promise<unknown>): void {
+  const receive = transport.onmessage;
+  transport.onmessage = (message) => {
+    if (!("method" in message) || message.method !== "tools/list" || !("id" in message)) return receive?.(message);
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, TOOLS_LIST_WAIT_MS)));
+    void Promise.race([known().catch(() => undefined), waited]).then(() => {
+      clearTimeout(timer);
+      receive?.(message);
+    });
+  };
 }

@@ -1,7 +1,13 @@
+import { UnexpectedResponseError } from "../backends/errors.js";
 import { openBackend } from "../backends/open-backend.js";
-import { authSchemeFor, BACKENDS, resolveFlavour } from "../backends/registry.js";
+import { authSchemeFor, BACKENDS, flavourFor, resolveFlavour } from "../backends/registry.js";
 import type { Settings } from "../config/settings.js";
-import { DEFAULT_ENDPOINT } from "../core/endpoint.js";
+import { DEFAULT_ENDPOINT, isLoopbackHost, parseEndpoint } from "../core/endpoint.js";
+import { discoveryCachePath } from "../discovery/cache-file.js";
+import { detectBackend } from "../discovery/detect.js";
+import { discoverAndRemember } from "../discovery/remembering-discovery.js";
+import { tokenAccountsFor } from "../discovery/token-binding.js";
+import { UnreachableError } from "../http/errors.js";
 import type { Env } from "../core/env.js";
 import type { SecretRedactor } from "../core/secrets.js";
 import { PROXY_BACKEND, type BackendFlavour, type SettingSource } from "../core/unions.js";
@@ -9,6 +15,7 @@ import type { TokenStore } from "../credentials/token-store.js";
 import type { HttpClientFactory } from "../http/types.js";
 import type { Logger } from "../log.js";
 import { BackendConnection } from "./backend-connection.js";
+import { EndpointSource, type DiscoveryRunner, type ResolvedEndpoint } from "./endpoint-source.js";
 import { ProjectSource } from "./project-source.js";
 import { SessionToken } from "./token.js";
 
@@ -34,6 +41,8 @@ export interface SessionDeps {
   setupProblem?: string;
   /** Problems with the saved profile that did not stop start-up (it is used without the bad parts). */
   profileProblems?: string[];
+  /** Finds a memory server when none is configured (default: discoverAndRemember, over the network). */
+  discover?: DiscoveryRunner;
 }
 
 /**
@@ -46,9 +55,22 @@ export class Session {
   readonly project: ProjectSource;
   readonly token: SessionToken;
   readonly backend: BackendConnection;
+  /** Which server: configured, discovered in the background, or the default address. */
+  readonly endpoints: EndpointSource;
 
   constructor(private readonly deps: SessionDeps) {
     const { settings, logger } = deps;
+    this.endpoints = new EndpointSource({
+      configured: settings.endpoint,
+      // With a set-up problem the settings are stand-ins: finding a server with them would mislead.
+      discovery: settings.discovery && deps.setupProblem === undefined,
+      detectBackend: settings.backend === "auto",
+      cacheFile: discoveryCachePath(settings.configDir),
+      discover: deps.discover ?? discoverAndRemember,
+      detect: (url) => detectBackend(url, { allowHttp: settings.allowHttp }),
+      now: deps.now ?? Date.now,
+      logger,
+    });
     this.project = new ProjectSource({
       mode: settings.projectMode,
       manualId: settings.projectId,
@@ -67,13 +89,58 @@ export class Session {
       stores: deps.stores,
       secrets: deps.secrets,
       logger,
+      ...(this.endpoints.discovers && { target: () => this.tokenTarget() }),
     });
     this.backend = new BackendConnection({
       token: this.token,
       timeoutMs: settings.timeoutMs,
-      open: (token) =>
-        openBackend({ settings, endpoint: this.endpoint, token, http: deps.http, logger, secrets: deps.secrets, ...(deps.now && { now: deps.now }) }),
+      open: async (token) => {
+        const resolved = await this.endpoints.resolve();
+        // A token looked up for another endpoint (one discovered before) is never sent to this one.
+        const auth = await this.token.get();
+        const bound = auth.endpoint === undefined || auth.endpoint === resolved.endpoint ? token : undefined;
+        return openBackend({
+          settings: { ...settings, backend: flavourFor(settings.backend, resolved.backend, resolved.endpoint) },
+          endpoint: resolved.endpoint,
+          token: bound,
+          http: deps.http,
+          logger,
+          secrets: deps.secrets,
+          ...(deps.now && { now: deps.now }),
+        });
+      },
     });
+  }
+
+  /**
+   * A discovered endpoint gets a token only if one was stored for exactly it (loopback spellings
+   * count as one), and one from the environment only when it is on this machine.
+   */
+  private async tokenTarget() {
+    const { endpoint } = await this.endpoints.resolve();
+    const [exact, ...aliases] = tokenAccountsFor(endpoint);
+    return { endpoint: exact ?? endpoint, aliases, envAllowed: isLoopbackHost(parseEndpoint(endpoint).hostname) };
+  }
+
+  /** Starts finding the server (and its backend) in the background: serve calls it at start. */
+  warmUp(): void {
+    this.endpoints.start();
+  }
+
+  /** The endpoint in force, once known (discovery may still be running). */
+  resolveEndpoint(): Promise<ResolvedEndpoint> {
+    return this.endpoints.resolve();
+  }
+
+  /**
+   * A call failed: when a discovered server stopped answering, look for it again; when a known
+   * route answered 404, the server may have changed: detect it again. The next call uses the result.
+   */
+  async noteFailure(error: unknown): Promise<void> {
+    const before = this.endpoints.version;
+    if (error instanceof UnreachableError && error.connecting) await this.endpoints.rediscover(error.endpoint);
+    else if (error instanceof UnexpectedResponseError && error.status === 404) await this.endpoints.redetect(error.endpoint);
+    if (this.endpoints.version !== before) this.token.reset();
   }
 
   get settings(): Readonly<Settings> {
@@ -94,7 +161,7 @@ export class Session {
     return [...(this.deps.profileProblems ?? []), ...failures.filter((failure) => failure.store === "file").map((failure) => failure.error)];
   }
 
-  /** The configured endpoint, or mcp-memory-service's default address when none is configured. */
+  /** The configured endpoint, or mcp-memory-service's default address when none is configured (see resolveEndpoint for a discovered one). */
   get endpoint(): string {
     const { endpoint, backend } = this.deps.settings;
     return endpoint ?? (backend === "auto" || backend === PROXY_BACKEND ? undefined : BACKENDS[backend].defaultEndpoint) ?? DEFAULT_ENDPOINT;

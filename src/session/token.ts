@@ -14,6 +14,17 @@ export interface AuthInfo {
   /** Stores that could not be read (e.g. why the keychain is unusable). */
   failures: StoreFailure[];
   scheme: AuthScheme;
+  /** The endpoint the token was looked up for, when it is worked out at run time (discovery). */
+  endpoint?: string;
+}
+
+/** Where to look a token up for, when the endpoint is only known at run time. */
+export interface TokenTarget {
+  endpoint: string;
+  /** Other spellings of the same endpoint (loopback). */
+  aliases: readonly string[];
+  /** Whether a token from the environment may be sent there (not to a server found on the network). */
+  envAllowed: boolean;
 }
 
 export interface SessionTokenDeps {
@@ -27,6 +38,8 @@ export interface SessionTokenDeps {
   /** Every token found is added here, so nothing the process writes can show it. */
   secrets: SecretRedactor;
   logger: Logger;
+  /** Overrides `endpoint`: where the token is for, worked out when it is first needed. */
+  target?: () => Promise<TokenTarget>;
 }
 
 /**
@@ -43,7 +56,14 @@ export class SessionToken {
   constructor(private readonly deps: SessionTokenDeps) {}
 
   get(): Promise<AuthInfo> {
-    this.current ??= this.lookUp();
+    if (!this.current) {
+      const current = this.lookUp();
+      this.current = current;
+      // Only a discovered endpoint's lookup can fail (nothing found yet): look again next time.
+      current.catch(() => {
+        if (this.current === current) this.current = undefined;
+      });
+    }
     return this.current;
   }
 
@@ -75,14 +95,23 @@ export class SessionToken {
     return true;
   }
 
+  /** The endpoint changed (rediscovered): look the token up again, for the new one. */
+  reset(): void {
+    this.current = undefined;
+    this.generation++;
+  }
+
   /** env → stores, skipping `exclude` (a token just rejected). */
   private async lookUp(exclude?: string): Promise<AuthInfo> {
-    const { env, endpoint, endpointIsDefault, stores, logger, secrets, scheme } = this.deps;
+    const { stores, logger, secrets, scheme } = this.deps;
+    const target = this.deps.target ? await this.deps.target() : undefined;
+    const endpoint = target?.endpoint ?? this.deps.endpoint;
+    // The default is spelled one way; a token stored under localhost or [::1] is for the same server.
+    const aliases = target?.aliases ?? (this.deps.endpointIsDefault ? loopbackSpellings(endpoint) : undefined);
     const resolved = await resolveToken({
-      env,
+      env: target?.envAllowed === false ? {} : this.deps.env,
       endpoint,
-      // The default is spelled one way; a token stored under localhost or [::1] is for the same server.
-      ...(endpointIsDefault && { aliases: loopbackSpellings(endpoint) }),
+      ...(aliases && { aliases }),
       stores,
       logger,
       ...(exclude && { exclude }),
@@ -102,6 +131,7 @@ export class SessionToken {
       ...(resolved.origin && { origin: resolved.origin }),
       failures: resolved.failures,
       scheme,
+      ...(target && { endpoint }),
     };
   }
 }

@@ -91,7 +91,7 @@ describe("login on a terminal", () => {
     const { spawn } = await import("node:child_process");
     const { BIN } = await import("./harness.js");
     const child = spawn("script", ["-qec", `"${process.execPath}" "${BIN}" login ${fixture.url} --insecure-storage`, "/dev/null"], {
-      env: { PATH: process.env.PATH ?? "", HOME: configDir, MEMORY_BRIDGE_CONFIG_DIR: configDir, DBUS_SESSION_BUS_ADDRESS: "unix:path=/nonexistent", TERM: "dumb" },
+      env: { PATH: process.env.PATH ?? "", HOME: configDir, MEMORY_BRIDGE_CONFIG_DIR: configDir, DBUS_SESSION_BUS_ADDRESS: "unix:path=/nonexistent", TERM: "dumb", MEMORY_BRIDGE_DISCOVERY: "0" },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let screen = "";

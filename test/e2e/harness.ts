@@ -80,6 +80,10 @@ export async function startBridge(options: {
     MEMORY_BRIDGE_CONFIG_DIR: configDir,
     // No session bus: keeps every e2e run away from a real keychain (see credentials/session-bus.ts).
     XDG_RUNTIME_DIR: configDir,
+    // No discovery unless a test asks: it would probe this machine's ports and send mDNS on its interfaces.
+    MEMORY_BRIDGE_DISCOVERY: "0",
+    // What `auto` meant before detection: tests that count a fixture's requests see no probes. Tests of detection set auto.
+    MEMORY_BRIDGE_BACKEND: "mcp-memory-service",
     ...options.env,
   };
   const transport = new RecordingStdioTransport(options.args ?? [], env, options.cwd ?? process.cwd());

@@ -27,7 +27,7 @@ export class RawBridge {
 
   constructor(options: { env?: Record<string, string>; cwd?: string; configDir?: string } = {}) {
     this.configDir = options.configDir ?? mkdtempSync(join(tmpdir(), "bridge-raw-config-"));
-    const env = { PATH: process.env.PATH, HOME: this.configDir, MEMORY_BRIDGE_CONFIG_DIR: this.configDir, XDG_RUNTIME_DIR: this.configDir, ...options.env };
+    const env = { PATH: process.env.PATH, HOME: this.configDir, MEMORY_BRIDGE_CONFIG_DIR: this.configDir, XDG_RUNTIME_DIR: this.configDir, MEMORY_BRIDGE_DISCOVERY: "0", ...options.env };
     this.child = spawn(process.execPath, [BIN], { env, cwd: options.cwd ?? this.configDir, stdio: ["pipe", "pipe", "pipe"] });
     this.exited = new Promise((done) => this.child.once("exit", (code, signal) => done({ code, signal })));
     this.child.stderr.setEncoding("utf8").on("data", (chunk: string) => (this.stderr += chunk));

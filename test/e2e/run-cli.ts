@@ -21,6 +21,8 @@ export function runCli(args: string[], options: { env?: Record<string, string>; 
     HOME: home,
     MEMORY_BRIDGE_CONFIG_DIR: join(home, "config"),
     DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(home, "no-bus")}`,
+    // No discovery unless a test asks: it would probe this machine's ports and send mDNS on its interfaces.
+    MEMORY_BRIDGE_DISCOVERY: "0",
     ...options.env,
   };
   return new Promise((resolve, reject) => {

@@ -30,6 +30,8 @@ export interface CommandOptions {
   stdin?: NodeJS.ReadableStream;
   /** Called with stdout as it is written (serve's replies). */
   onStdout?: (chunk: string) => void;
+  /** Stands in for discovery (default: the real one, which MEMORY_BRIDGE_DISCOVERY=0 keeps serve and status from running). */
+  discover?: CommandContext["discover"];
 }
 
 /** A fresh temp directory to use as HOME. */
@@ -55,7 +57,8 @@ function context(argv: string[], options: CommandOptions) {
   }
   const ctx: CommandContext = {
     argv,
-    env: { ...options.env },
+    // No discovery unless a test asks: it would probe this machine's ports and send mDNS on its interfaces.
+    env: { MEMORY_BRIDGE_DISCOVERY: "0", ...options.env },
     cwd: options.cwd ?? host.home,
     stdin: Object.assign(stdin, { isTTY: options.tty ?? false }),
     stdout,
@@ -63,6 +66,7 @@ function context(argv: string[], options: CommandOptions) {
     host,
     keychain: (options.keychain ?? fakeKeychain()).open,
     http: loadHttpClient,
+    ...(options.discover && { discover: options.discover }),
   };
   return { ctx, output, host };
 }

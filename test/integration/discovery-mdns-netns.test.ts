@@ -2,24 +2,15 @@
  * Real mDNS: each test makes its own network namespace (only `lo`, multicast on, a 224.0.0.0/4
  * route), runs memory servers that advertise themselves the way mcp-memory-service does (fixture +
  * multicast-dns responder, one process each) and the bridge's discovery inside it, as separate
- * processes. Nothing is ever sent on the machine's own interfaces. Without root or iproute2 the
- * suite is skipped, saying why; under CI it must run, so there it fails instead.
+ * processes. Nothing is ever sent on the machine's own interfaces. Needs root and iproute2
+ * (test/prerequisites: skipped without them, a failure under CI).
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Netns, netnsSupport } from "./netns/netns.js";
+import { describe, expect, it } from "vitest";
+import { netnsPerTest, START_TIMEOUT_MS } from "./netns/per-test.js";
 
-const SERVER = "test/integration/netns/server-main.ts";
 const DISCOVER = "test/integration/netns/discover-main.ts";
 const WINDOW_MS = 1500;
-const START_TIMEOUT_MS = 20_000;
-
-const support = netnsSupport();
-const skip = !support.ok && process.env.CI !== "true";
-if (skip) process.stderr.write(`Skipping the mDNS namespace tests: ${(support as { reason: string }).reason}\n`);
-const title = support.ok ? "mDNS discovery in a network namespace" : `mDNS discovery in a network namespace (${skip ? "skipped" : "cannot run"}: ${support.reason})`;
 
 interface DiscoveryResult {
   chosen?: { source: string; endpoint: string; backend: string; mdns?: { name: string; fallbackFor?: string[] } };
@@ -30,30 +21,12 @@ interface DiscoveryResult {
   used?: { stored: unknown; listed: unknown };
 }
 
-describe.skipIf(skip)(title, () => {
-  let ns: Netns | undefined;
-  let dir: string | undefined;
-
-  beforeEach(() => {
-    if (!support.ok) throw new Error(`${support.reason} (CI must run the mDNS tests)`);
-    ns = Netns.create();
-    dir = mkdtempSync(join(tmpdir(), "discovery-netns-"));
-  });
-
-  afterEach(async () => {
-    await ns?.close();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-    ns = dir = undefined;
-  });
-
-  async function startServer(spec: { name: string; serve: boolean; port?: number; address: string | null }): Promise<number> {
-    const ready = (await ns!.runNode(SERVER, spec).line("SERVER_READY", START_TIMEOUT_MS)) as { port: number };
-    return ready.port;
-  }
+describe("mDNS discovery in a network namespace", () => {
+  const { ns, dir, startServer } = netnsPerTest("discovery-netns-");
 
   async function discover(remembered?: string): Promise<DiscoveryResult> {
-    const spec = { cacheFile: join(dir!, "discovery-cache.json"), windowMs: WINDOW_MS, ...(remembered === undefined ? {} : { remembered }) };
-    return (await ns!.runNode(DISCOVER, spec).line("DISCOVERY_RESULT", START_TIMEOUT_MS + WINDOW_MS)) as DiscoveryResult;
+    const spec = { cacheFile: join(dir(), "discovery-cache.json"), windowMs: WINDOW_MS, ...(remembered === undefined ? {} : { remembered }) };
+    return (await ns().runNode(DISCOVER, spec).line("DISCOVERY_RESULT", START_TIMEOUT_MS + WINDOW_MS)) as DiscoveryResult;
   }
 
   it("finds the advertised server when the remembered one is gone, uses it, and remembers it", async () => {

@@ -12,6 +12,7 @@ import { resolve } from "node:path";
 import type { TestContext } from "vitest";
 import { isExecutableFile } from "../../src/host.js";
 import { findExecutable } from "../../src/invocation/find-executable.js";
+import { netnsSupport } from "../integration/netns/netns.js";
 
 export interface Prerequisite {
   /** What it is, for a person. */
@@ -46,6 +47,11 @@ export const PREREQUISITES = {
     what: "openssl, which makes the TLS tests' certificate",
     install: "apt-get install openssl",
     present: onPath("openssl"),
+  },
+  netns: {
+    what: "network namespaces (root and iproute2's ip), in which the mDNS tests advertise and browse without touching this machine's interfaces",
+    install: "apt-get install iproute2, and run the tests as root",
+    present: () => netnsSupport().ok,
   },
 } satisfies Record<string, Prerequisite>;
 

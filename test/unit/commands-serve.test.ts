@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { serveCommand } from "../../src/commands/serve-command.js";
+import { discoverAndRemember } from "../../src/discovery/remembering-discovery.js";
 import { PLATFORMS, runDirect, tempHome } from "../helpers/command-io.js";
 import { memoryServiceForFile } from "../helpers/fixture-per-file.js";
 import { fakeKeychain } from "../helpers/fake-keychain.js";
@@ -102,6 +103,51 @@ describe.each(PLATFORMS)("serve on %s", (platform) => {
     const listed = await c.callTool("list_memories");
     expect(listed.result?.isError).toBe(true);
     expect(listed.result?.content?.[0]?.text).toMatch(/Invalid environment variable MEMORY_BRIDGE_TIMEOUT_MS "soon"/);
+    c.stdin.end();
+    expect((await running).code).toBe(0);
+  });
+});
+
+describe("serve with no endpoint configured and discovery on", () => {
+  it("answers initialize while discovery is still running; tools/list waits for it; a tool call uses what it found", async () => {
+    const home = tempHome();
+    const repo = makeGitRepo("https://github.com/acme/serve-discovery.git");
+    const keychain = fakeKeychain({ tokens: { [server().url]: TOKEN } });
+    const events: string[] = [];
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const c = client();
+    const running = runDirect(serveCommand, [], {
+      stdin: c.stdin,
+      onStdout: c.onStdout,
+      cwd: repo,
+      env: { MEMORY_BRIDGE_CONFIG_DIR: join(home, "config"), MEMORY_BRIDGE_DISCOVERY: "1" },
+      keychain,
+      host: { home },
+      // Discovery that finishes only when the test says, then finds the fixture among the loopback candidates.
+      discover: async (options) => {
+        events.push("discovery started");
+        await released;
+        events.push("discovery done");
+        return discoverAndRemember({ ...options, localCandidates: [server().url], browse: async () => ({ services: [] }) });
+      },
+    });
+
+    const init = await c.request("initialize", { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "unit", version: "1" } });
+    expect(init.result).toMatchObject({ serverInfo: { name: "mcp-memory-bridge" } });
+    expect(events).toEqual(["discovery started"]);
+    c.notify("notifications/initialized");
+
+    const listed = c.request("tools/list", {}).then((reply) => {
+      events.push("tools/list answered");
+      return reply;
+    });
+    setTimeout(release, 100);
+    expect(((await listed).result as unknown as { tools: unknown[] }).tools.length).toBeGreaterThan(0);
+    expect(events).toEqual(["discovery started", "discovery done", "tools/list answered"]);
+
+    const status = await c.callTool("memory_status");
+    expect(status.result?.structuredContent).toMatchObject({ endpoint: server().url, endpoint_source: "discovered", reachable: true, token_accepted: true });
     c.stdin.end();
     expect((await running).code).toBe(0);
   });

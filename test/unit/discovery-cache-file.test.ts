@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -81,6 +81,13 @@ describe("updateDiscoveryCache", () => {
     expect(final.problem).toBeUndefined();
     expect(Object.keys(final.cache.endpoints).length).toBeGreaterThan(0);
     expect(readdirSync(join(dir, "config"))).toEqual(["discovery-cache.json"]);
+  });
+
+  it("never reads or writes a relative path (another file in each working directory)", async () => {
+    const relative = "\\tmp\\home\\AppData\\Roaming\\Config\\discovery-cache.json";
+    expect(await readDiscoveryCache(relative)).toMatchObject({ problem: "unreadable", code: "ENOTABSOLUTE" });
+    expect(await updateDiscoveryCache(relative, (c) => rememberEndpoint(c, API, 1))).toMatchObject({ ok: false, code: "ENOTABSOLUTE" });
+    expect(existsSync(relative)).toBe(false);
   });
 
   it("returns a write failure as a code, without throwing", async () => {

@@ -1,5 +1,5 @@
 /**
- * With no endpoint configured, the bridge uses mcp-memory-service's default address, finds a token
+ * With no endpoint configured and discovery off, the bridge uses mcp-memory-service's default address, finds a token
  * stored under another loopback spelling of it, and says so in status and in its errors.
  */
 import { describe, expect, it } from "vitest";
@@ -24,7 +24,9 @@ function storeWith(tokens: Record<string, string>): TokenStore {
   };
 }
 
-function session(env: Record<string, string>, tokens: Record<string, string> = {}): Session {
+function session(given: Record<string, string>, tokens: Record<string, string> = {}): Session {
+  // Discovery off: with it on, a server found by probing would stand in for the default address.
+  const env = { MEMORY_BRIDGE_DISCOVERY: "0", ...given };
   return new Session({
     settings: loadSettings({ env }),
     env,

@@ -38,6 +38,7 @@ export function sessionFor(ctx: CommandContext, loaded: LoadedSettings, setupPro
     stores,
     http: ctx.http,
     now,
+    ...(ctx.discover && { discover: ctx.discover }),
     ...(setupProblem !== undefined && { setupProblem }),
     ...(profileProblems.length > 0 && { profileProblems }),
   });
