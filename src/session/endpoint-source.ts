@@ -24,6 +24,9 @@ export interface EndpointSourceDeps {
   logger: Logger;
 }
 
+/** How long a failed search for the endpoint stands before the next call looks again. */
+const FAILURE_KEPT_MS = 10_000;
+
 /** Where the endpoint in force came from. */
 export type EndpointOrigin = "configured" | "discovered" | "default";
 
@@ -57,6 +60,7 @@ export class NoServerFoundError extends SetupError {
  */
 export class EndpointSource {
   private current?: Promise<ResolvedEndpoint>;
+  private failedAt?: number;
   private generation = 0;
 
   constructor(private readonly deps: EndpointSourceDeps) {}
@@ -72,12 +76,14 @@ export class EndpointSource {
   }
 
   resolve(): Promise<ResolvedEndpoint> {
+    if (this.failedAt !== undefined && this.deps.now() - this.failedAt >= FAILURE_KEPT_MS) this.reset();
     if (!this.current) {
       const current = this.resolveNow();
       this.current = current;
-      // A failure is not kept: the next call looks again (the server may have started since).
+      // A failure is kept only briefly: calls in a burst share one answer instead of each paying
+      // for another round of probes, and a call after that looks again (the server may have started).
       current.catch(() => {
-        if (this.current === current) this.current = undefined;
+        if (this.current === current) this.failedAt = this.deps.now();
       });
     }
     return this.current;
@@ -111,6 +117,7 @@ export class EndpointSource {
 
   private reset(): void {
     this.current = undefined;
+    this.failedAt = undefined;
     this.generation++;
   }
 

@@ -84,11 +84,16 @@ describe("EndpointSource", () => {
     expect(discovered).toEqual([]);
   });
 
-  it("says what discovery tried when it found nothing, and looks again on the next call", async () => {
-    const { source: s, discovered } = source({});
+  it("says what discovery tried when it found nothing; calls within 10 s share that answer, a later one looks again", async () => {
+    let clock = 1_000_000;
+    const { source: s, discovered } = source({ now: () => clock });
     const error = await s.resolve().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NoServerFoundError);
     expect((error as NoServerFoundError).message).toMatch(/tried http:\/\/127\.0\.0\.1:8000\/api; mDNS found 0/);
+    clock += 9_999;
+    expect(await s.resolve().catch((e: unknown) => e)).toBe(error);
+    expect(discovered).toHaveLength(1);
+    clock += 1;
     await s.resolve().catch(() => undefined);
     expect(discovered).toHaveLength(2);
     expect(discovered[0]).toMatchObject({ mdns: "fallback" });
