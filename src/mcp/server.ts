@@ -1,4 +1,4 @@
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { McpServer, type RegisteredTool } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import { SetupError } from "../core/errors.js";
 import { AuthError } from "../http/errors.js";
@@ -9,7 +9,7 @@ import { explain } from "./error-words.js";
 import { withDefaultEndpointHint } from "./status.js";
 import { PACKAGE_NAME, VERSION } from "../version.js";
 import { BACKENDS } from "../backends/registry.js";
-import { PROXY_BACKEND } from "../core/unions.js";
+import { PROXY_BACKEND, type BackendFlavour } from "../core/unions.js";
 import * as z from "zod";
 import { toolsFor, type ToolDefinition } from "./tools.js";
 import { errorResult, successResult } from "./tool-result.js";
@@ -32,18 +32,46 @@ const NO_ELICITATION: jsonSchemaValidator = {
   getValidator: () => () => ({ valid: false, data: undefined, errorMessage: "mcp-memory-bridge does not validate elicitation schemas" }),
 };
 
-export function createBridgeServer({ session, logger, now = Date.now, written = () => Promise.resolve() }: BridgeServerDeps): McpServer {
+export interface BridgeServer {
+  server: McpServer;
+  /**
+   * The backend turned out to be `flavour` (detected with --backend auto): offer its tools.
+   * Called before tools/list is answered, so the client's first list is already right.
+   */
+  useFlavour(flavour: BackendFlavour): void;
+}
+
+export function createBridgeServer({ session, logger, now = Date.now, written = () => Promise.resolve() }: BridgeServerDeps): BridgeServer {
   const server = new McpServer(
     { name: PACKAGE_NAME, version: VERSION },
     { capabilities: { tools: { listChanged: true } }, instructions: INSTRUCTIONS, jsonSchemaValidator: NO_ELICITATION },
   );
   // The flavour is known from the settings (and the profile login saved) before any request.
   // A remote MCP server that could not be proxied gets the canonical tools, which then report why.
-  const flavour = session.flavour;
-  const capabilities = flavour === PROXY_BACKEND ? { history: false, updateContent: false } : BACKENDS[flavour].capabilities;
-  for (const tool of toolsFor(capabilities)) register(server, tool, session, logger, now, written);
-  return server;
+  const initial = session.flavour;
+  let capabilities = initial === PROXY_BACKEND ? { history: false, updateContent: false } : BACKENDS[initial].capabilities;
+  const registered = new Map<string, RegisteredTool>();
+  const offer = (tools: ToolDefinition[]) => {
+    for (const tool of tools) registered.set(tool.name, register(server, tool, session, logger, now, written));
+  };
+  offer(toolsFor(capabilities));
+  return {
+    server,
+    useFlavour(flavour) {
+      const wanted = BACKENDS[flavour].capabilities;
+      if (wanted.history === capabilities.history && wanted.updateContent === capabilities.updateContent) return;
+      capabilities = wanted;
+      // Only the tools whose shape depends on the capabilities change.
+      for (const name of CAPABILITY_TOOLS) {
+        registered.get(name)?.remove();
+        registered.delete(name);
+      }
+      offer(toolsFor(wanted).filter((tool) => CAPABILITY_TOOLS.includes(tool.name)));
+    },
+  };
 }
+
+const CAPABILITY_TOOLS: readonly string[] = ["update_memory", "memory_history"];
 
 function register(
   server: McpServer,
@@ -52,8 +80,8 @@ function register(
   logger: Logger,
   now: () => number,
   written: () => Promise<void>,
-): void {
-  server.registerTool(
+): RegisteredTool {
+  return server.registerTool(
     tool.name,
     {
       title: tool.title,

@@ -2,6 +2,7 @@ import { RootsListChangedNotificationSchema } from "@modelcontextprotocol/sdk/ty
 import type { Logger } from "../log.js";
 import type { Session } from "../session/session.js";
 import { InFlightRequests } from "./in-flight.js";
+import { flavourFor } from "../backends/registry.js";
 import { createBridgeServer } from "./server.js";
 import { shutDownStdio } from "./stdio-shutdown.js";
 import { StdioTransport } from "./stdio-transport.js";
@@ -25,7 +26,8 @@ export interface StdioServerOptions {
  */
 export async function runStdioServer({ session, logger, stdin, stdout, now }: StdioServerOptions): Promise<void> {
   const transport = new StdioTransport(stdin, stdout, { maxMessageBytes: session.settings.maxMessageBytes, logger });
-  const server = createBridgeServer({ session, logger, written: () => transport.drained(), ...(now && { now }) });
+  const bridge = createBridgeServer({ session, logger, written: () => transport.drained(), ...(now && { now }) });
+  const server = bridge.server;
   // The SDK reports here what it could not deliver or dispatch; one line each, never a stack.
   server.server.onerror = (error) => logger.warn("MCP protocol problem", { error: error.message });
 
@@ -48,7 +50,11 @@ export async function runStdioServer({ session, logger, stdin, stdout, now }: St
   });
 
   await server.connect(transport);
-  holdToolsList(transport, () => session.resolveEndpoint());
+  holdToolsList(transport, async () => {
+    const resolved = await session.resolveEndpoint();
+    // --backend auto: the detected server decides which tools (and which arguments) are offered.
+    if (session.settings.backend === "auto") bridge.useFlavour(flavourFor("auto", resolved.backend, resolved.endpoint));
+  });
   const inFlight = new InFlightRequests(transport);
 
   return new Promise<void>((resolve) => {

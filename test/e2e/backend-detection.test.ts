@@ -4,6 +4,7 @@
  * in memory_status without switching to it (a token is bound to the exact endpoint).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createMem0Fixture } from "../fixtures/mem0/index.js";
 import { createMemoryServiceFixture, type MemoryServiceFixture } from "../fixtures/memory-service/index.js";
 import { makeGitRepo } from "./git-repo.js";
 import { startBridge, textOf, type BridgeProcess } from "./harness.js";
@@ -35,6 +36,32 @@ describe("backend detection for a configured endpoint", () => {
     expect(fixture.requests.some((r) => r.path === "/api/health")).toBe(true);
     const stored = await bridge.client.callTool({ name: "store_memory", arguments: { content: "stored after detection" } });
     expect(stored.isError, textOf(stored)).toBeFalsy();
+  });
+
+  it("the first tools/list already has the detected server's tools: mem0's history and text updates, not mcp-memory-service's", async () => {
+    const mem0 = await createMem0Fixture({ generation: "B" });
+    try {
+      bridge = await startBridge({ env: { MEMORY_BRIDGE_ENDPOINT: mem0.url, MEMORY_BRIDGE_TOKEN: mem0.adminKey!, MEMORY_BRIDGE_BACKEND: "auto" }, cwd: repo });
+      const { tools } = await bridge.client.listTools();
+      expect(tools.map((tool) => tool.name)).toContain("memory_history");
+      const update = tools.find((tool) => tool.name === "update_memory");
+      expect(Object.keys(update?.inputSchema.properties ?? {})).toContain("content");
+      const stored = await bridge.client.callTool({ name: "store_memory", arguments: { content: "Detected servers get their own tools." } });
+      expect(stored.isError, textOf(stored)).toBeFalsy();
+      expect(mem0.requests.some((r) => r.path === "/openapi.json")).toBe(true);
+    } finally {
+      await bridge?.transport.close();
+      bridge = undefined;
+      await mem0.close();
+    }
+  });
+
+  it("mcp-memory-service detected with --backend auto: no memory_history, and update_memory offers no content", async () => {
+    bridge = await start(fixture.url);
+    const { tools } = await bridge.client.listTools();
+    expect(tools.map((tool) => tool.name)).not.toContain("memory_history");
+    const update = tools.find((tool) => tool.name === "update_memory");
+    expect(Object.keys(update?.inputSchema.properties ?? {})).not.toContain("content");
   });
 
   it("reports the missing /api as a likely correction, and keeps the configured endpoint", async () => {
