@@ -37,14 +37,6 @@ export class UnsupportedArgumentError extends BridgeError {
   }
 }
 
-/** The configured flavour has no backend in this version. */
-export class UnsupportedBackendError extends BridgeError {
-  override name = "UnsupportedBackendError";
-  constructor(readonly flavour: string) {
-    super(`The ${flavour} backend is not supported by this version of mcp-memory-bridge yet.`, { code: "unsupported-backend" });
-  }
-}
-
 /** Identical content already exists outside this project; the server cannot hold a second copy. */
 export class DuplicateElsewhereError extends BridgeError {
   override name = "DuplicateElsewhereError";

@@ -102,8 +102,6 @@ function whatToDo(error: BridgeError, options: ExplainOptions): string | undefin
       return "; check that the endpoint and --backend are right.";
     case "no-server-found":
       return `To use a server, run: ${CLI} login <URL> (or ${CLI} setup), or set MEMORY_BRIDGE_ENDPOINT in the client's config; ${CLI} discover lists what it can find.`;
-    case "unsupported-backend":
-      return "; use --backend mcp-memory-service.";
     case "nothing-stored":
       return error instanceof NothingStoredError && error.inferred
         ? "Write it as a self-contained statement of fact, check with search_memories whether it is already stored, or store texts verbatim with --mem0-infer=false (MEMORY_BRIDGE_MEM0_INFER=0)."
