@@ -7,6 +7,8 @@ import { endpointArgument } from "./shared/endpoint-argument.js";
 import { loginSettings, saveLogin, verifyToken } from "./shared/login-flow.js";
 import { promptHidden, readAllTrimmed } from "./shared/read-secret.js";
 import { usesRemoteMcp } from "./shared/remote-mcp.js";
+import { describeDetection } from "../discovery/describe.js";
+import { invocationOf } from "./shared/invocation-of.js";
 import { detectAt, valuesForEndpoint } from "./shared/setup-steps.js";
 
 export const loginCommand: CommandSpec = {
@@ -44,7 +46,16 @@ export const loginCommand: CommandSpec = {
     if (endpoint === 2) return 2;
     assertTransportAllowed(endpoint, login.settings.allowHttp);
     // --backend auto for a REST server: its kind is asked once, here (no token sent), and saved with the endpoint.
-    if (login.settings.backend === "auto" && !usesRemoteMcp({ ...login.settings, endpoint })) login = loginSettings(ctx, valuesForEndpoint(values, login.settings, endpoint, await detectAt(endpoint, login.settings)));
+    if (login.settings.backend === "auto" && !usesRemoteMcp({ ...login.settings, endpoint })) {
+      const detection = await detectAt(endpoint, login.settings);
+      // A token is bound to the exact endpoint: storing it under a URL the server does not answer at
+      // would only fail later. Offer the URL it does answer at, before the token is asked for.
+      if (detection.status === "found" && detection.correction !== undefined) {
+        ctx.stderr.write(`${describeDetection(detection)} Nothing was stored. Run: ${invocationOf(ctx).name} login ${detection.correction.to}\n`);
+        return 1;
+      }
+      login = loginSettings(ctx, valuesForEndpoint(values, login.settings, endpoint, detection));
+    }
 
     let token: string | undefined;
     if (values["with-token"]) {

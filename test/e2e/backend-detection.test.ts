@@ -8,6 +8,7 @@ import { createMem0Fixture } from "../fixtures/mem0/index.js";
 import { createMemoryServiceFixture, type MemoryServiceFixture } from "../fixtures/memory-service/index.js";
 import { makeGitRepo } from "./git-repo.js";
 import { startBridge, textOf, type BridgeProcess } from "./harness.js";
+import { runCli } from "./run-cli.js";
 
 let fixture: MemoryServiceFixture;
 let bridge: BridgeProcess | undefined;
@@ -72,4 +73,19 @@ describe("backend detection for a configured endpoint", () => {
     expect(structured.endpoint).toBe(origin);
     expect(structured.problems).toContainEqual(expect.stringMatching(new RegExp(`did you mean ${fixture.url.replace(/[.]/g, "\\.")}\\?.*login ${fixture.url.replace(/[.]/g, "\\.")}`)));
   });
+
+  it("login to the server's origin offers the URL its API answers at, stores nothing, and the offered command works", async () => {
+    const origin = fixture.url.replace(/\/api$/, "");
+    const wrong = await runCli(["login", origin, "--with-token", "--insecure-storage"], { input: fixture.token! });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain(`Did you mean ${fixture.url}?`);
+    const offered = /Run: (.+)$/m.exec(wrong.stderr)?.[1];
+    expect(offered).toMatch(new RegExp(`login ${fixture.url.replace(/[.]/g, "\\.")}$`));
+    expect(wrong.stdout + wrong.stderr).not.toContain(fixture.token!);
+    const args = offered!.split(" ").slice(offered!.split(" ").indexOf("login"));
+    const right = await runCli([...args, "--with-token", "--insecure-storage"], { input: fixture.token! });
+    expect(right.code, right.stderr).toBe(0);
+    expect(right.stdout).toContain(`Saved ${fixture.url} as the default endpoint`);
+  });
 });
+
