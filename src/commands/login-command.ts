@@ -9,6 +9,9 @@ import { promptHidden, readAllTrimmed } from "./shared/read-secret.js";
 import { usesRemoteMcp } from "./shared/remote-mcp.js";
 import { describeDetection } from "../discovery/describe.js";
 import { invocationOf } from "./shared/invocation-of.js";
+import { keychainWords } from "../mcp/keychain-words.js";
+import { shellWord } from "../invocation/command-name.js";
+import type { CommandContext } from "./context.js";
 import { detectAt, valuesForEndpoint } from "./shared/setup-steps.js";
 
 export const loginCommand: CommandSpec = {
@@ -45,6 +48,17 @@ export const loginCommand: CommandSpec = {
     const endpoint = endpointArgument(ctx, "login", positionals, login.settings.endpoint);
     if (endpoint === 2) return 2;
     assertTransportAllowed(endpoint, login.settings.allowHttp);
+    const insecureStorage = values["insecure-storage"] === true;
+    // Where the token can go is known before anything is asked or sent: a headless machine learns
+    // at once that it has no keychain, with the command that works instead.
+    const keychain = insecureStorage ? undefined : await ctx.keychain({ platform: ctx.host.platform, env: ctx.env, logger: login.logger });
+    if (keychain !== undefined && keychain.stores.length === 0) {
+      const words = keychain.problem
+        ? keychainWords(keychain.problem, { command: invocationOf(ctx).name, loginArgs: rerunArguments(ctx, endpoint, positionals) })
+        : "No keychain is available.";
+      ctx.stderr.write(`${words} Nothing was stored.\n`);
+      return 1;
+    }
     // --backend auto for a REST server: its kind is asked once, here (no token sent), and saved with the endpoint.
     if (login.settings.backend === "auto" && !usesRemoteMcp({ ...login.settings, endpoint })) {
       const detection = await detectAt(endpoint, login.settings);
@@ -70,7 +84,15 @@ export const loginCommand: CommandSpec = {
     }
 
     const server = await verifyToken(ctx, login, endpoint, token);
-    await saveLogin(ctx, login, { endpoint, token, server, insecureStorage: values["insecure-storage"] === true });
+    await saveLogin(ctx, login, { endpoint, token, server, insecureStorage, keychain });
     return 0;
   },
 };
+
+/** This login's own arguments with the URL spelled out (it may have come from the profile), so the suggestion runs as printed. */
+function rerunArguments(ctx: CommandContext, endpoint: string, positionals: string[]): string[] {
+  const rest = [...ctx.argv];
+  rest.splice(rest.indexOf("login"), 1);
+  if (positionals[0] !== undefined) rest.splice(rest.indexOf(positionals[0]), 1);
+  return [endpoint, ...rest].map((word) => shellWord(word, ctx.host.platform));
+}

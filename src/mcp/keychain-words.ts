@@ -3,7 +3,18 @@ import { PACKAGE_NAME } from "../version.js";
 
 /** Why the keychain cannot be used, in one sentence with the ways out of contracts/cli.md. */
 
-const INSECURE = `run \`${PACKAGE_NAME} login --insecure-storage\` to keep the token in a file only you can read`;
+export interface KeychainWordsOptions {
+  /** How to name this command so that it runs as printed (invocationOf(ctx).name); default `npx mcp-memory-bridge`. */
+  command?: string;
+  /** The arguments login needs to run as printed (the URL, --with-token …), when known. */
+  loginArgs?: readonly string[];
+}
+
+function insecure(options: KeychainWordsOptions): string {
+  const command = [options.command ?? `npx ${PACKAGE_NAME}`, "login", ...(options.loginArgs ?? []), "--insecure-storage"].join(" ");
+  return `run \`${command}\` to keep the token in a file only you can read`;
+}
+
 const ENV = "set MEMORY_BRIDGE_TOKEN in the environment that starts the bridge";
 const START_SECRET_SERVICE =
   "start a Secret Service (log in to a desktop session, or run `gnome-keyring-daemon --unlock --components=secrets` inside `dbus-run-session`)";
@@ -12,7 +23,8 @@ const START_OR_UNLOCK_SECRET_SERVICE =
 const UNLOCK_SECRET_SERVICE =
   "unlock the keyring (log in to a desktop session, or pipe its password to `gnome-keyring-daemon --unlock --components=secrets`)";
 
-function waysOut(problem: KeychainProblem): string[] {
+function waysOut(problem: KeychainProblem, options: KeychainWordsOptions): string[] {
+  const INSECURE = insecure(options);
   const linux = usesSecretService(problem.platform);
   switch (problem.kind) {
     case "module-missing":
@@ -30,8 +42,8 @@ function waysOut(problem: KeychainProblem): string[] {
 }
 
 /** "The keychain is locked (detail): unlock the keyring (…), run `… --insecure-storage` …, or set MEMORY_BRIDGE_TOKEN …." */
-export function keychainWords(problem: KeychainProblem): string {
-  const ways = waysOut(problem);
+export function keychainWords(problem: KeychainProblem, options: KeychainWordsOptions = {}): string {
+  const ways = waysOut(problem, options);
   const last = ways.length > 1 ? `, or ${ways[ways.length - 1]}` : "";
   const head = ways.length > 1 ? ways.slice(0, -1).join(", ") : (ways[0] ?? "");
   return `${problem.message.replace(/\.$/, "")}: ${head}${last}.`;

@@ -65,14 +65,14 @@ describe("login without a keychain", () => {
     expect(run.stderr).not.toContain("tok_wrong_value_123456");
   });
 
-  it("empty standard input is an error; no URL or no terminal are usage errors", async () => {
-    const empty = await runCli(["login", fixture.url, "--with-token"], { input: "\r\n", env: envWith() });
+  it("empty standard input is an error; no URL or no terminal are usage errors (where a token can be stored)", async () => {
+    const empty = await runCli(["login", fixture.url, "--with-token", "--insecure-storage"], { input: "\r\n", env: envWith() });
     expect(empty.code).toBe(1);
     expect(empty.stderr).toMatch(/No token on standard input/);
     const noUrl = await runCli(["login", "--with-token"], { input: TOKEN, env: envWith() });
     expect(noUrl.code).toBe(2);
     expect(noUrl.stderr).toMatch(/give login the memory server's URL/);
-    const noTty = await runCli(["login", fixture.url], { env: envWith() });
+    const noTty = await runCli(["login", fixture.url, "--insecure-storage"], { env: envWith() });
     expect(noTty.code).toBe(2);
     expect(noTty.stderr).toMatch(/--with-token/);
   });

@@ -14,7 +14,25 @@ export interface CliRun {
  * Runs the built CLI once, with a clean environment: a temp HOME and config dir, and a D-Bus
  * address that leads nowhere so no test can reach the real user's keychain.
  */
-export function runCli(args: string[], options: { env?: Record<string, string>; input?: string; cwd?: string } = {}): Promise<CliRun> {
+export function runCli(args: string[], options: RunOptions = {}): Promise<CliRun> {
+  return runIsolated(process.execPath, [BIN, ...args], options);
+}
+
+/**
+ * Runs a command line a message printed, through the shell, exactly as a user would paste it
+ * (same clean environment as runCli): a suggestion that does not run as printed fails here.
+ */
+export function runPrinted(commandLine: string, options: RunOptions = {}): Promise<CliRun> {
+  return runIsolated("/bin/sh", ["-c", commandLine], options);
+}
+
+interface RunOptions {
+  env?: Record<string, string>;
+  input?: string;
+  cwd?: string;
+}
+
+function runIsolated(program: string, args: string[], options: RunOptions): Promise<CliRun> {
   const home = mkdtempSync(join(tmpdir(), "bridge-cli-home-"));
   const env = {
     PATH: process.env.PATH ?? "",
@@ -26,7 +44,7 @@ export function runCli(args: string[], options: { env?: Record<string, string>; 
     ...options.env,
   };
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, cwd: options.cwd ?? home, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(program, args, { env, cwd: options.cwd ?? home, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));

@@ -5,6 +5,7 @@ import { saveProfile } from "../../config/profile.js";
 import type { Settings } from "../../config/settings.js";
 import { createFileStore } from "../../credentials/file-store.js";
 import type { TokenStore } from "../../credentials/token-store.js";
+import type { Keychain } from "../../credentials/keychain.js";
 import { KEYCHAIN_SERVICE } from "../../credentials/token-store.js";
 import { KeyUserMismatchError } from "../../backends/errors.js";
 import { BridgeError } from "../../core/errors.js";
@@ -14,6 +15,7 @@ import { AuthError } from "../../http/errors.js";
 import type { Logger } from "../../log.js";
 import { explain } from "../../mcp/error-words.js";
 import { keychainWords } from "../../mcp/keychain-words.js";
+import { invocationOf } from "./invocation-of.js";
 import { PACKAGE_NAME } from "../../version.js";
 import type { CommandContext } from "../context.js";
 import { checkRemoteMcpLogin, type RemoteMcpLogin } from "./login-remote-mcp.js";
@@ -91,7 +93,7 @@ async function verifyAs(ctx: CommandContext, login: LoginSettings, endpoint: str
 export async function saveLogin(
   ctx: CommandContext,
   login: LoginSettings,
-  input: { endpoint: string; token: string; server: VerifiedServer; insecureStorage: boolean },
+  input: { endpoint: string; token: string; server: VerifiedServer; insecureStorage: boolean; keychain?: Keychain | undefined },
 ): Promise<void> {
   const { settings, logger } = login;
   const { endpoint, token, server } = input;
@@ -107,8 +109,8 @@ export async function saveLogin(
     await file.set(endpoint, token);
     where = `the insecure token file ${file.path} (mode 0600: readable by any program running as you; prefer the keychain where there is one)`;
   } else {
-    const keychain = await ctx.keychain({ platform, env: ctx.env, logger });
-    if (keychain.stores.length === 0) throw new BridgeError(`${keychain.problem ? keychainWords(keychain.problem) : "No keychain is available."} Nothing was stored.`);
+    const keychain = input.keychain ?? (await ctx.keychain({ platform, env: ctx.env, logger }));
+    if (keychain.stores.length === 0) throw new BridgeError(`${keychain.problem ? keychainWords(keychain.problem, { command: invocationOf(ctx).name }) : "No keychain is available."} Nothing was stored.`);
     const storedWith = await storeInEveryModule(keychain.stores, endpoint, token);
     where = `the OS keychain (through ${storedWith.join(" and ")}), service "${KEYCHAIN_SERVICE}", account "${endpoint}"`;
     await removeFromInsecureFile(ctx, configDir, endpoint, logger);

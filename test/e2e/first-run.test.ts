@@ -1,0 +1,60 @@
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createMemoryServiceFixture, type MemoryServiceFixture } from "../fixtures/memory-service/index.js";
+import { runCli, runPrinted } from "./run-cli.js";
+
+/** issue 10: every message a newcomer meets names the cause and a command that runs as printed. */
+
+const TOKEN = "tok_first_run_Zq93distinctive";
+let fixture: MemoryServiceFixture;
+let configDir: string;
+
+beforeAll(async () => {
+  fixture = await createMemoryServiceFixture({ token: TOKEN });
+});
+afterAll(async () => {
+  await fixture.close();
+});
+beforeEach(() => {
+  fixture.reset();
+  fixture.clearRequests();
+  configDir = mkdtempSync(join(tmpdir(), "bridge-first-run-"));
+});
+
+const envWith = (extra: Record<string, string> = {}) => ({ MEMORY_BRIDGE_CONFIG_DIR: configDir, ...extra });
+
+/** The command a message tells the user to run (in backticks), e.g. `… login URL --insecure-storage`. */
+function printedCommand(message: string, containing: string): string {
+  const found = [...message.matchAll(/`([^`]+)`/g)].map((m) => m[1]!).find((command) => command.includes(containing));
+  if (found === undefined) throw new Error(`no \`…${containing}…\` command in: ${message}`);
+  return found;
+}
+
+describe("item 1: headless login without a keychain", () => {
+  it("says so before reading the token or calling the server, and its --insecure-storage command runs as printed", async () => {
+    const run = await runCli(["login", fixture.url, "--with-token"], { input: `${TOKEN}\n`, env: envWith() });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/no D-Bus session bus/);
+    expect(run.stderr).toMatch(/Nothing was stored\./);
+    expect(fixture.requests).toHaveLength(0);
+
+    const suggested = printedCommand(run.stderr, "--insecure-storage");
+    expect(suggested).toContain(`login ${fixture.url} --with-token --insecure-storage`);
+    const again = await runPrinted(suggested, { input: `${TOKEN}\n`, env: envWith() });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/Logged in/);
+    expect(JSON.parse(readFileSync(join(configDir, "credentials.json"), "utf8"))).toEqual({ [fixture.url]: TOKEN });
+  });
+
+  it("spells out a URL that came from the environment, so the command works without it", async () => {
+    const run = await runCli(["login", "--with-token"], { input: TOKEN, env: envWith({ MEMORY_BRIDGE_ENDPOINT: fixture.url }) });
+    expect(run.code).toBe(1);
+    const suggested = printedCommand(run.stderr, "--insecure-storage");
+    expect(suggested).toContain(`login ${fixture.url} --with-token --insecure-storage`);
+    const again = await runPrinted(suggested, { input: TOKEN, env: envWith() });
+    expect(again.code, again.stderr).toBe(0);
+    expect(existsSync(join(configDir, "credentials.json"))).toBe(true);
+  });
+});
