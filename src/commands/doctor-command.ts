@@ -135,7 +135,11 @@ async function sessionChecks(ctx: CommandContext, { settings, profileProblems, s
         tokenNeeded = auth.token !== undefined;
         checks.push({ ok: true, name: "token", detail: auth.token ? `accepted (from ${auth.origin ?? auth.source})` : "none needed: the server accepts requests without one" });
       } else {
-        checks.push({ ok: false, name: "token", detail: backendStatus.error ? explain(backendStatus.error) : "rejected" });
+        checks.push({
+          ok: false,
+          name: "token",
+          detail: backendStatus.error ? explain(backendStatus.error, { tokenVariable: auth.source === "env" ? auth.origin : undefined }) : "rejected",
+        });
       }
     }
   }

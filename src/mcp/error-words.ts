@@ -17,6 +17,16 @@ const LOG_IN_AGAIN = `delete it and run \`${PACKAGE_NAME} login --insecure-stora
 export interface ExplainOptions {
   /** doctor is what is running: do not suggest running it. */
   inDoctor?: boolean;
+  /** The environment variable the token came from (MEMORY_BRIDGE_TOKEN, MCP_MEMORY_API_KEY): it wins over login, so login is no fix. */
+  tokenVariable?: string | undefined;
+}
+
+/** A token from the environment wins over a stored one: the fix is the variable, not another login. */
+function fixTheVariable(variable: string): string {
+  return (
+    `; the token comes from ${variable}, which wins over any stored token, so logging in again cannot help: ` +
+    `fix its value where it is set (the MCP client's config or your shell), or unset it (\`unset ${variable}\`) to use the token \`login\` stores.`
+  );
 }
 
 export function explain(error: unknown, options: ExplainOptions = {}): string {
@@ -39,6 +49,9 @@ export function explain(error: unknown, options: ExplainOptions = {}): string {
 /** What to do next, or undefined when the fact says it all. */
 function whatToDo(error: BridgeError, options: ExplainOptions): string | undefined {
   const login = error instanceof TransportError ? `Run: ${CLI} login ${error.endpoint}` : "";
+  if (options.tokenVariable !== undefined && (error.code === "auth-scope" || error.code === "auth-rejected" || error.code === "auth-not-found")) {
+    return fixTheVariable(options.tokenVariable);
+  }
   const orDoctor = options.inDoctor ? "." : `, or run: ${CLI} doctor`;
   switch (error.code) {
     case "auth-scope":

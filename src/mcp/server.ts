@@ -5,6 +5,7 @@ import { AuthError } from "../http/errors.js";
 import type { Logger } from "../log.js";
 import { unauthorized, withAuthRetry } from "../session/auth-retry.js";
 import type { Session } from "../session/session.js";
+import { tokenVariableOf } from "../session/token.js";
 import { explain } from "./error-words.js";
 import { withDefaultEndpointHint } from "./status.js";
 import { PACKAGE_NAME, VERSION } from "../version.js";
@@ -105,7 +106,7 @@ function register(
       } catch (error) {
         // A discovered server that stopped answering, or a known route gone: the next call looks again.
         await session.noteFailure(error).catch(() => undefined);
-        const result = errorResult(tool.name, error, logger);
+        const result = errorResult(tool.name, error, logger, { tokenVariable: error instanceof AuthError ? await tokenVariableOf(session.token) : undefined });
         // A bad profile or token file is what usually lies behind these: say so with them.
         if (error instanceof AuthError || error instanceof SetupError) {
           const problems = (await session.fileProblems().catch(() => [])).map((problem) => explain(problem));

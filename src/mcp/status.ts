@@ -3,6 +3,7 @@ import { BACKENDS } from "../backends/registry.js";
 import type { BackendFlavour, SettingSource } from "../core/unions.js";
 import { UnreachableError } from "../http/errors.js";
 import { withAuthRetry } from "../session/auth-retry.js";
+import { tokenVariableOf } from "../session/token.js";
 import { NoServerFoundError, type ResolvedEndpoint } from "../session/endpoint-source.js";
 import type { Session } from "../session/session.js";
 import { explain } from "./error-words.js";
@@ -86,9 +87,10 @@ export async function collectStatus(session: Session, ctx: Pick<CallContext, "de
     if (probe.latency_ms !== undefined) status.latency_ms = probe.latency_ms;
     if (probe.tokenAccepted !== undefined) status.token_accepted = probe.tokenAccepted;
     if (probe.server) status.server = redactedStrings(probe.server, (text) => session.redact(text));
-    if (probe.error) problems.push(withDefaultEndpointHint(probe.error, session));
+    const tokenVariable = current.source === "env" ? current.origin : undefined;
+    if (probe.error) problems.push(withDefaultEndpointHint(probe.error, session, explain(probe.error, { tokenVariable })));
   } catch (error) {
-    problems.push(withDefaultEndpointHint(error, session));
+    problems.push(withDefaultEndpointHint(error, session, explain(error, { tokenVariable: await tokenVariableOf(session.token) })));
   }
   if (problems.length > 0) status.problems = problems.map((problem) => session.redact(problem));
   return status;

@@ -1,7 +1,7 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { BridgeError } from "../core/errors.js";
 import type { Logger } from "../log.js";
-import { explain } from "./error-words.js";
+import { explain, type ExplainOptions } from "./error-words.js";
 import type { ToolOutcome } from "./tools.js";
 
 export function successResult(outcome: ToolOutcome): CallToolResult {
@@ -12,10 +12,10 @@ export function successResult(outcome: ToolOutcome): CallToolResult {
  * Every failure becomes a tool result with one plain sentence (contracts/tools.md "Errors"),
  * never a JSON-RPC error or a crash. BridgeErrors already carry that sentence.
  */
-export function errorResult(tool: string, error: unknown, logger: Logger): CallToolResult {
+export function errorResult(tool: string, error: unknown, logger: Logger, words: ExplainOptions = {}): CallToolResult {
   let text: string;
   if (error instanceof BridgeError) {
-    text = explain(error);
+    text = explain(error, words);
     logger.info(`${tool} failed`, { error: error.name, message: error.message });
   } else {
     const detail = error instanceof Error ? error.message : String(error);

@@ -135,3 +135,9 @@ export class SessionToken {
     };
   }
 }
+
+/** The environment variable the token in force came from, or undefined (a stored token, none, or not found yet). */
+export async function tokenVariableOf(token: Pick<SessionToken, "get">): Promise<string | undefined> {
+  const auth = await token.get().catch(() => undefined);
+  return auth?.source === "env" ? auth.origin : undefined;
+}

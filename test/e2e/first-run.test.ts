@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createMemoryServiceFixture, type MemoryServiceFixture } from "../fixtures/memory-service/index.js";
+import { startBridge, textOf } from "./harness.js";
 import { runCli, runPrinted } from "./run-cli.js";
 
 /** issue 10: every message a newcomer meets names the cause and a command that runs as printed. */
@@ -56,5 +57,38 @@ describe("item 1: headless login without a keychain", () => {
     const again = await runPrinted(suggested, { input: TOKEN, env: envWith() });
     expect(again.code, again.stderr).toBe(0);
     expect(existsSync(join(configDir, "credentials.json"))).toBe(true);
+  });
+});
+
+describe("item 4: a wrong token from the environment", () => {
+  it.each(["MEMORY_BRIDGE_TOKEN", "MCP_MEMORY_API_KEY"])("%s: status and doctor name the variable and say to fix or unset it; unsetting it works", async (variable) => {
+    const login = await runCli(["login", fixture.url, "--with-token", "--insecure-storage"], { input: TOKEN, env: envWith() });
+    expect(login.code, login.stderr).toBe(0);
+    const wrong = envWith({ [variable]: "tok_wrong_from_env_123456" });
+
+    const status = await runCli(["status"], { env: wrong });
+    expect(status.code).toBe(1);
+    expect(status.stdout).toMatch(new RegExp(`token comes from ${variable}, which wins over any stored token`));
+    expect(status.stdout).toMatch(/fix its value .* or unset it/);
+    expect(status.stdout).not.toMatch(/Run: .* login/);
+    const doctor = await runCli(["doctor"], { env: wrong });
+    expect(doctor.stdout).toMatch(new RegExp(`✗ token.*${variable}.*unset it`));
+
+    const unset = printedCommand(status.stdout, "unset");
+    expect(unset).toBe(`unset ${variable}`);
+    const fixed = await runPrinted(`${unset}; "${process.execPath}" bin/mcp-memory-bridge.js status`, { env: wrong, cwd: process.cwd() });
+    expect(fixed.code, fixed.stdout + fixed.stderr).toBe(0);
+    expect(fixed.stdout).toMatch(/token accepted: yes/);
+  });
+
+  it("a tool call says the same", async () => {
+    const bridge = await startBridge({ env: envWith({ MEMORY_BRIDGE_ENDPOINT: fixture.url, MEMORY_BRIDGE_TOKEN: "tok_wrong_from_env_123456" }) });
+    try {
+      const result = await bridge.client.callTool({ name: "search_memories", arguments: { query: "anything" } });
+      expect(result.isError).toBe(true);
+      expect(textOf(result)).toMatch(/token comes from MEMORY_BRIDGE_TOKEN.*unset MEMORY_BRIDGE_TOKEN/);
+    } finally {
+      await bridge.transport.close();
+    }
   });
 });

@@ -46,6 +46,18 @@ describe("error messages", () => {
     );
   });
 
+  it("a rejected token from the environment names the variable, not login", () => {
+    const err = new AuthError({ ...base, status: 401, serverCode: "invalid_token", tokenSent: true });
+    const words = explain(err, { tokenVariable: "MCP_MEMORY_API_KEY" });
+    expect(words).toMatch(/rejected the token \(invalid_token\); the token comes from MCP_MEMORY_API_KEY, which wins over any stored token/);
+    expect(words).toContain("`unset MCP_MEMORY_API_KEY`");
+    expect(words).not.toContain("Run:");
+    const scope = new AuthError({ ...base, status: 403, serverCode: "insufficient_scope", tokenSent: true });
+    expect(explain(scope, { tokenVariable: "MEMORY_BRIDGE_TOKEN" })).toMatch(/comes from MEMORY_BRIDGE_TOKEN/);
+    const missing = new AuthError({ ...base, status: 401, serverCode: "authorization_required", tokenSent: false });
+    expect(explain(missing, { tokenVariable: "MEMORY_BRIDGE_TOKEN" })).toContain(`Run: npx mcp-memory-bridge login ${endpoint}`);
+  });
+
   it("401 without a token says none is configured", () => {
     const err = new AuthError({ ...base, status: 401, serverCode: "authorization_required", tokenSent: false });
     expect(explain(err)).toMatch(/no token is configured/);
