@@ -2,13 +2,15 @@ import { createFileStore } from "../credentials/file-store.js";
 import type { KeychainProblemKind } from "../credentials/keychain-problem.js";
 import { BridgeError } from "../core/errors.js";
 import { keychainWords } from "../mcp/keychain-words.js";
+import { KEYCHAIN_SERVICE } from "../credentials/token-store.js";
+import { invocationOf } from "./shared/invocation-of.js";
 import { PACKAGE_NAME } from "../version.js";
 import type { CommandSpec } from "./registry.js";
 import { endpointArgument } from "./shared/endpoint-argument.js";
 import { stderrLogger } from "./shared/open-session.js";
 import { settingsFor } from "./shared/settings.js";
 
-/** Problems that mean this machine has no keychain at all, so none can hold a token. */
+/** Problems that mean no keychain can be reached from this process (another session may still hold a token). */
 const NO_KEYCHAIN_HERE = new Set<KeychainProblemKind>(["no-dbus", "no-secret-service", "module-missing"]);
 
 export const logoutCommand: CommandSpec = {
@@ -40,16 +42,20 @@ export const logoutCommand: CommandSpec = {
     const file = createFileStore({ configDir: settings.configDir, logger, platform });
     if (await file.delete(endpoint)) removedFrom.push(`the insecure token file ${file.path}`);
 
+    const problem = keychain.problem;
     if (removedFrom.length > 0) ctx.stdout.write(`✓ Removed the token for ${endpoint} from ${removedFrom.join(" and ")}.\n`);
-    else if (!keychain.problem || NO_KEYCHAIN_HERE.has(keychain.problem.kind)) {
-      ctx.stdout.write(`No token was stored for ${endpoint}; nothing to remove.\n`);
-    }
+    else if (!problem) ctx.stdout.write(`No token was stored for ${endpoint}; nothing to remove.\n`);
     if (ctx.env.MEMORY_BRIDGE_TOKEN || ctx.env.MCP_MEMORY_API_KEY) {
       ctx.stdout.write("! A token is still set in this environment (MEMORY_BRIDGE_TOKEN / MCP_MEMORY_API_KEY); unset it to log out fully.\n");
     }
-    if (keychain.problem && !NO_KEYCHAIN_HERE.has(keychain.problem.kind)) {
+    if (problem && NO_KEYCHAIN_HERE.has(problem.kind)) {
+      // Another session (a desktop login, a dbus-run-session) may hold a token this one cannot see.
+      const unseen = `Could not look for a token for ${endpoint} in the keychain (${problem.message.replace(/\.$/, "")}), so one that login stored there was not removed`;
+      if (removedFrom.length > 0) ctx.stdout.write(`! ${unseen}, if there is one.\n`);
+      else throw new BridgeError(`${unseen}: run \`${invocationOf(ctx).name} logout ${endpoint}\` where login ran (its desktop session or dbus-run-session), or delete the keyring item (service "${KEYCHAIN_SERVICE}", account "${endpoint}") with your keyring tool.`);
+    } else if (problem) {
       // A locked or refusing keychain may still hold a token: say so rather than claim success.
-      throw new BridgeError(`Could not check the keychain for a token for ${endpoint}: ${keychainWords(keychain.problem)}`);
+      throw new BridgeError(`Could not check the keychain for a token for ${endpoint}: ${keychainWords(problem, { command: invocationOf(ctx).name })}`);
     }
     return 0;
   },

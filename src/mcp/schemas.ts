@@ -110,7 +110,7 @@ export const statusOutput = {
     source: z.string(),
     reason: z.string().optional(),
   }),
-  auth: z.object({ source: z.enum(["env", "keychain", "file", "none"]), scheme: z.string().nullable() }),
+  auth: z.object({ source: z.enum(["env", "keychain", "file", "none"]), scheme: z.string().nullable(), keychain_unreachable: z.string().optional() }),
   reachable: z.boolean(),
   token_accepted: z.boolean().optional(),
   latency_ms: z.number().optional(),

@@ -3,7 +3,9 @@ import { BACKENDS } from "../backends/registry.js";
 import type { BackendFlavour, SettingSource } from "../core/unions.js";
 import { UnreachableError } from "../http/errors.js";
 import { withAuthRetry } from "../session/auth-retry.js";
-import { tokenVariableOf } from "../session/token.js";
+import { tokenVariableOf, type AuthInfo } from "../session/token.js";
+import { KeychainError, type KeychainProblem } from "../credentials/keychain-problem.js";
+import { keychainWords } from "./keychain-words.js";
 import { NoServerFoundError, type ResolvedEndpoint } from "../session/endpoint-source.js";
 import type { Session } from "../session/session.js";
 import { explain } from "./error-words.js";
@@ -15,7 +17,8 @@ export interface BridgeStatus {
   endpoint_source: SettingSource | "discovered";
   backend: string | null;
   project: { id: string | null; mode: "auto" | "manual" | "global"; source: string; reason?: string };
-  auth: { source: "env" | "keychain" | "file" | "none"; scheme: string | null };
+  /** `keychain_unreachable`: no token was found because the keychain could not be reached (why): one may be stored there. */
+  auth: { source: "env" | "keychain" | "file" | "none"; scheme: string | null; keychain_unreachable?: string };
   reachable: boolean;
   /** Whether an authenticated call succeeded (absent when the server was not reached). */
   token_accepted?: boolean;
@@ -83,6 +86,11 @@ export async function collectStatus(session: Session, ctx: Pick<CallContext, "de
     // A rejected token may have been replaced by another from the stores.
     const current = await session.token.get();
     status.auth = { source: current.source, scheme: current.scheme };
+    const unreachable = unreachableKeychain(current);
+    if (unreachable !== undefined) {
+      status.auth.keychain_unreachable = unreachable.message;
+      problems.push(`A token stored by login cannot be looked for here: ${lowerFirst(keychainWords(unreachable, { loginArgs: [status.endpoint ?? "<URL>"] }))}`);
+    }
     status.reachable = probe.reachable;
     if (probe.latency_ms !== undefined) status.latency_ms = probe.latency_ms;
     if (probe.tokenAccepted !== undefined) status.token_accepted = probe.tokenAccepted;
@@ -94,6 +102,17 @@ export async function collectStatus(session: Session, ctx: Pick<CallContext, "de
   }
   if (problems.length > 0) status.problems = problems.map((problem) => session.redact(problem));
   return status;
+}
+
+function lowerFirst(sentence: string): string {
+  return sentence.charAt(0).toLowerCase() + sentence.slice(1);
+}
+
+/** No token found because the keychain could not be reached: the problem, since a token may well be stored there. */
+function unreachableKeychain(auth: AuthInfo): KeychainProblem | undefined {
+  if (auth.source !== "none") return undefined;
+  const error = auth.failures.map((failure) => failure.error).find((cause) => cause instanceof KeychainError);
+  return error instanceof KeychainError ? error.problem : undefined;
 }
 
 function discoveryOf(report: NonNullable<ResolvedEndpoint["discovery"]>): NonNullable<BridgeStatus["discovery"]> {
@@ -111,7 +130,11 @@ export function renderStatus(status: BridgeStatus): string {
     `endpoint: ${status.endpoint ?? "(none configured)"}${status.endpoint_source === "default" ? ` (nothing configured: ${defaultOwner(status.backend)}'s default address)` : status.endpoint_source === "discovered" && status.endpoint !== null ? " (discovered)" : ""}`,
     `backend: ${status.backend ?? "(unknown)"}`,
     `project: ${status.project.id ?? "(none: global scope)"} — mode ${status.project.mode}, from ${status.project.source}${status.project.reason ? ` (${status.project.reason})` : ""}`,
-    status.auth.source === "none" ? "token: none" : `token: from ${status.auth.source}${status.auth.scheme ? `, sent as ${status.auth.scheme}` : ""}`,
+    status.auth.keychain_unreachable !== undefined
+      ? `token: unknown — none found, but ${lowerFirst(status.auth.keychain_unreachable.replace(/\.$/, ""))}`
+      : status.auth.source === "none"
+        ? "token: none"
+        : `token: from ${status.auth.source}${status.auth.scheme ? `, sent as ${status.auth.scheme}` : ""}`,
     `reachable: ${status.reachable ? `yes${status.latency_ms !== undefined ? ` (${status.latency_ms} ms)` : ""}` : "no"}`,
   ];
   if (status.token_accepted !== undefined) lines.push(`token accepted: ${status.token_accepted ? "yes" : "no"}`);

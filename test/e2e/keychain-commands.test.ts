@@ -40,6 +40,15 @@ describe.runIf(process.platform === "linux").each(["keytar", "keyring", "auto"] 
     expect(r.doctor.code, r.doctor.stdout).toBe(0);
     expect(r.doctor.stdout).toMatch(/✓ keychain: usable/);
 
+    // Seen from a shell without this session's bus: unknown, not "none"; logout removes nothing and says why.
+    expect(r.otherShellStatus.stdout).toMatch(/^token: unknown — none found, but the keychain cannot be used because there is no D-Bus session bus/m);
+    expect(r.otherShellStatus.stdout).not.toMatch(/^token: none$/m);
+    expect(r.otherShellLogout.code).toBe(1);
+    expect(r.otherShellLogout.stdout + r.otherShellLogout.stderr).not.toMatch(/nothing to remove/);
+    expect(r.otherShellLogout.stderr).toMatch(/Could not look for a token for .* in the keychain \(.*no D-Bus session bus.*\), so one that login stored there was not removed/);
+    expect(r.itemsAfterOtherShellLogout).toContain("attribute.service = mcp-memory-bridge");
+    expect(r.printedLogout).toMatch(new RegExp(`logout ${endpoint.replace(/[.]/g, "\\.")}$`));
+
     expect(r.logout.code, r.logout.stderr).toBe(0);
     expect(r.logout.stdout).toMatch(/Removed the token/);
     if (backend === "auto") expect(r.logout.stdout).toMatch(/keytar.*keyring/);
@@ -47,7 +56,7 @@ describe.runIf(process.platform === "linux").each(["keytar", "keyring", "auto"] 
     expect(r.logoutAgain.stdout).toMatch(/No token was stored/);
 
     // Token hygiene across every command and the serve session, at debug level.
-    for (const run of [r.login, r.status, r.doctor, r.logout, r.logoutAgain]) {
+    for (const run of [r.login, r.status, r.doctor, r.otherShellStatus, r.otherShellLogout, r.logout, r.logoutAgain]) {
       expect(run.stdout + run.stderr).not.toContain(r.token);
     }
     expect(r.serveStderr).toMatch(/debug/);

@@ -4,7 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { createMemoryServiceFixture } from "../fixtures/memory-service/index.js";
-import { connectServe, runCli } from "./scenario-cli.js";
+import { connectServe, runCli, runPrinted } from "./scenario-cli.js";
 
 /** keytar or keyring forces one module; "auto" uses both, as a normal install does. */
 const backend = process.argv[2] ?? "keytar";
@@ -41,7 +41,16 @@ try {
     out.statusKeyringOnly = await cli(["status", "--json"], "", { MEMORY_BRIDGE_KEYCHAIN_BACKEND: "keyring" });
   }
   out.doctor = await cli(["doctor"]);
-  out.logout = await cli(["logout"]);
+  // Another shell, without this session's bus: the token is there, but cannot be looked for.
+  const noBus = { DBUS_SESSION_BUS_ADDRESS: "unix:path=/nonexistent/bus" };
+  out.otherShellStatus = await cli(["status"], "", noBus);
+  const otherShellLogout = await cli(["logout"], "", noBus);
+  out.otherShellLogout = otherShellLogout;
+  out.itemsAfterOtherShellLogout = secretToolItems();
+  // The command that logout printed, run where login ran (inside this session), as printed.
+  const printedLogout = /`([^`]* logout [^`]*)`/.exec(otherShellLogout.stderr)?.[1];
+  out.printedLogout = printedLogout;
+  out.logout = printedLogout ? await runPrinted(printedLogout, env) : { code: null, stdout: "", stderr: "logout printed no command" };
   out.itemsAfterLogout = secretToolItems();
   out.logoutAgain = await cli(["logout"]);
 } finally {

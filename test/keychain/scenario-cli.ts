@@ -3,9 +3,20 @@ import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
 import { spawn } from "node:child_process";
 
 /** Async, never spawnSync: the fixture answers from this same event loop. */
-export function runCli(bin: string, env: NodeJS.ProcessEnv, args: string[], input = "", extraEnv: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(bin: string, env: NodeJS.ProcessEnv, args: string[], input = "", extraEnv: Record<string, string> = {}): Promise<CliRun> {
+  return runProgram(process.execPath, [bin, ...args], { ...env, ...extraEnv }, input);
+}
+
+/** A command line a message printed, run through the shell as a user would paste it. */
+export function runPrinted(commandLine: string, env: NodeJS.ProcessEnv): Promise<CliRun> {
+  return runProgram("/bin/sh", ["-c", commandLine], env, "");
+}
+
+type CliRun = { code: number | null; stdout: string; stderr: string };
+
+function runProgram(program: string, args: string[], env: NodeJS.ProcessEnv, input: string): Promise<CliRun> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...env, ...extraEnv }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(program, args, { env, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));

@@ -37,6 +37,24 @@ describe.each(PLATFORMS)("logout on %s", (platform) => {
     expect(run.stderr).toMatch(new RegExp(`^Could not check the keychain for a token for ${ENDPOINT}: The keychain is locked`));
   });
 
+  it("a keychain that cannot be reached (no session bus) may hold a token: never 'nothing to remove'", async () => {
+    const m = tempMachine();
+    const run = await runDirect(logoutCommand, [ENDPOINT], { env: m.env, keychain: fakeKeychain({ problem: "no-dbus" }), host: { platform, home: m.home } });
+    expect(run.code).toBe(1);
+    expect(run.stdout).not.toMatch(/nothing to remove/);
+    expect(run.stderr).toMatch(new RegExp(`^Could not look for a token for ${ENDPOINT} in the keychain \\(.+\\), so one that login stored there was not removed: run \`.* logout ${ENDPOINT}\` where login ran`));
+  });
+
+  it("removing the file's copy with the keychain out of reach succeeds, and says the keychain was not checked", async () => {
+    const m = tempMachine();
+    mkdirSync(m.configDir, { recursive: true });
+    writeFileSync(join(m.configDir, "credentials.json"), JSON.stringify({ [ENDPOINT]: "tok_file_copy_123" }), { mode: 0o600 });
+    const run = await runDirect(logoutCommand, [ENDPOINT], { env: m.env, keychain: fakeKeychain({ problem: "no-dbus" }), host: { platform, home: m.home } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/✓ Removed the token .* insecure token file/);
+    expect(run.stdout).toMatch(/^! Could not look for a token .* in the keychain .*, if there is one\.$/m);
+  });
+
   it("no URL and no configured endpoint is a usage error", async () => {
     const m = tempMachine();
     const run = await runDirect(logoutCommand, [], { env: m.env, host: { platform, home: m.home } });
