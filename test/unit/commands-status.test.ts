@@ -43,10 +43,20 @@ describe.each(PLATFORMS)("status on %s", (platform) => {
 
   it("a rejected token: exit 1, the problem says how to log in again", async () => {
     const m = machine();
-    const run = await runDirect(statusCommand, [], { env: { ...m.env, MEMORY_BRIDGE_TOKEN: "tok_wrong_value_42" }, host: { platform, home: m.home } });
+    const keychain = fakeKeychain({ tokens: { [server().url]: "tok_wrong_value_42" } });
+    const run = await runDirect(statusCommand, [], { env: m.env, keychain, host: { platform, home: m.home } });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain("token accepted: no");
     expect(run.stdout).toContain(`problem: Authentication failed (401) at ${server().url}`);
     expect(run.stdout).toContain(`Run: npx mcp-memory-bridge login ${server().url}`);
+  });
+
+  it("a rejected token from the environment: the problem names the variable, since login cannot override it", async () => {
+    const m = machine();
+    const run = await runDirect(statusCommand, [], { env: { ...m.env, MEMORY_BRIDGE_TOKEN: "tok_wrong_value_42" }, host: { platform, home: m.home } });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`problem: Authentication failed (401) at ${server().url}`);
+    expect(run.stdout).toMatch(/the token comes from MEMORY_BRIDGE_TOKEN, .* or unset it \(`unset MEMORY_BRIDGE_TOKEN`\)/);
+    expect(run.stdout).not.toContain("Run: npx mcp-memory-bridge login");
   });
 });
