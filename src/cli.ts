@@ -9,6 +9,9 @@ import { processHost } from "./host.js";
 import { loadHttpClient } from "./http/load-client.js";
 import { explain } from "./mcp/error-words.js";
 import { PACKAGE_NAME, VERSION } from "./version.js";
+import { closestWord } from "./commands/shared/closest-word.js";
+import { idleFlagNotes, mayBeIdle } from "./commands/shared/idle-flags.js";
+import { shellWord } from "./invocation/command-name.js";
 
 /** Summaries for `--help`; each command's module loads only when it runs, to keep start-up small. */
 const COMMANDS: { name: string; summary: string; load: () => Promise<CommandSpec> }[] = [
@@ -66,7 +69,13 @@ export async function runCli(ctx: CommandContext): Promise<ExitCode> {
   }
   const named = first !== undefined && !first.startsWith("-") ? COMMANDS.find((c) => c.name === first) : undefined;
   if (first !== undefined && !first.startsWith("-") && !named) {
-    ctx.stderr.write(`Unknown command "${first}". Run: ${PACKAGE_NAME} --help\n`);
+    const guess = closestWord(first, COMMANDS.map((c) => c.name));
+    const name = await commandNameOf(ctx);
+    ctx.stderr.write(
+      guess !== undefined && !guess.includes(" ")
+        ? `Unknown command "${first}". Did you mean "${guess}"? Run: ${name} ${[guess, ...rest].map(quoted(ctx)).join(" ")}\n`
+        : `Unknown command "${first}". Run: ${name} --help\n`,
+    );
     return 2;
   }
   if (!named && first !== undefined) {
@@ -92,12 +101,12 @@ export async function runCommand(command: CommandSpec, ctx: CommandContext, args
       strict: true,
     });
   } catch (error) {
-    ctx.stderr.write(`${error instanceof Error ? error.message : String(error)}. Run: ${PACKAGE_NAME} ${command.name} --help\n`);
+    ctx.stderr.write(`${await parseProblem(ctx, command, args, error)}\n`);
     return 2;
   }
   if (parsed.positionals.length > (command.maxArguments ?? 0)) {
     const extra = parsed.positionals.slice(command.maxArguments ?? 0).join(" ");
-    ctx.stderr.write(`Unexpected argument "${extra}" for ${command.name}. Run: ${PACKAGE_NAME} ${command.name} --help\n`);
+    ctx.stderr.write(`Unexpected argument "${extra}" for ${command.name}. Run: ${await commandNameOf(ctx)} ${command.name} --help\n`);
     return 2;
   }
   if (parsed.values.version) {
@@ -109,6 +118,10 @@ export async function runCommand(command: CommandSpec, ctx: CommandContext, args
     return 0;
   }
   try {
+    if (mayBeIdle(parsed.values)) {
+      const { settingsFor } = await import("./commands/shared/settings.js");
+      for (const note of idleFlagNotes(parsed.values, settingsFor(ctx, parsed.values).settings)) ctx.stderr.write(`${note}\n`);
+    }
     return await command.run(ctx, parsed.values as Record<string, unknown>, parsed.positionals);
   } catch (error) {
     if (error instanceof BridgeError) {
@@ -145,4 +158,29 @@ export async function main(): Promise<void> {
   // Let piped output drain before exiting: process.exit() does not wait for it.
   await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
   process.exit(code);
+}
+
+/** How to name this command in a message (loaded only when a message needs it). */
+async function commandNameOf(ctx: CommandContext): Promise<string> {
+  const { invocationOf } = await import("./commands/shared/invocation-of.js");
+  return invocationOf(ctx).name;
+}
+
+function quoted(ctx: CommandContext): (word: string) => string {
+  return (word) => shellWord(word, ctx.host.platform);
+}
+
+/**
+ * A command line the parser refused, in words: an unknown option gets the nearest one this command
+ * takes and the corrected command; anything else, the parser's own sentence and the command's help.
+ */
+async function parseProblem(ctx: CommandContext, command: CommandSpec, args: string[], error: unknown): Promise<string> {
+  const name = await commandNameOf(ctx);
+  const unknown = (error as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? /'(-[^']*)'/.exec((error as Error).message)?.[1] : undefined;
+  if (unknown === undefined) return `${error instanceof Error ? error.message : String(error)}. Run: ${name} ${command.name} --help`;
+  const flags = Object.keys({ ...globalFlagOptions, ...command.options, help: null, version: null }).map((flag) => `--${flag}`);
+  const guess = unknown.startsWith("--") ? closestWord(unknown, flags) : undefined;
+  if (guess === undefined || guess.includes(" ")) return `Unknown option ${unknown} for ${command.name}. Run: ${name} ${command.name} --help`;
+  const corrected = args.map((arg) => (arg === unknown ? guess : arg.startsWith(`${unknown}=`) ? `${guess}${arg.slice(unknown.length)}` : arg));
+  return `Unknown option ${unknown} for ${command.name}. Did you mean ${guess}? Run: ${name} ${[command.name, ...corrected].map(quoted(ctx)).join(" ")}`;
 }

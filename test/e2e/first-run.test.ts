@@ -92,3 +92,51 @@ describe("item 4: a wrong token from the environment", () => {
     }
   });
 });
+
+/** The command after "Run: " at the end of a message. */
+function runLine(message: string): string {
+  const found = /Run: (.+)$/m.exec(message)?.[1];
+  if (found === undefined) throw new Error(`no "Run: …" in: ${message}`);
+  return found;
+}
+
+describe("item 5: typos and flags that do nothing", () => {
+  const working = () => envWith({ MEMORY_BRIDGE_ENDPOINT: fixture.url, MEMORY_BRIDGE_TOKEN: TOKEN });
+
+  it("a misspelt command gets the nearest one, and the printed command runs", async () => {
+    const run = await runCli(["staus", "--json"], { env: working() });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^Unknown command "staus"\. Did you mean "status"\? Run: .*bin\/mcp-memory-bridge\.js status --json$/m);
+    const again = await runPrinted(runLine(run.stderr), { env: working() });
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ endpoint: fixture.url, token_accepted: true });
+  });
+
+  it("a misspelt flag gets the nearest one instead of the parser's words about positionals, and the printed command runs", async () => {
+    const run = await runCli(["status", "--jsno"], { env: working() });
+    expect(run.code).toBe(2);
+    expect(run.stderr).not.toMatch(/positional/);
+    expect(run.stderr).toMatch(/^Unknown option --jsno for status\. Did you mean --json\? Run: .* status --json$/m);
+    const again = await runPrinted(runLine(run.stderr), { env: working() });
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ token_accepted: true });
+  });
+
+  it("nothing near: the help to read, which runs", async () => {
+    const run = await runCli(["status", "--zzzzzz"], { env: working() });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^Unknown option --zzzzzz for status\. Run: .* status --help$/m);
+    const help = await runPrinted(runLine(run.stderr), { env: working() });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Usage: .*status/);
+  });
+
+  it("--project in auto mode is reported, with the flag that makes it count", async () => {
+    const run = await runCli(["project", "--project", "My App!"], { env: envWith() });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/^! --project does nothing in auto project mode \(the project comes from the working directory\): add --project-mode manual to use it\.$/m);
+    const manual = await runCli(["project", "--project", "My App!", "--project-mode", "manual"], { env: envWith() });
+    expect(manual.stderr).not.toMatch(/does nothing/);
+    expect(manual.stdout).toMatch(/^project: my-app$/m);
+  });
+});
