@@ -250,12 +250,13 @@ describe("project modes", () => {
 });
 
 describe("authentication and set-up errors", () => {
-  it("a rejected token says so and gives the login command", async () => {
+  it("a rejected token from the environment says so and names the variable to fix (login cannot override it)", async () => {
     const client = await start({ MEMORY_BRIDGE_TOKEN: "wrong-token-123456" });
     const result = await client.callTool({ name: "list_memories", arguments: {} });
     expect(result.isError).toBe(true);
     expect(textOf(result)).toContain("401");
-    expect(textOf(result)).toContain(`npx mcp-memory-bridge login ${fixture.url}`);
+    expect(textOf(result)).toContain("the token comes from MEMORY_BRIDGE_TOKEN");
+    expect(textOf(result)).toContain("`unset MEMORY_BRIDGE_TOKEN`");
     expect(textOf(result)).not.toContain("wrong-token-123456");
   });
 
