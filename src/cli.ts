@@ -125,7 +125,7 @@ export async function runCommand(command: CommandSpec, ctx: CommandContext, args
     return await command.run(ctx, parsed.values as Record<string, unknown>, parsed.positionals);
   } catch (error) {
     if (error instanceof BridgeError) {
-      ctx.stderr.write(`${explain(error)}\n`);
+      ctx.stderr.write(`${explain(error, { command: await commandNameOf(ctx) })}\n`);
       // A bad value typed on the command line is a usage error; anything else the user can fix.
       return error instanceof ConfigError && error.source === "flag" ? 2 : 1;
     }

@@ -7,6 +7,7 @@ import { discoverAndRemember } from "../discovery/remembering-discovery.js";
 import { tokenAccountsFor } from "../discovery/token-binding.js";
 import type { FoundDetection } from "../discovery/types.js";
 import { PACKAGE_NAME } from "../version.js";
+import { invocationOf } from "./shared/invocation-of.js";
 import type { CommandSpec } from "./registry.js";
 import { stderrLogger } from "./shared/open-session.js";
 import { settingsFor } from "./shared/settings.js";
@@ -70,7 +71,7 @@ export const discoverCommand: CommandSpec = {
     if (values.json) {
       ctx.stdout.write(`${JSON.stringify({ servers, tried, mdns: report.mdns }, null, 2)}\n`);
     } else {
-      ctx.stdout.write(`${renderServers(servers, tried, report.mdns)}\n`);
+      ctx.stdout.write(`${renderServers(servers, tried, report.mdns, invocationOf(ctx).name)}\n`);
     }
     return servers.length > 0 ? 0 : 1;
   },
@@ -114,14 +115,14 @@ async function tokenStored(endpoint: string, stores: readonly TokenStore[]): Pro
 
 type Tried = { url: string; source: string; result: string };
 
-function renderServers(servers: DiscoveredServer[], tried: Tried[], mdns: { ran: boolean; services: number; error?: string }): string {
+function renderServers(servers: DiscoveredServer[], tried: Tried[], mdns: { ran: boolean; services: number; error?: string }, command: string): string {
   const mdnsLine = `mDNS: ${mdns.services} service(s) advertised${mdns.error ? ` (${mdns.error})` : ""}`;
   if (servers.length === 0) {
     return [
       "No memory server found.",
       ...tried.map((t) => `  tried ${t.url} (${t.source}): ${t.result}`),
       `  ${mdnsLine}`,
-      `To use a server, run: ${PACKAGE_NAME} login <URL> (or ${PACKAGE_NAME} setup), or set MEMORY_BRIDGE_ENDPOINT.`,
+      `To use a server, run: ${command} login <URL> (or ${command} setup), or set MEMORY_BRIDGE_ENDPOINT.`,
     ].join("\n");
   }
   const lines = servers.map((s) => {
@@ -131,5 +132,5 @@ function renderServers(servers: DiscoveredServer[], tried: Tried[], mdns: { ran:
     return `${s.url}  ${s.backend}${s.version ? ` ${s.version}` : ""}, ${auth}, ${s.latency_ms} ms, ${token} (${s.found_by}${name})`;
   });
   const needLogin = servers.find((s) => s.auth_required === true && s.token_stored === false);
-  return [...lines, mdnsLine, ...(needLogin ? [`To use ${needLogin.url}, run: ${PACKAGE_NAME} login ${needLogin.url}`] : [])].join("\n");
+  return [...lines, mdnsLine, ...(needLogin ? [`To use ${needLogin.url}, run: ${command} login ${needLogin.url}`] : [])].join("\n");
 }

@@ -77,7 +77,7 @@ async function sessionChecks(ctx: CommandContext, { settings, profileProblems, s
     resolved = await session.resolveEndpoint();
   } catch (error) {
     if (!(error instanceof NoServerFoundError)) throw error;
-    checks.push({ ok: false, name: "discovery", detail: explain(error, { inDoctor: true }) });
+    checks.push({ ok: false, name: "discovery", detail: explain(error, { command: session.commandName, inDoctor: true }) });
     return checks;
   }
   checks.push(discoveryCheck(resolved));
@@ -89,7 +89,7 @@ async function sessionChecks(ctx: CommandContext, { settings, profileProblems, s
   checks.push(keychainCheck);
   // The insecure token file, when it exists but cannot be used (a link, a FIFO, not JSON…).
   const tokenFile = auth.failures.find((failure) => failure.store === "file");
-  if (tokenFile) checks.push({ ok: false, name: "token file", detail: explain(tokenFile.error) });
+  if (tokenFile) checks.push({ ok: false, name: "token file", detail: explain(tokenFile.error, { command: session.commandName }) });
   let tokenNeeded = true;
 
   const from =
@@ -126,10 +126,10 @@ async function sessionChecks(ctx: CommandContext, { settings, profileProblems, s
         : {
             ok: false,
             name: "reachable",
-            detail: withDefaultEndpointHint(backendStatus.error, session, backendStatus.error ? explain(backendStatus.error, { inDoctor: true }) : "no answer"),
+            detail: withDefaultEndpointHint(backendStatus.error, session, backendStatus.error ? explain(backendStatus.error, { command: session.commandName, inDoctor: true }) : "no answer"),
           },
     );
-    checks.push(tlsCheck(resolved.endpoint, backendStatus.error));
+    checks.push(tlsCheck(resolved.endpoint, backendStatus.error, session.commandName));
     if (backendStatus.reachable) {
       if (backendStatus.tokenAccepted) {
         tokenNeeded = auth.token !== undefined;
@@ -138,7 +138,7 @@ async function sessionChecks(ctx: CommandContext, { settings, profileProblems, s
         checks.push({
           ok: false,
           name: "token",
-          detail: backendStatus.error ? explain(backendStatus.error, { tokenVariable: auth.source === "env" ? auth.origin : undefined }) : "rejected",
+          detail: backendStatus.error ? explain(backendStatus.error, { command: session.commandName, tokenVariable: auth.source === "env" ? auth.origin : undefined }) : "rejected",
         });
       }
     }
@@ -153,7 +153,7 @@ async function sessionChecks(ctx: CommandContext, { settings, profileProblems, s
     keychainCheck.detail = `not needed: the server accepts requests without a token (the keychain itself is unusable: ${keychain.problem.detail})`;
   } else {
     keychainCheck.ok = false;
-    keychainCheck.detail = keychainWords(keychain.problem);
+    keychainCheck.detail = keychainWords(keychain.problem, { command: session.commandName });
   }
   return checks;
 }
@@ -179,7 +179,7 @@ async function remoteMcpChecks(session: Session, settings: Readonly<Settings>, l
   const checks: Check[] = [
     status.reachable
       ? { ok: true, name: "reachable", detail: status.latency_ms === undefined ? "answered" : `answered in ${status.latency_ms} ms` }
-      : { ok: false, name: "reachable", detail: error ? explain(error, { inDoctor: true }) : (problem ?? "no answer") },
+      : { ok: false, name: "reachable", detail: error ? explain(error, { command: session.commandName, inDoctor: true }) : (problem ?? "no answer") },
   ];
   if (status.reachable) {
     checks.push(
@@ -188,16 +188,16 @@ async function remoteMcpChecks(session: Session, settings: Readonly<Settings>, l
         : { ok: false, name: "MCP session", detail: problem ?? "not established" },
     );
   }
-  checks.push(tlsCheck(session.endpoint, error));
+  checks.push(tlsCheck(session.endpoint, error, session.commandName));
   if (status.token_accepted === true) checks.push({ ok: true, name: "token", detail: "accepted" });
   else if (status.token_accepted === false || status.problem?.code === "auth-rejected") checks.push({ ok: false, name: "token", detail: problem ?? "rejected" });
   else if (status.reachable && !hasToken) checks.push({ ok: true, name: "token", detail: "none stored; the server opened a session without one" });
   return { checks, tokenNeeded: hasToken || status.problem?.code === "auth-rejected" };
 }
 
-function tlsCheck(endpoint: string, error: Error | undefined): Check {
+function tlsCheck(endpoint: string, error: Error | undefined, command: string): Check {
   const url = new URL(endpoint);
-  if (error instanceof TlsError || error instanceof InsecureEndpointError) return { ok: false, name: "TLS", detail: explain(error) };
+  if (error instanceof TlsError || error instanceof InsecureEndpointError) return { ok: false, name: "TLS", detail: explain(error, { command }) };
   if (url.protocol === "https:") {
     return error ? { ok: true, name: "TLS", detail: "https (not verified: the server did not answer)" } : { ok: true, name: "TLS", detail: "certificate verified" };
   }

@@ -35,13 +35,13 @@ export const statusCommand: CommandSpec = {
           ...status,
           endpoint_source: session.endpointSource,
           auth: { source: auth.source, scheme: auth.scheme, ...(auth.origin && { origin: auth.origin }) },
-          ...(error && { error: explain(error) }),
+          ...(error && { error: explain(error, { command: session.commandName }) }),
           ...(profileProblems.length > 0 && { problems: profileProblems }),
         };
         const lines = [
           proxyStatusText(status),
           `token: ${auth.token === undefined ? "none stored" : `from ${describeOrigin(auth.source, auth.origin ?? auth.source)}, sent as ${auth.scheme}`}`,
-          ...(error ? [`problem: ${explain(error)}`] : []),
+          ...(error ? [`problem: ${explain(error, { command: session.commandName })}`] : []),
           ...profileProblems.map((problem) => `problem: ${problem}`),
         ];
         ctx.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${lines.join("\n")}\n`);

@@ -2,7 +2,6 @@ import { AmbiguousStoreError, InvalidUserIdError, KeyUserMismatchError, NothingS
 import { BridgeError } from "../core/errors.js";
 import { KeychainError } from "../credentials/keychain-problem.js";
 import { RateLimitedError, ResponseTooLargeError, ServerError, TransportError } from "../http/errors.js";
-import { PACKAGE_NAME } from "../version.js";
 import { keychainWords } from "./keychain-words.js";
 
 /**
@@ -11,10 +10,10 @@ import { keychainWords } from "./keychain-words.js";
  * this edge knows. Used for tool results and by every command.
  */
 
-const CLI = `npx ${PACKAGE_NAME}`;
-const LOG_IN_AGAIN = `delete it and run \`${PACKAGE_NAME} login --insecure-storage\` again (or use the keychain)`;
 
 export interface ExplainOptions {
+  /** How to name this command so that what is printed runs as printed (invocationOf(ctx).name, Session.commandName). */
+  command: string;
   /** doctor is what is running: do not suggest running it. */
   inDoctor?: boolean;
   /** The environment variable the token came from (MEMORY_BRIDGE_TOKEN, MCP_MEMORY_API_KEY): it wins over login, so login is no fix. */
@@ -29,10 +28,10 @@ function fixTheVariable(variable: string): string {
   );
 }
 
-export function explain(error: unknown, options: ExplainOptions = {}): string {
+export function explain(error: unknown, options: ExplainOptions): string {
   if (!(error instanceof Error)) return String(error);
   if (error instanceof AmbiguousStoreError) return error.sentence(explain(error.failure, options));
-  if (error instanceof KeychainError) return keychainWords(error.problem);
+  if (error instanceof KeychainError) return keychainWords(error.problem, { command: options.command });
   if (error instanceof KeyUserMismatchError) {
     return `This key belongs to '${error.keyUser}': set --user-id ${error.keyUser} (MEMORY_BRIDGE_USER_ID=${error.keyUser}), or log in with ${error.configuredUser}'s own key. (${error.message})`;
   }
@@ -48,6 +47,8 @@ export function explain(error: unknown, options: ExplainOptions = {}): string {
 
 /** What to do next, or undefined when the fact says it all. */
 function whatToDo(error: BridgeError, options: ExplainOptions): string | undefined {
+  const CLI = options.command;
+  const LOG_IN_AGAIN = `delete it and run \`${CLI} login --insecure-storage\` again (or use the keychain)`;
   const login = error instanceof TransportError ? `Run: ${CLI} login ${error.endpoint}` : "";
   if (options.tokenVariable !== undefined && (error.code === "auth-scope" || error.code === "auth-rejected" || error.code === "auth-not-found")) {
     return fixTheVariable(options.tokenVariable);
@@ -95,7 +96,7 @@ function whatToDo(error: BridgeError, options: ExplainOptions): string | undefin
     case "ca-file":
       return "; check the path given to --ca-file (MEMORY_BRIDGE_CA_FILE).";
     case "token-file-invalid":
-      return `; fix it or delete it and run \`${PACKAGE_NAME} login\` again.`;
+      return `; fix it or delete it and run \`${CLI} login\` again.`;
     case "token-file-symlink":
       return `; replace it with the file itself, or ${LOG_IN_AGAIN}.`;
     case "token-file-not-regular":

@@ -4,14 +4,14 @@ import { PACKAGE_NAME } from "../version.js";
 /** Why the keychain cannot be used, in one sentence with the ways out of contracts/cli.md. */
 
 export interface KeychainWordsOptions {
-  /** How to name this command so that it runs as printed (invocationOf(ctx).name); default `npx mcp-memory-bridge`. */
-  command?: string;
+  /** How to name this command so that it runs as printed (invocationOf(ctx).name). */
+  command: string;
   /** The arguments login needs to run as printed (the URL, --with-token …), when known. */
   loginArgs?: readonly string[];
 }
 
 function insecure(options: KeychainWordsOptions): string {
-  const command = [options.command ?? `npx ${PACKAGE_NAME}`, "login", ...(options.loginArgs ?? []), "--insecure-storage"].join(" ");
+  const command = [options.command, "login", ...(options.loginArgs ?? []), "--insecure-storage"].join(" ");
   return `run \`${command}\` to keep the token in a file only you can read`;
 }
 
@@ -42,7 +42,7 @@ function waysOut(problem: KeychainProblem, options: KeychainWordsOptions): strin
 }
 
 /** "The keychain is locked (detail): unlock the keyring (…), run `… --insecure-storage` …, or set MEMORY_BRIDGE_TOKEN …." */
-export function keychainWords(problem: KeychainProblem, options: KeychainWordsOptions = {}): string {
+export function keychainWords(problem: KeychainProblem, options: KeychainWordsOptions): string {
   const ways = waysOut(problem, options);
   const last = ways.length > 1 ? `, or ${ways[ways.length - 1]}` : "";
   const head = ways.length > 1 ? ways.slice(0, -1).join(", ") : (ways[0] ?? "");

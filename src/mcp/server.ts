@@ -106,10 +106,10 @@ function register(
       } catch (error) {
         // A discovered server that stopped answering, or a known route gone: the next call looks again.
         await session.noteFailure(error).catch(() => undefined);
-        const result = errorResult(tool.name, error, logger, { tokenVariable: error instanceof AuthError ? await tokenVariableOf(session.token) : undefined });
+        const result = errorResult(tool.name, error, logger, { command: session.commandName, tokenVariable: error instanceof AuthError ? await tokenVariableOf(session.token) : undefined });
         // A bad profile or token file is what usually lies behind these: say so with them.
         if (error instanceof AuthError || error instanceof SetupError) {
-          const problems = (await session.fileProblems().catch(() => [])).map((problem) => explain(problem));
+          const problems = (await session.fileProblems().catch(() => [])).map((problem) => explain(problem, { command: session.commandName }));
           for (const block of result.content) if (block.type === "text" && problems.length > 0) block.text += ` (Also: ${problems.join(" ")})`;
         }
         for (const block of result.content) {

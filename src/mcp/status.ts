@@ -40,7 +40,7 @@ export async function collectStatus(session: Session, ctx: Pick<CallContext, "de
     resolved = session.setupProblem ? undefined : await session.resolveEndpoint();
   } catch (error) {
     if (!(error instanceof NoServerFoundError)) throw error;
-    problems.push(explain(error));
+    problems.push(explain(error, { command: session.commandName }));
     return {
       endpoint: null,
       endpoint_source: "discovered",
@@ -54,11 +54,11 @@ export async function collectStatus(session: Session, ctx: Pick<CallContext, "de
     };
   }
   const auth = await session.token.get();
-  problems.push(...(await session.fileProblems()).map((problem) => explain(problem)));
+  problems.push(...(await session.fileProblems()).map((problem) => explain(problem, { command: session.commandName })));
   if (resolved?.correction) {
     problems.push(
       `${resolved.correction.from} does not look like the server's API: did you mean ${resolved.correction.to}? ` +
-        `The bridge keeps using the configured endpoint (a token is bound to it); to switch, run \`npx ${PACKAGE_NAME} login ${resolved.correction.to}\`.`,
+        `The bridge keeps using the configured endpoint (a token is bound to it); to switch, run \`${session.commandName} login ${resolved.correction.to}\`.`,
     );
   }
   const status: BridgeStatus = {
@@ -89,16 +89,16 @@ export async function collectStatus(session: Session, ctx: Pick<CallContext, "de
     const unreachable = unreachableKeychain(current);
     if (unreachable !== undefined) {
       status.auth.keychain_unreachable = unreachable.message;
-      problems.push(`A token stored by login cannot be looked for here: ${lowerFirst(keychainWords(unreachable, { loginArgs: [status.endpoint ?? "<URL>"] }))}`);
+      problems.push(`A token stored by login cannot be looked for here: ${lowerFirst(keychainWords(unreachable, { command: session.commandName, loginArgs: [status.endpoint ?? "<URL>"] }))}`);
     }
     status.reachable = probe.reachable;
     if (probe.latency_ms !== undefined) status.latency_ms = probe.latency_ms;
     if (probe.tokenAccepted !== undefined) status.token_accepted = probe.tokenAccepted;
     if (probe.server) status.server = redactedStrings(probe.server, (text) => session.redact(text));
     const tokenVariable = current.source === "env" ? current.origin : undefined;
-    if (probe.error) problems.push(withDefaultEndpointHint(probe.error, session, explain(probe.error, { tokenVariable })));
+    if (probe.error) problems.push(withDefaultEndpointHint(probe.error, session, explain(probe.error, { command: session.commandName, tokenVariable })));
   } catch (error) {
-    problems.push(withDefaultEndpointHint(error, session, explain(error, { tokenVariable: await tokenVariableOf(session.token) })));
+    problems.push(withDefaultEndpointHint(error, session, explain(error, { command: session.commandName, tokenVariable: await tokenVariableOf(session.token) })));
   }
   if (problems.length > 0) status.problems = problems.map((problem) => session.redact(problem));
   return status;
@@ -155,13 +155,13 @@ export function renderStatus(status: BridgeStatus): string {
  */
 export function withDefaultEndpointHint(
   error: unknown,
-  session: Pick<Session, "endpoint" | "endpointSource" | "flavour">,
-  message = explain(error),
+  session: Pick<Session, "endpoint" | "endpointSource" | "flavour" | "commandName">,
+  message = explain(error, { command: session.commandName }),
 ): string {
   if (!(error instanceof UnreachableError) || session.endpointSource !== "default") return message;
   return (
     `${message.replace(/[.\s]*$/, ".")} No memory server is configured, so the bridge tried ${defaultOwner(session.flavour)}'s default address ${session.endpoint}; ` +
-    `to use another server, run \`npx ${PACKAGE_NAME} login <URL>\` or set MEMORY_BRIDGE_ENDPOINT in the client's config.`
+    `to use another server, run \`${session.commandName} login <URL>\` or set MEMORY_BRIDGE_ENDPOINT in the client's config.`
   );
 }
 

@@ -32,6 +32,8 @@ export interface SessionDeps {
   /** Keychain and file stores, tried after the environment (credentials/). */
   stores: readonly TokenStore[];
   http: HttpClientFactory;
+  /** How messages name this command so that it runs as printed (invocation/command-name.ts). */
+  commandName: string;
   /** The clock deadlines are measured on. */
   now?: () => number;
   /**
@@ -162,6 +164,11 @@ export class Session {
   }
 
   /** The configured endpoint, or mcp-memory-service's default address when none is configured (see resolveEndpoint for a discovered one). */
+  /** How messages name this command (npx, global or a checkout's node path). */
+  get commandName(): string {
+    return this.deps.commandName;
+  }
+
   get endpoint(): string {
     const { endpoint, backend } = this.deps.settings;
     return endpoint ?? (backend === "auto" || backend === PROXY_BACKEND ? undefined : BACKENDS[backend].defaultEndpoint) ?? DEFAULT_ENDPOINT;

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -138,5 +138,32 @@ describe("item 5: typos and flags that do nothing", () => {
     const manual = await runCli(["project", "--project", "My App!", "--project-mode", "manual"], { env: envWith() });
     expect(manual.stderr).not.toMatch(/does nothing/);
     expect(manual.stdout).toMatch(/^project: my-app$/m);
+  });
+});
+
+describe("item 6: one way to name the command in every message", () => {
+  const noServer = () => envWith({ MEMORY_BRIDGE_ENDPOINT: "http://127.0.0.1:9/api" });
+  /** Every command a message of this run names, in backticks or after "Run:". */
+  const named = (text: string) => [...text.matchAll(/`([^`]*mcp-memory-bridge[^`]*)`|(?:Run|run): ((?:npx |node )?\S*mcp-memory-bridge\S*)/g)].map((m) => m[1] ?? m[2]!);
+
+  it("from a checkout: node <path>/bin/mcp-memory-bridge.js everywhere, error words included", async () => {
+    const run = await runCli(["status"], { env: noServer() });
+    const names = named(run.stdout);
+    expect(names.length).toBeGreaterThanOrEqual(2);
+    for (const name of names) expect(name).toMatch(/^node \S*bin\/mcp-memory-bridge\.js( |$)/);
+    expect(run.stdout).not.toMatch(/npx mcp-memory-bridge/);
+  });
+
+  it("through npx (npm exec's cache): npx mcp-memory-bridge everywhere, and the printed command is the corrected one", async () => {
+    const cache = mkdtempSync(join(tmpdir(), "bridge-npx-"));
+    mkdirSync(join(cache, "_npx", "abc", "node_modules"), { recursive: true });
+    symlinkSync(process.cwd(), join(cache, "_npx", "abc", "node_modules", "mcp-memory-bridge"));
+    const bin = join(cache, "_npx", "abc", "node_modules", "mcp-memory-bridge", "bin", "mcp-memory-bridge.js");
+    const run = await runPrinted(`"${process.execPath}" "${bin}" status`, { env: noServer() });
+    const names = named(run.stdout);
+    expect(names.length).toBeGreaterThanOrEqual(2);
+    for (const name of names) expect(name).toMatch(/^npx mcp-memory-bridge( |$)/);
+    const typo = await runPrinted(`"${process.execPath}" "${bin}" staus`, { env: noServer() });
+    expect(typo.stderr).toMatch(/Run: npx mcp-memory-bridge status$/m);
   });
 });

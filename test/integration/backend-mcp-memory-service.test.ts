@@ -27,6 +27,7 @@ import {
 } from "../fixtures/memory-service/index.js";
 import { cosine, termVector } from "../fixtures/memory-service/text-similarity.js";
 import { ctx, GLOBAL, OTHER, OTHER_TAG, PROJECT, TAG } from "./memory-service-projects.js";
+import { WORDS } from "../helpers/words.js";
 
 const WRONG_TOKEN = "wrong-token-ABCDEFGH12345678";
 
@@ -707,7 +708,7 @@ describe("status", () => {
     expect(status.reachable).toBe(true);
     expect(typeof status.latency_ms).toBe("number");
     expect(status.tokenAccepted).toBe(false);
-    const text = `${JSON.stringify(status)} ${explain(status.error)}`;
+    const text = `${JSON.stringify(status)} ${explain(status.error, WORDS)}`;
     expect(text).toContain("401");
     expect(text).toContain(`npx mcp-memory-bridge login ${fixture.url}`);
     expect(text).not.toContain(WRONG_TOKEN);
@@ -745,7 +746,7 @@ describe("auth failures", () => {
       const error = await rejection(call());
       expect(error, name).toBeInstanceOf(AuthError);
       expect((error as AuthError).status, name).toBe(401);
-      expect(explain(error), name).toContain(`npx mcp-memory-bridge login ${fixture.url}`);
+      expect(explain(error, WORDS), name).toContain(`npx mcp-memory-bridge login ${fixture.url}`);
       expect(error.message, name).not.toContain(WRONG_TOKEN);
       expect(error.message, name).not.toContain(fixture.token!);
     }
@@ -760,7 +761,7 @@ describe("auth failures", () => {
     const anon = backendFor(fixture, null);
     const error = await rejection(anon.list({ page: 1, page_size: 10 }, ctx()));
     expect(error).toBeInstanceOf(AuthError);
-    expect(explain(error)).toContain(`npx mcp-memory-bridge login ${fixture.url}`);
+    expect(explain(error, WORDS)).toContain(`npx mcp-memory-bridge login ${fixture.url}`);
     expect(error.message).not.toContain(fixture.token!);
   });
 });

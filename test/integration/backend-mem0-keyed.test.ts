@@ -21,6 +21,7 @@ import { createKeyedFixture, type KeyedFixture } from "../fixtures/mem0-keyed/in
 import { rejection } from "./http-test-helpers.js";
 import { bodyOf, expectOneAuthHeader, sent } from "./mem0-wire.js";
 import { ctx, GLOBAL, OTHER, PROJECT } from "./memory-service-projects.js";
+import { WORDS } from "../helpers/words.js";
 
 const ALICE_KEY = "sk-alice-0123456789abcdef";
 const BOB_KEY = "sk-bob-0123456789abcdef";
@@ -62,7 +63,7 @@ describe("auth", () => {
     const error = await rejection(asBob.store({ content: "The cache lives in Redis now." }, ctx()));
     expect(error).toBeInstanceOf(KeyUserMismatchError);
     expect(error).toMatchObject({ keyUser: "alice", configuredUser: "bob" });
-    expect(explain(error)).toMatch(/^This key belongs to 'alice': set --user-id alice/);
+    expect(explain(error, WORDS)).toMatch(/^This key belongs to 'alice': set --user-id alice/);
     // verifyToken, which login runs, reads the same name.
     expect(await rejection(asBob.verifyToken(ctx()))).toMatchObject({ keyUser: "alice" });
     expect(fixture.memories()).toEqual([]);
@@ -73,13 +74,13 @@ describe("auth", () => {
     const error = await rejection(anonymous.list({ page: 1, page_size: 5 }, ctx()));
     expect(error).toBeInstanceOf(AuthError);
     expect(error).toMatchObject({ status: 403, code: "auth-missing" });
-    expect(explain(error)).toBe(
+    expect(explain(error, WORDS)).toBe(
       `Authentication required (403) at ${fixture.url}: no token is configured for this endpoint, so none was sent (Not authenticated). Run: npx mcp-memory-bridge login ${fixture.url}`,
     );
     const wrongScheme = backendWith({ header: "authorization", value: `Bearer ${ALICE_KEY}` });
     const sentElsewhere = await rejection(wrongScheme.list({ page: 1, page_size: 5 }, ctx()));
     expect(sentElsewhere).toMatchObject({ status: 403, code: "auth-not-found" });
-    expect(explain(sentElsewhere)).toContain("check --auth-scheme");
+    expect(explain(sentElsewhere, WORDS)).toContain("check --auth-scheme");
   });
 
   it("a wrong key is a 401", async () => {

@@ -22,6 +22,7 @@ import { createMem0Fixture, type Extractor, type Mem0Fixture, type Mem0FixtureOp
 import { rejection } from "./http-test-helpers.js";
 import { bodyOf, expectOneAuthHeader, sent } from "./mem0-wire.js";
 import { ctx, GLOBAL, OTHER, PROJECT } from "./memory-service-projects.js";
+import { WORDS } from "../helpers/words.js";
 
 const USER = "alice";
 const JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl";
@@ -79,7 +80,7 @@ describe.each<Mem0Generation>(["A", "B"])("mem0 generation %s", (generation) => 
       const error = await rejection(anonymous.list({ page: 1, page_size: 10 }, ctx()));
       expect(error).toBeInstanceOf(AuthError);
       expect((error as AuthError).status).toBe(401);
-      expect(explain(error)).toContain(`login ${fixture.url}`);
+      expect(explain(error, WORDS)).toContain(`login ${fixture.url}`);
       expect(error.message).toContain(generation === "A" ? "X-API-Key header is required" : "Authentication required");
     });
 

@@ -19,6 +19,7 @@ import type { HttpClient, HttpClientOptions, HttpRequest } from "../../src/http/
 import type { LogLevel } from "../../src/core/unions.js";
 import type { Logger } from "../../src/log.js";
 import { closeAll, inMs, rejection } from "./http-test-helpers.js";
+import { WORDS } from "../helpers/words.js";
 
 const TOKEN = "s3cret-token-123456";
 const AUTH = { header: "Authorization", value: `Bearer ${TOKEN}` };
@@ -400,7 +401,7 @@ describe("server answers that are errors", () => {
     const err = await rejection(c.request(get("/health/detailed"), inMs(5000)));
     expect(err).toBeInstanceOf(AuthError);
     expect(err).toMatchObject({ status: 401, serverCode: code, attempts: 1, maybeSent: false });
-    expect(explain(err)).toContain(`Run: npx mcp-memory-bridge login ${fx.origin}/api`);
+    expect(explain(err, WORDS)).toContain(`Run: npx mcp-memory-bridge login ${fx.origin}/api`);
     expect(err.message).not.toContain(TOKEN);
     expect(fx.seen).toHaveLength(1);
   });
@@ -431,7 +432,7 @@ describe("server answers that are errors", () => {
     const c = client({ endpoint: fx.origin });
     const err = await rejection(c.request(get("/health"), inMs(5000)));
     expect(err).toBeInstanceOf(ResponseFormatError);
-    expect(explain(err)).toMatch(/not JSON \(text\/html\).*\/api/);
+    expect(explain(err, WORDS)).toMatch(/not JSON \(text\/html\).*\/api/);
   });
 });
 

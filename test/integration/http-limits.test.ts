@@ -6,6 +6,7 @@ import { DeadlineError, ResponseTooLargeError, ServerError, UnsafePathError } fr
 import { explain } from "../../src/mcp/error-words.js";
 import type { HttpClient, HttpClientOptions, HttpRequest } from "../../src/http/types.js";
 import { closeAll, inMs, rejection } from "./http-test-helpers.js";
+import { WORDS } from "../helpers/words.js";
 
 // The HTTP layer's bounds: response size, error bodies, connections per origin, and paths.
 
@@ -69,7 +70,7 @@ describe("response size cap", () => {
     const c = client({ endpoint: fx.origin, maxResponseBytes: 256 * KiB });
     const error = await rejection(c.request(get("/memories"), inMs(10_000)));
     expect(error).toBeInstanceOf(ResponseTooLargeError);
-    expect(explain(error)).toBe(
+    expect(explain(error, WORDS)).toBe(
       `The memory server at ${fx.origin} sent a response larger than the 262144-byte (256 KiB) limit (--max-response-bytes, MEMORY_BRIDGE_MAX_RESPONSE_BYTES), so it was cut off; ask for fewer or smaller results (a lower limit or page_size), or raise the limit if the server is trusted.`,
     );
     expect(fx.paths).toHaveLength(1); // not retried

@@ -11,6 +11,7 @@ import { explain } from "../../src/mcp/error-words.js";
 import { makeSelfSignedCert } from "../fixtures/self-signed-cert.js";
 import { inMs, rejection } from "./http-test-helpers.js";
 import { isPresent, needs } from "../prerequisites/prerequisites.js";
+import { WORDS } from "../helpers/words.js";
 
 const hasOpenssl = isPresent("openssl");
 
@@ -62,7 +63,7 @@ describe("TLS", () => {
     const err = await rejection(client(origin).request(health, inMs(5000)));
     expect(err).toBeInstanceOf(TlsError);
     expect(err).toMatchObject({ causeCode: "DEPTH_ZERO_SELF_SIGNED_CERT", attempts: 1, maybeSent: false });
-    expect(explain(err)).toMatch(/self-signed certificate.*--ca-file PATH/);
+    expect(explain(err, WORDS)).toMatch(/self-signed certificate.*--ca-file PATH/);
   });
 
   it("trusts it when its certificate is given as caFile", async () => {
@@ -96,6 +97,6 @@ describe("TLS", () => {
     } catch (error) {
       thrown = error;
     }
-    expect(explain(thrown)).toMatch(/ENOENT.*--ca-file/);
+    expect(explain(thrown, WORDS)).toMatch(/ENOENT.*--ca-file/);
   });
 });

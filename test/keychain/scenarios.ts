@@ -21,6 +21,7 @@ import { keychainWords } from "../../src/mcp/keychain-words.js";
 import { probeSecretService } from "../../src/credentials/secret-service-probe.js";
 import { KEYCHAIN_SERVICE, type TokenStore } from "../../src/credentials/token-store.js";
 import { runtimeTokenStores } from "../../src/credentials/token-stores.js";
+import { WORDS } from "../helpers/words.js";
 
 const mode = process.argv[2];
 const sandbox = process.env.MEMORY_BRIDGE_TEST_SANDBOX_DIR;
@@ -189,7 +190,7 @@ async function unlocked() {
 
 /** An opened keychain with the words a person would read for its problem (written at the edge). */
 function withWords(opened: Keychain): Keychain & { words?: string } {
-  return opened.problem ? { ...opened, words: keychainWords(opened.problem) } : opened;
+  return opened.problem ? { ...opened, words: keychainWords(opened.problem, WORDS) } : opened;
 }
 
 /** Modes without a usable Secret Service: every way in reports the problem and writes nothing. */

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createFileStore, credentialsFilePath, CredentialsFileError } from "../../src/credentials/file-store.js";
 import { createLogger } from "../../src/log.js";
 import { explain } from "../../src/mcp/error-words.js";
+import { WORDS } from "../helpers/words.js";
 
 const A = "https://a.example.com";
 const B = "http://127.0.0.1:8000/base";
@@ -115,7 +116,7 @@ describe("file store", () => {
         (e: unknown) => e,
       );
       expect(error).toBeInstanceOf(CredentialsFileError);
-      expect(explain(error)).toContain("is not valid JSON; fix it or delete it");
+      expect(explain(error, WORDS)).toContain("is not valid JSON; fix it or delete it");
       expect((error as Error).message).not.toContain(TOKEN);
     }
     expect(readFileSync(path, "utf8")).toBe(corrupt);

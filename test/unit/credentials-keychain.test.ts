@@ -9,6 +9,7 @@ import { isModuleNotFound, loadOptionalModule, type ModuleImporter } from "../..
 import type { SecretServiceProbe } from "../../src/credentials/secret-service-probe.js";
 import { createLogger } from "../../src/log.js";
 import { keychainWords } from "../../src/mcp/keychain-words.js";
+import { WORDS } from "../helpers/words.js";
 
 const ACCOUNT = "https://memory.example.com";
 const WAYS_OUT = /--insecure-storage.*MEMORY_BRIDGE_TOKEN/;
@@ -107,8 +108,8 @@ describe("openKeychain", () => {
     const keychain = await open({ importer: load });
     expect(keychain.stores).toEqual([]);
     expect(keychain.problem).toMatchObject({ kind: "module-missing", detail: "keytar: not installed; @napi-rs/keyring: not installed" });
-    expect(keychainWords(keychain.problem!)).toMatch(/reinstall mcp-memory-bridge with its optional dependencies/);
-    expect(keychainWords(keychain.problem!)).toMatch(WAYS_OUT);
+    expect(keychainWords(keychain.problem!, WORDS)).toMatch(/reinstall mcp-memory-bridge with its optional dependencies/);
+    expect(keychainWords(keychain.problem!, WORDS)).toMatch(WAYS_OUT);
   });
 
   it("a module that is present but cannot load (missing libsecret) is reported as such", async () => {

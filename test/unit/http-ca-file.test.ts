@@ -7,6 +7,7 @@ import { CaFileError } from "../../src/http/errors.js";
 import { trustedCertificates } from "../../src/http/pool.js";
 import { explain } from "../../src/mcp/error-words.js";
 import { catchError } from "../helpers/catch-error.js";
+import { WORDS } from "../helpers/words.js";
 
 let dir = "";
 beforeEach(() => {
@@ -19,7 +20,7 @@ describe("--ca-file is read as a file", () => {
     const fifo = join(dir, "ca.pem");
     execFileSync("mkfifo", [fifo]);
     expect(() => trustedCertificates(fifo)).toThrow(CaFileError);
-    expect(explain(catchError(() => trustedCertificates(fifo)))).toBe(`Cannot read the CA file ${fifo} (not a regular file); check the path given to --ca-file (MEMORY_BRIDGE_CA_FILE).`);
+    expect(explain(catchError(() => trustedCertificates(fifo)), WORDS)).toBe(`Cannot read the CA file ${fifo} (not a regular file); check the path given to --ca-file (MEMORY_BRIDGE_CA_FILE).`);
   });
 
   it("a link to /dev/zero is refused without reading it", () => {

@@ -12,6 +12,7 @@ import { createLogger } from "../../src/log.js";
 import { explain } from "../../src/mcp/error-words.js";
 import { Session } from "../../src/session/session.js";
 import { renderStatus, withDefaultEndpointHint, type BridgeStatus } from "../../src/mcp/status.js";
+import { WORDS } from "../helpers/words.js";
 
 const DEFAULT = "http://127.0.0.1:8000/api";
 
@@ -28,6 +29,7 @@ function session(given: Record<string, string>, tokens: Record<string, string> =
   // Discovery off: with it on, a server found by probing would stand in for the default address.
   const env = { MEMORY_BRIDGE_DISCOVERY: "0", ...given };
   return new Session({
+    commandName: "npx mcp-memory-bridge",
     settings: loadSettings({ env }),
     env,
     cwd: "/",
@@ -92,7 +94,7 @@ describe("no endpoint configured", () => {
     const hint = withDefaultEndpointHint(refused, session({}));
     expect(hint).toMatch(/^Cannot reach the memory server at http:\/\/127\.0\.0\.1:8000\/api .*doctor\. No memory server is configured/);
     expect(hint).toContain("login <URL>` or set MEMORY_BRIDGE_ENDPOINT");
-    expect(withDefaultEndpointHint(refused, session({ MEMORY_BRIDGE_ENDPOINT: DEFAULT }))).toBe(explain(refused));
+    expect(withDefaultEndpointHint(refused, session({ MEMORY_BRIDGE_ENDPOINT: DEFAULT }))).toBe(explain(refused, WORDS));
     expect(withDefaultEndpointHint(new Error("other"), session({}))).toBe("other");
   });
 });

@@ -130,6 +130,7 @@ function storeWith(tokens: Record<string, string>): TokenStore {
 function discoveringSession(chosen: string | undefined, tokens: Record<string, string>, env: Record<string, string> = {}): Session {
   const configDir = mkdtempSync(join(tmpdir(), "session-discovery-"));
   return new Session({
+    commandName: "npx mcp-memory-bridge",
     settings: loadSettings({ env: { MEMORY_BRIDGE_CONFIG_DIR: configDir, ...env } }),
     env,
     cwd: "/",

@@ -1,6 +1,6 @@
 import { canonicalEndpoint, InvalidEndpointError } from "../../core/endpoint.js";
 import { explain } from "../../mcp/error-words.js";
-import { PACKAGE_NAME } from "../../version.js";
+import { invocationOf } from "./invocation-of.js";
 import type { CommandContext } from "../context.js";
 
 /**
@@ -10,14 +10,14 @@ import type { CommandContext } from "../context.js";
 export function endpointArgument(ctx: CommandContext, command: string, positionals: string[], configured: string | undefined): string | 2 {
   const raw = positionals[0] ?? configured;
   if (!raw) {
-    ctx.stderr.write(`No endpoint is configured: give ${command} the memory server's URL, e.g. ${PACKAGE_NAME} ${command} https://memory.example.com/api\n`);
+    ctx.stderr.write(`No endpoint is configured: give ${command} the memory server's URL, e.g. ${invocationOf(ctx).name} ${command} https://memory.example.com/api\n`);
     return 2;
   }
   try {
     return canonicalEndpoint(raw);
   } catch (error) {
     if (!(error instanceof InvalidEndpointError)) throw error;
-    ctx.stderr.write(`${explain(error)}\n`);
+    ctx.stderr.write(`${explain(error, { command: invocationOf(ctx).name })}\n`);
     return 2;
   }
 }

@@ -77,13 +77,13 @@ async function verifyAs(ctx: CommandContext, login: LoginSettings, endpoint: str
     if ("rejected" in remoteMcp) throw new TokenRejectedError(remoteMcp.rejected);
     return { remoteMcp };
   }
-  const opened = await openBackend({ ...login, endpoint, token, http: ctx.http, now: ctx.host.now }).catch(notStored);
+  const opened = await openBackend({ ...login, endpoint, token, http: ctx.http, now: ctx.host.now }).catch((error: unknown) => notStored(error, invocationOf(ctx).name));
   try {
     return await opened.backend.verifyToken(commandCallContext(ctx, login.settings));
   } catch (error) {
     if (error instanceof AuthError) throw new TokenRejectedError(rejectedMessage(endpoint, error));
     if (error instanceof KeyUserMismatchError) throw error;
-    return notStored(error);
+    return notStored(error, invocationOf(ctx).name);
   } finally {
     await opened.close();
   }
@@ -148,8 +148,8 @@ export async function saveLogin(
 }
 
 /** A failure of the check, said as such. */
-function notStored(error: unknown): never {
-  if (error instanceof BridgeError) throw new BridgeError(`${explain(error).replace(/\.?$/, ".")} The token was not stored.`);
+function notStored(error: unknown, command: string): never {
+  if (error instanceof BridgeError) throw new BridgeError(`${explain(error, { command }).replace(/\.?$/, ".")} The token was not stored.`);
   throw error;
 }
 

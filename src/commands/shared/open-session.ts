@@ -6,6 +6,7 @@ import { createLogger, type Logger } from "../../log.js";
 import { Session } from "../../session/session.js";
 import type { CommandContext } from "../context.js";
 import { settingsFor, type LoadedSettings } from "./settings.js";
+import { invocationOf } from "./invocation-of.js";
 
 export interface CommandSession {
   settings: Readonly<Settings>;
@@ -37,6 +38,7 @@ export function sessionFor(ctx: CommandContext, loaded: LoadedSettings, setupPro
     secrets,
     stores,
     http: ctx.http,
+    commandName: invocationOf(ctx).name,
     now,
     ...(ctx.discover && { discover: ctx.discover }),
     ...(setupProblem !== undefined && { setupProblem }),

@@ -41,7 +41,7 @@ export async function serveRemoteMcp(ctx: CommandContext, opened: CommandSession
       },
     );
   } catch (error) {
-    return { setupProblem: explain(error) };
+    return { setupProblem: explain(error, { command: session.commandName }) };
   }
   const stop = (reason: string) => () => void running.stop(reason);
   const onSigint = stop("SIGINT");
