@@ -167,3 +167,16 @@ describe("item 6: one way to name the command in every message", () => {
     expect(typo.stderr).toMatch(/Run: npx mcp-memory-bridge status$/m);
   });
 });
+
+describe("item 7: after login, what to do next", () => {
+  it("names the install command, which runs as printed and adds the client entry", async () => {
+    const login = await runCli(["login", fixture.url, "--with-token", "--insecure-storage"], { input: TOKEN, env: envWith() });
+    expect(login.code, login.stderr).toBe(0);
+    const next = printedCommand(login.stdout, "install --client");
+    expect(login.stdout).toMatch(/^Next: add the bridge to your MCP client with `.* install --client claude-desktop`/m);
+    const home = mkdtempSync(join(tmpdir(), "bridge-first-run-home-"));
+    const install = await runPrinted(next, { env: envWith({ HOME: home }) });
+    expect(install.code, install.stderr).toBe(0);
+    expect(install.stdout).toMatch(/Claude Desktop/);
+  });
+});

@@ -141,6 +141,7 @@ export async function saveLogin(
         ? "! A token is also set in this environment (MEMORY_BRIDGE_TOKEN / MCP_MEMORY_API_KEY); where it is set, it wins over the stored one."
         : "",
       `MCP clients started with \`npx -y ${PACKAGE_NAME}\` now use this server and token; their config needs no token.`,
+      `Next: add the bridge to your MCP client with \`${invocationOf(ctx).name} install --client claude-desktop\` (or cursor, vscode, claude-code, …; \`--client all\` for every one found), then restart the client.`,
     ]
       .filter(Boolean)
       .join("\n") + "\n",
