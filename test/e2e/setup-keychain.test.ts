@@ -4,46 +4,17 @@
  * test/keychain/with-secret-service.sh. The token ends up in the keychain and in no file, and the
  * client entry setup wrote, started as the client starts it, serves MCP with that token.
  */
-import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { runInSecretService } from "../keychain/run-scenario.js";
 import { needs } from "../prerequisites/prerequisites.js";
 
-const RUNNER = resolve("test/keychain/with-secret-service.sh");
 const SCENARIO = resolve("test/keychain/setup-scenario.ts");
-
-function runScenario(): Promise<{ code: number | null; stderr: string; result: Record<string, any> | undefined }> {
-  return new Promise((done) => {
-    const child = spawn("bash", [RUNNER, "--", process.execPath, "--import", "tsx", SCENARIO], { cwd: resolve("."), env: process.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
-    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        // gone already
-      }
-    }, 60_000);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      const line = stdout.trim().split("\n").at(-1);
-      let result: Record<string, any> | undefined;
-      try {
-        result = line ? JSON.parse(line) : undefined;
-      } catch {
-        result = undefined;
-      }
-      done({ code, stderr, result });
-    });
-  });
-}
 
 describe.runIf(process.platform === "linux")("setup --endpoint URL --with-token --client claude-desktop", () => {
   it("stores the token in the Secret Service and in no file, and the entry it wrote serves MCP", { timeout: 90_000 }, async (ctx) => {
     needs(ctx, "secret-service");
-    const { code, stderr, result } = await runScenario();
+    const { code, stderr, result } = await runInSecretService(SCENARIO, []);
     expect(code, `sandbox failed (install dbus-daemon dbus-bin gnome-keyring libsecret-tools): ${stderr}`).toBe(0);
     const r = result!;
     expect(r.setup.code, r.setup.stderr).toBe(0);
