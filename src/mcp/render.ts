@@ -149,8 +149,13 @@ export function renderDelete(id: string): string {
   return `Deleted memory ${id}.`;
 }
 
+/** Whitespace other than the plain space (tabs, line breaks, no-break spaces, …). */
+const OTHER_SPACE = /[^\S ]/;
+
 function preview(content: string): string {
-  const oneLine = content.replace(/\s+/g, " ").trim();
+  // Most texts are one line already: checking is far cheaper than rebuilding them (a search renders ten).
+  const uneven = content.includes("  ") || OTHER_SPACE.test(content) || content.startsWith(" ") || content.endsWith(" ");
+  const oneLine = uneven ? content.replace(/\s+/g, " ").trim() : content;
   if (oneLine.length <= PREVIEW_CHARS) return oneLine;
   // Do not cut a surrogate pair (an emoji, say) in half.
   const end = /[\uD800-\uDBFF]/.test(oneLine.charAt(PREVIEW_CHARS - 1)) ? PREVIEW_CHARS - 1 : PREVIEW_CHARS;

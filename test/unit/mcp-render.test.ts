@@ -66,6 +66,22 @@ describe("renderMemoryLine", () => {
     expect(line).not.toContain("END-MARKER");
   });
 
+  it("every run of whitespace of any kind becomes one space, none at the ends; one-line text is kept as it is", () => {
+    const cases: [string, string][] = [
+      ["one line, single spaces", "one line, single spaces"],
+      ["two  spaces", "two spaces"],
+      [" leading", "leading"],
+      ["trailing ", "trailing"],
+      ["tab\there", "tab here"],
+      ["line\r\nbreak", "line break"],
+      ["no-break\u00a0space", "no-break space"],
+      ["ideographic\u3000space and\u2028separator", "ideographic space and separator"],
+      ["\ufeffbyte order mark", "byte order mark"],
+      ["\n", ""],
+    ];
+    for (const [content, shown] of cases) expect(renderMemoryLine(mem(1, { content })).split("\n")[0], JSON.stringify(content)).toBe(shown);
+  });
+
   it("content of exactly 1000 characters is not truncated", () => {
     const exact = "x".repeat(1000);
     const first = renderMemoryLine(mem(1, { content: exact })).split("\n")[0]!;
