@@ -1,6 +1,7 @@
 import { RootsListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "../log.js";
 import type { Session } from "../session/session.js";
+import { answerToolCallsDirectly } from "./direct-tool-calls.js";
 import { InFlightRequests } from "./in-flight.js";
 import { flavourFor } from "../backends/registry.js";
 import { createBridgeServer } from "./server.js";
@@ -55,6 +56,7 @@ export async function runStdioServer({ session, logger, stdin, stdout, now }: St
     // --backend auto: the detected server decides which tools (and which arguments) are offered.
     if (session.settings.backend === "auto") bridge.useFlavour(flavourFor("auto", resolved.backend, resolved.endpoint));
   });
+  answerToolCallsDirectly(transport, bridge.toolCall);
   const inFlight = new InFlightRequests(transport);
 
   return new Promise<void>((resolve) => {
