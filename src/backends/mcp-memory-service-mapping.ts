@@ -36,11 +36,14 @@ export function toMemory(record: ServiceMemory, hiddenTag?: string, score?: numb
   } else if (record.metadata !== undefined && record.metadata !== null) {
     problems.push("metadata is not an object (left out)");
   }
+  let previous: { iso: unknown; epoch: unknown; time: string | undefined } | undefined;
   for (const [field, iso, epoch] of [
     ["created_at", record.created_at_iso, record.created_at],
     ["updated_at", record.updated_at_iso, record.updated_at],
   ] as const) {
-    const time = isoTime(iso, epoch);
+    // A record never updated has the same two times: parse them once (a search maps ten records).
+    const time = previous !== undefined && previous.iso === iso && previous.epoch === epoch ? previous.time : isoTime(iso, epoch);
+    previous = { iso, epoch, time };
     if (time) memory[field] = time;
     else if (present(iso) || present(epoch)) problems.push(`${field} is not a valid time (left out)`);
   }

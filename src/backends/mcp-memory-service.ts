@@ -95,8 +95,10 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now, conversati
           skipped++;
           continue;
         }
-        const tags = serviceTags(hit.memory).map(normalizeServiceTag);
-        if (!required.every((tag) => tags.includes(tag))) continue;
+        if (required.length > 0) {
+          const tags = serviceTags(hit.memory).map(normalizeServiceTag);
+          if (!required.every((tag) => tags.includes(tag))) continue;
+        }
         found.push(present(hit.memory, hidden, hit.similarity_score));
         if (found.length === input.limit) break;
       }

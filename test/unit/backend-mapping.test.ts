@@ -162,6 +162,15 @@ describe("toMemory", () => {
       expect(memory.created_at).toBe("2023-11-14T22:13:20.000Z");
     });
 
+    it("the same time in both fields gives both; the same ISO with another epoch, or the same epoch with another ISO, is read on its own", () => {
+      const same = toMemory(record({ created_at_iso: "2024-05-01T12:34:56.123456Z", updated_at_iso: "2024-05-01T12:34:56.123456Z", created_at: 1, updated_at: 1 }));
+      expect([same.created_at, same.updated_at]).toEqual(["2024-05-01T12:34:56.123Z", "2024-05-01T12:34:56.123Z"]);
+      const badIso = toMemory(record({ created_at_iso: "not a date", updated_at_iso: "not a date", created_at: 0, updated_at: 1_700_000_000 }));
+      expect([badIso.created_at, badIso.updated_at]).toEqual(["1970-01-01T00:00:00.000Z", "2023-11-14T22:13:20.000Z"]);
+      const bothBad = toMemory(record({ created_at_iso: "never", updated_at_iso: "never" }));
+      expect(bothBad.note).toContain("created_at is not a valid time (left out); updated_at is not a valid time (left out)");
+    });
+
     it("null / non-finite / missing times are left out", () => {
       const memory = toMemory(
         record({ created_at: null, created_at_iso: null, updated_at: Number.NaN, updated_at_iso: "" }),
