@@ -93,19 +93,20 @@ export function createServiceStore(calls: ServiceCalls, conversationId = PROCESS
     if (answer.success === true && !hash) throw new UnexpectedResponseError(endpoint, "POST /memories succeeded without a content_hash");
 
     const verdict = classifyStoreAnswer(answer.success, answer.message, hash);
-    const originalHash = serviceContentHash(input.content);
+    // Only a split or a duplicate text needs its hash: most stores never compute it.
+    const originalHash = () => serviceContentHash(input.content);
     switch (verdict.kind) {
       case "stored": {
         const result: StoreResult = { id: verdict.id, deduplicated: false, ...typeChange(input.type, serviceType(memory)) };
         if (verdict.chunks === undefined) return result;
-        const parts = await newestChunks(originalHash, verdict.chunks, own, ctx).catch(() => []);
+        const parts = await newestChunks(originalHash(), verdict.chunks, own, ctx).catch(() => []);
         return { ...result, chunks: verdict.chunks, ids: parts.length > 0 ? parts.map((part) => part.content_hash) : [verdict.id] };
       }
       case "exact-duplicate": {
         const records =
           verdict.chunks === undefined
-            ? [await existingRecord(serviceContentHash(input.content), ctx)]
-            : await searchedChunks(input.content, originalHash, ctx);
+            ? [await existingRecord(originalHash(), ctx)]
+            : await searchedChunks(input.content, originalHash(), ctx);
         if (records.length === 0) throw new UnconfirmedDuplicateError(undefined);
         await mergeIntoExisting(records, tags, ctx);
         return {
