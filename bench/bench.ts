@@ -244,15 +244,37 @@ function workloadRows(workload: Workload, r: Record<WayName, WayResult>): Row[] 
   return rows;
 }
 
-/** Calls through a process, reading its RSS at each checkpoint (cumulative call counts). */
+/** Calls before each RSS checkpoint during which the RSS is sampled. */
+const RSS_WINDOW_CALLS = QUICK ? 125 : 2_000;
+const RSS_SAMPLE_MS = 20;
+
+/**
+ * Calls through a process up to each checkpoint (cumulative call counts). The RSS "at" a checkpoint
+ * is the median of samples taken every RSS_SAMPLE_MS while its last RSS_WINDOW_CALLS calls ran:
+ * a single reading swings by ±10 MB with where the garbage collector is in its cycle.
+ */
 async function rssAfterCalls(call: () => Promise<unknown>, pid: number, checkpoints: number[]): Promise<{ calls: number; bytes: number }[]> {
   const out: { calls: number; bytes: number }[] = [];
   let done = 0;
   for (const checkpoint of checkpoints) {
-    const r = await runLoad(call, { calls: checkpoint - done, concurrency: CONCURRENCY, timeCapMs: P.loadTimeCapMs * 2 });
-    done += r.completed;
-    await sleep(200);
-    out.push({ calls: done, bytes: rssBytes(pid).bytes });
+    const window = Math.min(RSS_WINDOW_CALLS, Math.floor((checkpoint - done) / 2));
+    const load = (calls: number) => runLoad(call, { calls, concurrency: CONCURRENCY, timeCapMs: P.loadTimeCapMs });
+    done += (await load(checkpoint - done - window)).completed;
+    const samples: number[] = [];
+    const sampler = setInterval(() => {
+      try {
+        samples.push(rssBytes(pid).bytes);
+      } catch {
+        // the process ended: the load reports why
+      }
+    }, RSS_SAMPLE_MS);
+    try {
+      done += (await load(window)).completed;
+    } finally {
+      clearInterval(sampler);
+    }
+    samples.push(rssBytes(pid).bytes);
+    out.push({ calls: done, bytes: median(samples) });
   }
   return out;
 }
@@ -428,7 +450,7 @@ async function main(): Promise<void> {
       `overhead: p50 of the way − p50 of direct HTTP; the target compares the bridge's with the relay floor's, measured in the same run.`,
       `start-up: bare node = \`node -e\` answering one line; npm pack tarball = \`npm pack\` of a fresh copy of the sources (prepack: release build), unpacked as npm installs it (no optional keychain modules: the token comes from MEMORY_BRIDGE_TOKEN).` +
         (packProblem ? ` Not measured: ${packProblem}` : ""),
-      `RSS: /proc/<pid>/status VmRSS of a fresh process each; search_memories / list_memories / get_memory in turn at c=${CONCURRENCY}; growth up to ${fmt.mb(TARGET.rssGrowthNoise)} counts as noise (GC and allocator), not growth.`,
+      `RSS: /proc/<pid>/status VmRSS of a fresh process each, search_memories / list_memories / get_memory in turn at c=${CONCURRENCY}; after N calls = the median of samples every ${RSS_SAMPLE_MS} ms during the ${fmt.int(RSS_WINDOW_CALLS)} calls before N (one reading swings ±10 MB with the GC cycle); growth up to ${fmt.mb(TARGET.rssGrowthNoise)} counts as noise, not growth.`,
     );
     const header = [
       `mcp-memory-bridge benchmark${QUICK ? "  [BENCH_QUICK=1: smoke run, numbers indicative only]" : ""}`,
