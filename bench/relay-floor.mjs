@@ -46,9 +46,16 @@ function toMemory(record, score) {
   return memory;
 }
 
+// One line per memory, as the bridge renders it: whitespace runs collapsed, only when there are any.
+const OTHER_SPACE = /[^\S ]/;
+function oneLine(text) {
+  const uneven = text.includes("  ") || OTHER_SPACE.test(text) || text.startsWith(" ") || text.endsWith(" ");
+  return uneven ? text.replace(/\s+/g, " ").trim() : text;
+}
+
 function line(memory, n) {
   const score = memory.score === undefined ? "" : ` (relevance ${memory.score.toFixed(2)})`;
-  const content = memory.content.replace(/\s+/g, " ").trim();
+  const content = oneLine(memory.content);
   return `${n}. ${content}${score}\n   id: ${memory.id} · tags: ${memory.tags.join(", ")} · type: ${memory.type} · created: ${memory.created_at}`;
 }
 
