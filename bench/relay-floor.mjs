@@ -47,9 +47,9 @@ function toMemory(record, score) {
 }
 
 // One line per memory, as the bridge renders it: whitespace runs collapsed, only when there are any.
-const OTHER_SPACE = /[^\S ]/;
+const UNEVEN_SPACE = /[^\S ]| {2}/;
 function oneLine(text) {
-  const uneven = text.includes("  ") || OTHER_SPACE.test(text) || text.startsWith(" ") || text.endsWith(" ");
+  const uneven = UNEVEN_SPACE.test(text) || text.startsWith(" ") || text.endsWith(" ");
   return uneven ? text.replace(/\s+/g, " ").trim() : text;
 }
 

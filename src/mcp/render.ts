@@ -149,12 +149,12 @@ export function renderDelete(id: string): string {
   return `Deleted memory ${id}.`;
 }
 
-/** Whitespace other than the plain space (tabs, line breaks, no-break spaces, …). */
-const OTHER_SPACE = /[^\S ]/;
+/** Whitespace other than the plain space (tabs, line breaks, no-break spaces, …), or two spaces in a row. */
+const UNEVEN_SPACE = /[^\S ]| {2}/;
 
 function preview(content: string): string {
   // Most texts are one line already: checking is far cheaper than rebuilding them (a search renders ten).
-  const uneven = content.includes("  ") || OTHER_SPACE.test(content) || content.startsWith(" ") || content.endsWith(" ");
+  const uneven = UNEVEN_SPACE.test(content) || content.startsWith(" ") || content.endsWith(" ");
   const oneLine = uneven ? content.replace(/\s+/g, " ").trim() : content;
   if (oneLine.length <= PREVIEW_CHARS) return oneLine;
   // Do not cut a surrogate pair (an emoji, say) in half.
