@@ -31,7 +31,7 @@ import { requester, SEED_CHARS, SEED_COUNT, seed, workloads, type Fixture, type 
 const QUICK = process.env.BENCH_QUICK === "1";
 const P = QUICK
   ? { latencyWarmup: 30, latencyCalls: 150, latencyBlocks: 3, throughputCalls: 300, spawnRuns: 3, rssCheckpoints: [250, 500], loadTimeCapMs: 5_000, overallCapMs: 180_000 }
-  : { latencyWarmup: 500, latencyCalls: 3_000, latencyBlocks: 6, throughputCalls: 3_000, spawnRuns: 15, rssCheckpoints: [5_000, 10_000], loadTimeCapMs: 20_000, overallCapMs: 420_000 };
+  : { latencyWarmup: 500, latencyCalls: 3_000, latencyBlocks: 6, throughputCalls: 3_000, spawnRuns: 15, rssCheckpoints: [5_000, 10_000], loadTimeCapMs: 20_000, overallCapMs: 600_000 };
 const CONCURRENCY = 16;
 
 const TARGET = {
