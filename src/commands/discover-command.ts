@@ -59,7 +59,7 @@ export const discoverCommand: CommandSpec = {
       detectOptions: { allowHttp: settings.allowHttp },
       now: ctx.host.now,
     });
-    const stores = runtimeTokenStores({ platform: ctx.host.platform, env: ctx.env, configDir: settings.configDir, logger, openKeychain: ctx.keychain });
+    const stores = runtimeTokenStores({ platform: ctx.host.platform, env: ctx.env, configDir: settings.configDir, logger, openKeychain: ctx.keychain, loginCommand: `${invocationOf(ctx).name} login` });
     const servers: DiscoveredServer[] = [];
     const seen = new Set<string>();
     for (const attempt of report.attempts) {

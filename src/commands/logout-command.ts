@@ -39,7 +39,7 @@ export const logoutCommand: CommandSpec = {
     for (const store of keychain.stores) {
       if (await store.delete(endpoint)) removedFrom.push(`the OS keychain (${store.name})`);
     }
-    const file = createFileStore({ configDir: settings.configDir, logger, platform });
+    const file = createFileStore({ configDir: settings.configDir, logger, platform, loginCommand: `${invocationOf(ctx).name} login` });
     if (await file.delete(endpoint)) removedFrom.push(`the insecure token file ${file.path}`);
 
     const problem = keychain.problem;

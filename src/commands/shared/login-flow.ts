@@ -105,7 +105,7 @@ export async function saveLogin(
 
   let where: string;
   if (input.insecureStorage) {
-    const file = createFileStore({ configDir, logger, platform });
+    const file = createFileStore({ configDir, logger, platform, loginCommand: `${invocationOf(ctx).name} login` });
     await file.set(endpoint, token);
     where = `the insecure token file ${file.path} (mode 0600: readable by any program running as you; prefer the keychain where there is one)`;
   } else {
@@ -187,7 +187,7 @@ function rejectedMessage(endpoint: string, error: AuthError): string {
 
 /** After a keychain login, an older copy of the token in the insecure file is removed. */
 async function removeFromInsecureFile(ctx: CommandContext, configDir: string, endpoint: string, logger: Logger) {
-  const file = createFileStore({ configDir, logger, platform: ctx.host.platform });
+  const file = createFileStore({ configDir, logger, platform: ctx.host.platform, loginCommand: `${invocationOf(ctx).name} login` });
   // A missing file, or no entry for this endpoint, deletes nothing.
   if (await file.delete(endpoint)) ctx.stdout.write(`✓ Removed the old copy of this token from ${file.path}.\n`);
 }
