@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -47,5 +47,46 @@ describe("the insecure token file's warning", () => {
     const moved = await runPrinted(`${command} --with-token`, { input: TOKEN, env: envWith(), cwd: process.cwd() });
     expect(moved.stderr).toMatch(/no D-Bus session bus/);
     expect(moved.stderr).not.toMatch(/Unknown|Unexpected/);
+  });
+});
+
+describe("the config folder: mcp-memory-bridge, the old mcp-memory-bridge-nodejs moved over once", () => {
+  /** A machine with no MEMORY_BRIDGE_CONFIG_DIR, where a login of an earlier version left its folder. */
+  function earlierLogin(fixtureUrl: string) {
+    const xdg = mkdtempSync(join(tmpdir(), "bridge-xdg-"));
+    const old = join(xdg, "mcp-memory-bridge-nodejs");
+    mkdirSync(old);
+    writeFileSync(join(old, "config.json"), JSON.stringify({ endpoint: fixtureUrl, backend: "mcp-memory-service" }));
+    writeFileSync(join(old, "credentials.json"), JSON.stringify({ [fixtureUrl]: TOKEN }), { mode: 0o600 });
+    return { env: { MEMORY_BRIDGE_CONFIG_DIR: "", XDG_CONFIG_HOME: xdg }, old, now: join(xdg, "mcp-memory-bridge") };
+  }
+
+  it("the first run moves the old folder, and its endpoint and token keep working", async () => {
+    const fixture = server();
+    const m = earlierLogin(fixture.url);
+    const status = await runCli(["status"], { env: m.env });
+    expect(status.code, status.stdout + status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/token accepted: yes/);
+    expect(existsSync(m.old)).toBe(false);
+    expect(JSON.parse(readFileSync(join(m.now, "credentials.json"), "utf8"))).toEqual({ [fixture.url]: TOKEN });
+    const doctor = await runCli(["doctor"], { env: m.env });
+    expect(doctor.stdout).toContain(`✓ settings: readable (config directory ${m.now})`);
+  });
+
+  it("when both exist, doctor says which one is used and what to do with the other; doing it clears the check", async () => {
+    const fixture = server();
+    const m = earlierLogin(fixture.url);
+    mkdirSync(m.now);
+    const doctor = await runCli(["doctor"], { env: m.env });
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toContain(`✗ settings: An older config folder ${m.old} (from an earlier version) is still there and is not read; ${m.now} is used.`);
+    expect(doctor.stdout).toMatch(/Move anything you need from it \(config\.json, credentials\.json\) into .*, then delete it\./);
+    expect(existsSync(join(m.old, "credentials.json"))).toBe(true);
+
+    const moved = await runPrinted(`mv "${m.old}"/* "${m.now}"/ && rmdir "${m.old}"`, { env: m.env });
+    expect(moved.code, moved.stderr).toBe(0);
+    const again = await runCli(["doctor"], { env: m.env });
+    expect(again.stdout).toContain(`✓ settings: readable (config directory ${m.now})`);
+    expect(again.stdout).toMatch(/✓ token: accepted/);
   });
 });
