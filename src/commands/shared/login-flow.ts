@@ -16,8 +16,8 @@ import type { Logger } from "../../log.js";
 import { explain } from "../../mcp/error-words.js";
 import { keychainWords } from "../../mcp/keychain-words.js";
 import { invocationOf } from "./invocation-of.js";
-import { PACKAGE_NAME } from "../../version.js";
 import type { CommandContext } from "../context.js";
+import type { OptionSpec } from "../registry.js";
 import { checkRemoteMcpLogin, type RemoteMcpLogin } from "./login-remote-mcp.js";
 import { stderrLogger, commandCallContext } from "./open-session.js";
 import { usesRemoteMcp } from "./remote-mcp.js";
@@ -34,6 +34,12 @@ export interface LoginSettings {
   logger: Logger;
   secrets: SecretRedactor;
 }
+
+/** The options login and setup share. */
+export const LOGIN_OPTIONS = {
+  "with-token": { type: "boolean", description: "Read the token from standard input instead of asking" },
+  "insecure-storage": { type: "boolean", description: "No keychain here: keep the token in a file only you can read (mode 0600)" },
+} as const satisfies Record<string, OptionSpec>;
 
 /** The token the server refused (401/403): not stored; `setup` asks again. */
 export class TokenRejectedError extends BridgeError {}
@@ -140,7 +146,7 @@ export async function saveLogin(
       ctx.env.MEMORY_BRIDGE_TOKEN || ctx.env.MCP_MEMORY_API_KEY
         ? "! A token is also set in this environment (MEMORY_BRIDGE_TOKEN / MCP_MEMORY_API_KEY); where it is set, it wins over the stored one."
         : "",
-      `MCP clients started with \`npx -y ${PACKAGE_NAME}\` now use this server and token; their config needs no token.`,
+      `MCP clients that start the bridge (\`${invocationOf(ctx).name}\`) now use this server and token; their config needs no token.`,
       `Next: add the bridge to your MCP client with \`${invocationOf(ctx).name} install --client claude-desktop\` (or cursor, vscode, claude-code, …; \`--client all\` for every one found), then restart the client.`,
     ]
       .filter(Boolean)
