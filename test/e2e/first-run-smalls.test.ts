@@ -90,3 +90,74 @@ describe("the config folder: mcp-memory-bridge, the old mcp-memory-bridge-nodejs
     expect(again.stdout).toMatch(/✓ token: accepted/);
   });
 });
+
+describe("login reports the scopes it could check, and never writes to check them", () => {
+  const READ_ONLY = "tok_read_only_Hq28distinctive";
+
+  async function loginWith(fixtureOptions: { version?: string }, token: string) {
+    const { createMemoryServiceFixture } = await import("../fixtures/memory-service/index.js");
+    const fixture = await createMemoryServiceFixture({ token: TOKEN, readOnlyToken: READ_ONLY, ...fixtureOptions });
+    try {
+      const run = await runCli(["login", fixture.url, "--with-token", "--insecure-storage"], { input: token, env: envWith() });
+      const writes = fixture.requests.filter((request) => request.method !== "GET");
+      return { run, writes, url: fixture.url, memories: fixture.memories().length };
+    } finally {
+      await fixture.close();
+    }
+  }
+
+  it("a read-only token: logged in, but says it cannot write, why, and the login that fixes it, which runs as printed", async () => {
+    const { createMemoryServiceFixture } = await import("../fixtures/memory-service/index.js");
+    const fixture = await createMemoryServiceFixture({ token: TOKEN, readOnlyToken: READ_ONLY });
+    try {
+      const run = await runCli(["login", fixture.url, "--with-token", "--insecure-storage"], { input: READ_ONLY, env: envWith() });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/^! Access: can read ✓, can write ✗ — this token has read-only scope \(asked with GET \/memory-stats, which needs the write scope and changes nothing\): search, list and get work, but store, update and delete will be refused\./m);
+      expect(fixture.requests.filter((request) => request.method !== "GET")).toEqual([]);
+      const fix = /`([^`]+ login [^`]+)`\.$/m.exec(run.stdout)![1]!;
+      expect(fix).toMatch(new RegExp(`login ${fixture.url}$`));
+      const again = await runPrinted(`${fix} --with-token --insecure-storage`, { input: TOKEN, env: envWith(), cwd: process.cwd() });
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toMatch(/^✓ Access: can read ✓, can write ✓/m);
+      // And the store the read-only token would have failed at now works.
+      const bridge = await startBridge({ env: envWith({ MEMORY_BRIDGE_ENDPOINT: fixture.url }) });
+      try {
+        const stored = await bridge.client.callTool({ name: "store_memory", arguments: { content: "written with the write scope" } });
+        expect(stored.isError).toBeFalsy();
+      } finally {
+        await bridge.transport.close();
+      }
+    } finally {
+      await fixture.close();
+    }
+  });
+
+  it("the API key: can read ✓, can write ✓, with nothing written", async () => {
+    const { run, writes, memories } = await loginWith({}, TOKEN);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^✓ Access: can read ✓, can write ✓ \(asked with GET \/memory-stats, which needs the write scope and changes nothing\)\.$/m);
+    expect(writes).toEqual([]);
+    expect(memories).toBe(0);
+  });
+
+  it("a server older than 10.21 (where that probe needs only read): write is reported as not checked, with why", async () => {
+    const { run, writes } = await loginWith({ version: "10.20.0" }, READ_ONLY);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^Access: can read ✓; write: not checked — this server \(10\.20\.0\) has no way to ask without writing \(mcp-memory-service 10\.21\.0 added one\), and login never writes to check\.$/m);
+    expect(run.stdout).not.toMatch(/can write ✓/);
+    expect(writes).toEqual([]);
+  });
+
+  it("mem0 has no way to ask: write is reported as not checked", async () => {
+    const { createMem0Fixture } = await import("../fixtures/mem0/index.js");
+    const mem0 = await createMem0Fixture({ generation: "B" });
+    try {
+      const run = await runCli(["login", mem0.url, "--with-token", "--insecure-storage"], { input: mem0.adminKey!, env: envWith({ MEMORY_BRIDGE_USER_ID: "alice" }) });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/^Access: can read ✓; write: not checked — this server has no way to ask without writing, and login never writes to check\.$/m);
+      expect(mem0.requests.filter((request) => request.method !== "GET")).toEqual([]);
+    } finally {
+      await mem0.close();
+    }
+  });
+});

@@ -8,6 +8,7 @@ import type { TokenStore } from "../../credentials/token-store.js";
 import type { Keychain } from "../../credentials/keychain.js";
 import { KEYCHAIN_SERVICE } from "../../credentials/token-store.js";
 import { KeyUserMismatchError } from "../../backends/errors.js";
+import type { WriteAccess } from "../../backends/types.js";
 import { BridgeError } from "../../core/errors.js";
 import { SecretRedactor } from "../../core/secrets.js";
 import { PROXY_BACKEND } from "../../core/unions.js";
@@ -59,7 +60,7 @@ export function loginSettings(ctx: CommandContext, values: Record<string, unknow
  * What the server says about itself; for a remote MCP server, also what login found out about it;
  * `keyUser`: the user the key belongs to, when the configured one is not it (the mem0 API-key server).
  */
-export type VerifiedServer = Record<string, unknown> & { remoteMcp?: RemoteMcpLogin; keyUser?: string };
+export type VerifiedServer = Record<string, unknown> & { remoteMcp?: RemoteMcpLogin; keyUser?: string; access?: WriteAccess };
 
 /**
  * One authenticated call with the new token, through the backend the settings name (for a remote
@@ -85,7 +86,10 @@ async function verifyAs(ctx: CommandContext, login: LoginSettings, endpoint: str
   }
   const opened = await openBackend({ ...login, endpoint, token, http: ctx.http, now: ctx.host.now }).catch((error: unknown) => notStored(error, invocationOf(ctx).name));
   try {
-    return await opened.backend.verifyToken(commandCallContext(ctx, login.settings));
+    const call = commandCallContext(ctx, login.settings);
+    const server = await opened.backend.verifyToken(call);
+    const access = await opened.backend.checkWriteAccess?.(call, server);
+    return access === undefined ? server : { ...server, access };
   } catch (error) {
     if (error instanceof AuthError) throw new TokenRejectedError(rejectedMessage(endpoint, error));
     if (error instanceof KeyUserMismatchError) throw error;
@@ -142,6 +146,7 @@ export async function saveLogin(
       `✓ Logged in to ${endpoint} (${about}).`,
       `✓ Token stored in ${where}.`,
       `✓ Saved ${endpoint} as the default endpoint (${configDir}).`,
+      accessLine(server.access, invocationOf(ctx).name, endpoint),
       keyUser === undefined ? "" : `✓ This key belongs to the user "${keyUser}" (not "${settings.userId}"): saved "${keyUser}" as the user id.`,
       ctx.env.MEMORY_BRIDGE_TOKEN || ctx.env.MCP_MEMORY_API_KEY
         ? "! A token is also set in this environment (MEMORY_BRIDGE_TOKEN / MCP_MEMORY_API_KEY); where it is set, it wins over the stored one."
@@ -152,6 +157,27 @@ export async function saveLogin(
       .filter(Boolean)
       .join("\n") + "\n",
   );
+}
+
+/**
+ * What the token may do, as far as the server could be asked without writing: the check above was a
+ * read; whether it may write is asked only where a server has a harmless way to tell.
+ */
+function accessLine(access: WriteAccess | undefined, command: string, endpoint: string): string {
+  if (access === undefined) return "Access: can read ✓; write: not checked — this server has no way to ask without writing, and login never writes to check.";
+  switch (access.result) {
+    case "granted":
+      return `✓ Access: can read ✓, can write ✓ (asked with ${access.how}).`;
+    case "denied":
+      return (
+        `! Access: can read ✓, can write ✗ — this token has read-only scope (asked with ${access.how}): search, list and get work, but store, update and delete will be refused. ` +
+        `To write, log in with a token that has the write scope (the server's API key, or an OAuth token with scope "read write"): \`${command} login ${endpoint}\`.`
+      );
+    case "unchecked":
+      return access.reason === "old-server"
+        ? `Access: can read ✓; write: not checked — this server (${access.detail ?? "version unknown"}) has no way to ask without writing (mcp-memory-service 10.21.0 added one), and login never writes to check.`
+        : `Access: can read ✓; write: not checked — ${access.detail ?? "the server could not be asked"}.`;
+  }
 }
 
 /** A failure of the check, said as such. */
