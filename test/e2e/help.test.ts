@@ -1,4 +1,4 @@
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -48,6 +48,21 @@ describe("--help", () => {
       const run = await runPrinted(example, { env: working(), cwd: process.cwd() });
       expect(run.code, `${example}\n${run.stdout}${run.stderr}`).toBe(0);
     }
+  });
+
+  it("install --help: every example runs as printed, and writes the entries it says", async () => {
+    const home = mkdtempSync(join(tmpdir(), "bridge-help-home-"));
+    mkdirSync(join(home, ".config", "Claude"), { recursive: true });
+    mkdirSync(join(home, ".cursor"));
+    const help = await runCli(["install", "--help"]);
+    const examples = examplesOf(help.stdout);
+    expect(examples.length).toBeGreaterThan(1);
+    for (const example of examples) {
+      const run = await runPrinted(example, { env: { ...working(), HOME: home }, cwd: process.cwd() });
+      expect(run.code, `${example}\n${run.stdout}${run.stderr}`).toBe(0);
+    }
+    expect(existsSync(join(home, ".config", "Claude", "claude_desktop_config.json"))).toBe(true);
+    expect(existsSync(join(home, ".cursor", "mcp.json"))).toBe(true);
   });
 
   it("a setting a command does not read is refused with the command without it, which runs as printed", async () => {
