@@ -65,18 +65,20 @@ const warned = new Set<string>();
 
 export function createFileStore(options: FileStoreOptions): FileTokenStore {
   const { configDir, logger } = options;
+  const platform = options.platform ?? process.platform;
+  const file = credentialsFilePath(configDir);
+  const posix = platform !== "win32";
   const login = options.loginCommand ?? "login";
-  const warnOnce = (use: "read" | "written", account: string) => {
+
+  /** Once per process for reads and once for writes: a sentence, with the command that moves the token. */
+  function warnOnce(use: "read" | "written", account: string): void {
     if (logger === undefined || warned.has(`${use} ${file}`)) return;
     warned.add(`${use} ${file}`);
     logger.warn(
       `The token for ${account} was ${use === "read" ? "read from" : "written to"} the insecure token file ${file}, which any program running as you can read. ` +
         `To move it into the OS keychain${use === "written" ? " once there is one" : ""}, run \`${login} ${account}\`.`,
     );
-  };
-  const platform = options.platform ?? process.platform;
-  const file = credentialsFilePath(configDir);
-  const posix = platform !== "win32";
+  }
 
   /** Only once the file is known to be a token file, and only the file itself (never a link's target). */
   async function ensureMode(mode: number): Promise<void> {
