@@ -17,6 +17,7 @@ import { installInFile, type ClientOutcome } from "./shared/client-config.js";
 import { CLIENT_OPTIONS, clientHelpLines, startClientCommand } from "./shared/client-options.js";
 import { clientProblem, restartSentence } from "./shared/client-words.js";
 import { entryEnv } from "./shared/entry-env.js";
+import { invocationOf } from "./shared/invocation-of.js";
 import { INSTALL_SETTINGS } from "./shared/command-settings.js";
 
 export const installCommand: CommandSpec = {
@@ -42,6 +43,7 @@ export const installCommand: CommandSpec = {
     global: { type: "boolean", description: "Run the globally installed command (npm install -g) instead of npx: starts faster" },
   },
   settings: INSTALL_SETTINGS,
+  availability: globalAvailability,
   examples: (name) => [
     `${name} install --client claude-desktop`,
     `${name} install --client cursor,vscode --endpoint https://memory.example.com/api`,
@@ -94,21 +96,41 @@ export const installCommand: CommandSpec = {
 
 function launchFor(ctx: CommandContext, invocation: Invocation, global: boolean): ClientLaunch | undefined {
   try {
-    return clientLaunch({
-      invocation,
-      platform: ctx.host.platform,
-      execPath: ctx.host.execPath,
-      env: ctx.env,
-      major: VERSION.split(".")[0]!,
-      global,
-      exists: existsSync,
-      findExecutable: (name) => ctx.host.findExecutable(name),
-    });
+    return tryLaunch(ctx, invocation, global);
   } catch (error) {
     if (!(error instanceof LaunchError)) throw error;
-    const checkout = invocation.kind === "checkout" ? ` (from this checkout: npm install -g ${shellWord(invocation.packageRoot, ctx.host.platform)})` : "";
-    ctx.stderr.write(`--global: ${COMMAND_NAME} is not installed globally (not on PATH, not in npm's global folder). Install it with npm install -g ${COMMAND_NAME}${checkout}, or leave out --global.\n`);
+    ctx.stderr.write(`--global: ${noGlobalInstall(ctx, invocation)}, or leave out --global.\n`);
     return undefined;
+  }
+}
+
+function tryLaunch(ctx: CommandContext, invocation: Invocation, global: boolean): ClientLaunch {
+  return clientLaunch({
+    invocation,
+    platform: ctx.host.platform,
+    execPath: ctx.host.execPath,
+    env: ctx.env,
+    major: VERSION.split(".")[0]!,
+    global,
+    exists: existsSync,
+    findExecutable: (name) => ctx.host.findExecutable(name),
+  });
+}
+
+function noGlobalInstall(ctx: CommandContext, invocation: Invocation): string {
+  const checkout = invocation.kind === "checkout" ? ` (from this checkout: npm install -g ${shellWord(invocation.packageRoot, ctx.host.platform)})` : "";
+  return `${COMMAND_NAME} is not installed globally (not on PATH, not in npm's global folder). Install it with npm install -g ${COMMAND_NAME}${checkout}`;
+}
+
+/** For install's and setup's --help: whether --global can work here. */
+export async function globalAvailability(ctx: CommandContext): Promise<string[]> {
+  const { invocation } = invocationOf(ctx);
+  try {
+    tryLaunch(ctx, invocation, true);
+    return [];
+  } catch (error) {
+    if (!(error instanceof LaunchError)) throw error;
+    return [`--global is not available here: ${noGlobalInstall(ctx, invocation)} to use it.`];
   }
 }
 

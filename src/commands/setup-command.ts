@@ -9,6 +9,7 @@ import { endpointArgument } from "./shared/endpoint-argument.js";
 import { LOGIN_OPTIONS, loginSettings, saveLogin, verifyToken } from "./shared/login-flow.js";
 import { ALL_SETTINGS } from "./shared/command-settings.js";
 import { keychainAvailability } from "./shared/keychain-availability.js";
+import { globalAvailability } from "./install-command.js";
 import { readAllTrimmed } from "./shared/read-secret.js";
 import { clientsAskedFor, detectAt, foundWords, installFor, statusStep, valuesForEndpoint } from "./shared/setup-steps.js";
 
@@ -34,7 +35,7 @@ export const setupCommand: CommandSpec = {
     global: { type: "boolean", description: "Clients run the globally installed command instead of npx (see install --help)" },
   },
   settings: ALL_SETTINGS,
-  availability: () => keychainAvailability(),
+  availability: async (ctx) => [...(await keychainAvailability()), ...(await globalAvailability(ctx))],
   examples: (name) => [
     `${name} setup`,
     `${name} setup --endpoint https://memory.example.com/api --with-token --client claude-desktop,cursor < token.txt`,

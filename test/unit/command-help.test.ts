@@ -91,3 +91,18 @@ describe("keychain modules in login and setup --help", () => {
     expect(lines).toMatch(/MEMORY_BRIDGE_TOKEN/);
   });
 });
+
+describe("--global in install and setup --help", () => {
+  it("is said to be unavailable, with the install that makes it work, when there is no global install", async () => {
+    const { globalAvailability } = await import("../../src/commands/install-command.js");
+    expect(await globalAvailability(ctx)).toEqual([
+      "--global is not available here: mcp-memory-bridge is not installed globally (not on PATH, not in npm's global folder). Install it with npm install -g mcp-memory-bridge (from this checkout: npm install -g /work/checkout) to use it.",
+    ]);
+  });
+
+  it("says nothing more when the command is on PATH", async () => {
+    const { globalAvailability } = await import("../../src/commands/install-command.js");
+    const installed = { ...ctx, host: fakeHost({ executables: { "mcp-memory-bridge": "/usr/local/bin/mcp-memory-bridge" } }) };
+    expect(await globalAvailability(installed)).toEqual([]);
+  });
+});
