@@ -1,4 +1,5 @@
 import { ConfigError } from "../config/errors.js";
+import { configDirEnv } from "../config/config-dir.js";
 import { loadSettings } from "../config/load.js";
 import { runStdioServer } from "../mcp/stdio-server.js";
 import { PACKAGE_NAME } from "../version.js";
@@ -36,7 +37,8 @@ export const serveCommand: CommandSpec = {
       // Exiting would leave the client with a bare "server disconnected"; serving lets every tool
       // call, and memory_status, say exactly which setting is wrong.
       setupProblem = error.message;
-      loaded = { settings: loadSettings({ env: {}, platform: ctx.host.platform, home: ctx.host.home }), profileProblems: [] };
+      // Defaults for everything, but the same config dir: the token file and cache are where they were.
+      loaded = { settings: loadSettings({ env: configDirEnv(ctx.env), platform: ctx.host.platform, home: ctx.host.home }), profileProblems: [] };
     }
     let opened = sessionFor(ctx, loaded, setupProblem);
     for (const problem of loaded.profileProblems) opened.logger.warn(problem);

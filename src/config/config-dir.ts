@@ -105,6 +105,11 @@ function decide(current: { folder: string; configDir: string }, legacy: { folder
   }
 }
 
+/** Only the variables that decide where the config dir is (for settings that must ignore every other one). */
+export function configDirEnv(env: Env): Env {
+  return Object.fromEntries([CONFIG_DIR_ENV_VAR, "XDG_CONFIG_HOME", "APPDATA"].flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])));
+}
+
 /** The config dir this process uses (see chooseConfigDir). */
 export function resolveConfigDir(env: Env, machine: Machine = {}): string {
   return chooseConfigDir(env, machine).dir;

@@ -53,12 +53,13 @@ describe("the insecure token file's warning", () => {
 describe("the config folder: mcp-memory-bridge, the old mcp-memory-bridge-nodejs moved over once", () => {
   /** A machine with no MEMORY_BRIDGE_CONFIG_DIR, where a login of an earlier version left its folder. */
   function earlierLogin(fixtureUrl: string) {
-    const xdg = mkdtempSync(join(tmpdir(), "bridge-xdg-"));
+    const home = mkdtempSync(join(tmpdir(), "bridge-home-"));
+    const xdg = join(home, ".config");
     const old = join(xdg, "mcp-memory-bridge-nodejs");
-    mkdirSync(old);
+    mkdirSync(old, { recursive: true });
     writeFileSync(join(old, "config.json"), JSON.stringify({ endpoint: fixtureUrl, backend: "mcp-memory-service" }));
     writeFileSync(join(old, "credentials.json"), JSON.stringify({ [fixtureUrl]: TOKEN }), { mode: 0o600 });
-    return { env: { MEMORY_BRIDGE_CONFIG_DIR: "", XDG_CONFIG_HOME: xdg }, old, now: join(xdg, "mcp-memory-bridge") };
+    return { env: { MEMORY_BRIDGE_CONFIG_DIR: "", HOME: home, XDG_CONFIG_HOME: xdg }, old, now: join(xdg, "mcp-memory-bridge") };
   }
 
   it("the first run moves the old folder, and its endpoint and token keep working", async () => {
@@ -71,6 +72,19 @@ describe("the config folder: mcp-memory-bridge, the old mcp-memory-bridge-nodejs
     expect(JSON.parse(readFileSync(join(m.now, "credentials.json"), "utf8"))).toEqual({ [fixture.url]: TOKEN });
     const doctor = await runCli(["doctor"], { env: m.env });
     expect(doctor.stdout).toContain(`✓ settings: readable (config directory ${m.now})`);
+  });
+
+  it("MEMORY_BRIDGE_CONFIG_DIR pinned to the old folder keeps it there, even when serve falls back to defaults over an invalid setting", async () => {
+    const fixture = server();
+    const m = earlierLogin(fixture.url);
+    const pinned = { ...m.env, MEMORY_BRIDGE_CONFIG_DIR: m.old };
+    const serve = await runCli([], { env: { ...pinned, MEMORY_BRIDGE_TIMEOUT_MS: "soon" } });
+    expect(serve.code).toBe(0);
+    expect(serve.stderr).toMatch(/MEMORY_BRIDGE_TIMEOUT_MS/);
+    expect(existsSync(join(m.old, "credentials.json"))).toBe(true);
+    expect(existsSync(m.now)).toBe(false);
+    const status = await runCli(["status"], { env: pinned });
+    expect(status.stdout).toMatch(/token accepted: yes/);
   });
 
   it("when both exist, doctor says which one is used and what to do with the other; doing it clears the check", async () => {
