@@ -16,7 +16,7 @@ export async function serviceWriteAccess(http: HttpClient, ctx: Omit<CallContext
   if (version === undefined || !atLeast(version, WRITE_SCOPE_SINCE)) {
     return { result: "unchecked", reason: "old-server", detail: version ?? "version unknown" };
   }
-  const how = `GET ${PROBE}, which needs the write scope and changes nothing`;
+  const how = `asked with GET ${PROBE}, which needs the write scope and changes nothing`;
   try {
     const res = await http.request({ method: "GET", path: PROBE, retry: "idempotent" }, ctx);
     if (res.status >= 200 && res.status < 300) return { result: "granted", how };

@@ -166,7 +166,7 @@ export interface MemoryBackend<Stored extends StoreOutcome = StoreResult> {
 }
 
 /**
- * granted / denied: the server said so. unchecked: it could not be asked — `old-server` (a version
+ * granted / denied: the server said so (`how`: how that is known, e.g. "asked with GET …"). unchecked: it could not be asked — `old-server` (a version
  * whose read-only probe needs no write scope), `no-probe` (the probe's route is not there), or
  * `probe-failed` (it answered something else; `detail` says what).
  */

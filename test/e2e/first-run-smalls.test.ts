@@ -162,16 +162,29 @@ describe("login reports the scopes it could check, and never writes to check the
     expect(writes).toEqual([]);
   });
 
-  it("mem0 has no way to ask: write is reported as not checked", async () => {
+  it("self-hosted mem0 gives every key it accepts the same rights: write follows from the read, nothing written", async () => {
     const { createMem0Fixture } = await import("../fixtures/mem0/index.js");
     const mem0 = await createMem0Fixture({ generation: "B" });
     try {
       const run = await runCli(["login", mem0.url, "--with-token", "--insecure-storage"], { input: mem0.adminKey!, env: envWith({ MEMORY_BRIDGE_USER_ID: "alice" }) });
       expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout).toMatch(/^Access: can read ✓; write: not checked — this server has no way to ask without writing, and login never writes to check\.$/m);
+      expect(run.stdout).toMatch(/^✓ Access: can read ✓, can write ✓ \(this server gives every key it accepts the same rights to read and write memories\)\.$/m);
       expect(mem0.requests.filter((request) => request.method !== "GET")).toEqual([]);
     } finally {
       await mem0.close();
+    }
+  });
+
+  it("the mem0 platform has no way to ask: write is reported as not checked", async () => {
+    const { createPlatformFixture } = await import("../fixtures/mem0-platform/index.js");
+    const platform = await createPlatformFixture();
+    try {
+      const run = await runCli(["login", platform.url, "--backend", "mem0-platform", "--with-token", "--insecure-storage"], { input: platform.apiKey, env: envWith() });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/^Access: can read ✓; write: not checked — this server has no way to ask without writing, and login never writes to check\.$/m);
+      expect(platform.requests.filter((request) => request.method !== "GET")).toEqual([]);
+    } finally {
+      await platform.close();
     }
   });
 });

@@ -34,7 +34,7 @@ async function accessWith(token: string, version?: string, prepare?: (fixture: M
 describe("checkWriteAccess", () => {
   it("the API key (scopes read write admin): granted, by a GET that changes nothing", async () => {
     const { access, methods } = await accessWith(KEY);
-    expect(access).toEqual({ result: "granted", how: "GET /memory-stats, which needs the write scope and changes nothing" });
+    expect(access).toEqual({ result: "granted", how: "asked with GET /memory-stats, which needs the write scope and changes nothing" });
     expect(methods).toEqual(["GET /api/health/detailed", "GET /api/memory-stats"]);
   });
 

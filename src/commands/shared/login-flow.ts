@@ -167,10 +167,10 @@ function accessLine(access: WriteAccess | undefined, command: string, endpoint: 
   if (access === undefined) return "Access: can read ✓; write: not checked — this server has no way to ask without writing, and login never writes to check.";
   switch (access.result) {
     case "granted":
-      return `✓ Access: can read ✓, can write ✓ (asked with ${access.how}).`;
+      return `✓ Access: can read ✓, can write ✓ (${access.how}).`;
     case "denied":
       return (
-        `! Access: can read ✓, can write ✗ — this token has read-only scope (asked with ${access.how}): search, list and get work, but store, update and delete will be refused. ` +
+        `! Access: can read ✓, can write ✗ — this token has read-only scope (${access.how}): search, list and get work, but store, update and delete will be refused. ` +
         `To write, log in with a token that has the write scope (the server's API key, or an OAuth token with scope "read write"): \`${command} login ${endpoint}\`.`
       );
     case "unchecked":
