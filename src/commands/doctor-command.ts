@@ -176,7 +176,7 @@ function discoveryCheck(resolved: ResolvedEndpoint): Check {
 /** Reachable, session established with the tools count, TLS, and the token accepted, for a remote MCP server. */
 async function remoteMcpChecks(session: Session, settings: Readonly<Settings>, logger: Logger, hasToken: boolean): Promise<{ checks: Check[]; tokenNeeded: boolean }> {
   const { status, error } = await remoteMcpStatus(session, settings, logger);
-  const problem = status.problem === undefined ? undefined : proxyFailureText(status.problem);
+  const problem = status.problem === undefined ? undefined : proxyFailureText(status.problem, session.commandName);
   const checks: Check[] = [
     status.reachable
       ? { ok: true, name: "reachable", detail: status.latency_ms === undefined ? "answered" : `answered in ${status.latency_ms} ms` }

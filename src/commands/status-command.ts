@@ -36,7 +36,7 @@ export const statusCommand: CommandSpec = {
           ...(profileProblems.length > 0 && { problems: profileProblems }),
         };
         const lines = [
-          proxyStatusText(status),
+          proxyStatusText(status, session.commandName),
           `token: ${auth.token === undefined ? "none stored" : `from ${describeOrigin(auth.source, auth.origin ?? auth.source)}, sent as ${auth.scheme}`}`,
           ...(error ? [`problem: ${explain(error, { command: session.commandName })}`] : []),
           ...profileProblems.map((problem) => `problem: ${problem}`),

@@ -80,7 +80,7 @@ export async function verifyToken(ctx: CommandContext, login: LoginSettings, end
 async function verifyAs(ctx: CommandContext, login: LoginSettings, endpoint: string, token: string): Promise<VerifiedServer> {
   login.secrets.add(token);
   if (usesRemoteMcp({ ...login.settings, endpoint })) {
-    const remoteMcp = await checkRemoteMcpLogin({ settings: login.settings, endpoint, token, logger: login.logger });
+    const remoteMcp = await checkRemoteMcpLogin({ settings: login.settings, endpoint, token, logger: login.logger, command: invocationOf(ctx).name });
     if ("rejected" in remoteMcp) throw new TokenRejectedError(remoteMcp.rejected);
     return { remoteMcp };
   }
