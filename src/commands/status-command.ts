@@ -50,7 +50,8 @@ export const statusCommand: CommandSpec = {
       const report = {
         ...status,
         auth: { ...status.auth, ...(auth?.origin && { origin: auth.origin }) },
-        ...(profileProblems.length > 0 && { problems: [...profileProblems, ...(status.problems ?? [])] }),
+        // The session already reports the profile's problems among its own: each is said once.
+        ...(profileProblems.length > 0 && { problems: [...new Set([...profileProblems, ...(status.problems ?? [])])] }),
       };
       ctx.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderCliStatus(report)}\n`);
       return healthy(status) ? 0 : 1;

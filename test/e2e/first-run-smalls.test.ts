@@ -96,6 +96,8 @@ describe("the config folder: mcp-memory-bridge, the old mcp-memory-bridge-nodejs
     expect(doctor.stdout).toContain(`✗ settings: An older config folder ${m.old} (from an earlier version) is still there and is not read; ${m.now} is used.`);
     expect(doctor.stdout).toMatch(/Move anything you need from it \(config\.json, credentials\.json\) into .*, then delete it\./);
     expect(existsSync(join(m.old, "credentials.json"))).toBe(true);
+    const status = await runCli(["status"], { env: m.env });
+    expect(status.stdout.split("\n").filter((line) => line.startsWith("problem: An older config folder"))).toHaveLength(1);
 
     const moved = await runPrinted(`mv "${m.old}"/* "${m.now}"/ && rmdir "${m.old}"`, { env: m.env });
     expect(moved.code, moved.stderr).toBe(0);
