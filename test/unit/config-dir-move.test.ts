@@ -90,4 +90,13 @@ describe("the config folder", () => {
     expect(existsSync(m.old)).toBe(true);
     expect(existsSync(m.now)).toBe(false);
   });
+
+  it("on Windows the app folder moves (the Config folder inside it comes along)", () => {
+    const appData = `C:\\Users\\a${Math.random().toString(36).slice(2)}\\AppData\\Roaming`;
+    const renames: [string, string][] = [];
+    const mover: FolderMover = { exists: (file) => file === `${appData}\\mcp-memory-bridge-nodejs`, rename: (from, to) => void renames.push([from, to]) };
+    const choice = chooseConfigDir({ APPDATA: appData }, { platform: "win32", home: "C:\\Users\\a" }, mover);
+    expect(renames).toEqual([[`${appData}\\mcp-memory-bridge-nodejs`, `${appData}\\mcp-memory-bridge`]]);
+    expect(choice.dir).toBe(`${appData}\\mcp-memory-bridge\\Config`);
+  });
 });
