@@ -64,6 +64,9 @@ describe("tool list", () => {
 describe("every tool against the fixture", () => {
   it("store → search → list → get → update → delete → status, scoped to the repository's project", async () => {
     const client = await start();
+    // Listed first, so the SDK client checks every structuredContent below against its tool's output schema
+    // (the bridge answers these calls without checking its own result again).
+    await client.listTools();
     const stored = await client.callTool({ name: "store_memory", arguments: { content: "Deploys go out on Tuesdays after the standup.", tags: ["process"], type: "note" } });
     expect(stored.isError).toBeFalsy();
     expect(stored.structuredContent).toMatchObject({ stored: true, deduplicated: false, project: WIDGETS });
