@@ -73,3 +73,28 @@ await build({
   banner: { js: 'import { createRequire as __bridgeCreateRequire } from "node:module"; const require = __bridgeCreateRequire(import.meta.url);' },
   logLevel: "warning",
 });
+
+/**
+ * The bin's entry, serve-start (it answers `initialize` before the CLI loads), is one CommonJS file
+ * of its own: a few KB read in one go, sharing no chunk with the CLI, which it imports as ./cli.js.
+ */
+const cliAsExternal = {
+  name: "cli-as-external",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/cli\.js$/ }, () => ({ path: "./cli.js", external: true }));
+  },
+};
+await build({
+  entryPoints: ["src/serve-start.ts"],
+  outfile: "dist/serve-start.cjs",
+  bundle: true,
+  platform: "node",
+  // CommonJS, loaded with require() by the bin: no ES module loader before the first answer.
+  format: "cjs",
+  target: "node20.19",
+  minify: true,
+  sourcemap: release ? false : "linked",
+  legalComments: "none",
+  plugins: [cliAsExternal],
+  logLevel: "warning",
+});
