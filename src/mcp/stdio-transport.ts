@@ -77,7 +77,8 @@ export class StdioTransport implements Transport {
     this.#answered = prelude.answered;
     this.#onData(prelude.bytes);
     if (prelude.ended) this.#onEnd();
-    else this.#stdin.resume();
+    // The SDK handles `initialize` in a few promise steps: let them finish before the next message.
+    else setImmediate(() => this.#stdin.resume());
   }
 
   send(message: JSONRPCMessage): Promise<void> {
@@ -86,7 +87,8 @@ export class StdioTransport implements Transport {
       this.#answered = undefined;
       this.#methods.delete(early.id);
       const { line } = serializeSafely(message, "initialize");
-      if (line !== early.line) this.#options.logger.error("the early initialize answer differs from the server's", { sent: early.line, server: line });
+      if (line === early.line) this.#options.logger.debug("initialize was answered before the server loaded, as the server answers it");
+      else this.#options.logger.error("the early initialize answer differs from the server's", { sent: early.line, server: line });
       return Promise.resolve();
     }
     let method: string | undefined;
