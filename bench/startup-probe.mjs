@@ -5,7 +5,7 @@
  *
  * Spawns, alternating, a bare `node -e` that answers one stdin line and the bridge's bin, and times
  * spawn → first stdout line (the `initialize` answer). For the bridge it then sends
- * notifications/initialized and one search_memories call (5 results of 200 characters) against the
+ * notifications/initialized and tools/list (timed from spawn too), and one search_memories call (5 results of 200 characters) against the
  * mcp-memory-service fixture on 127.0.0.1, and reads VmRSS after the answer. Prints medians.
  * Every child is stopped before the next one starts; every wait is bounded.
  */
@@ -106,6 +106,10 @@ async function timeOne(kind, fixture, configDir) {
   if (kind === "bridge") {
     out.rssInit = rssMb(child.pid);
     child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" })}\n`);
+    child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/list" })}\n`);
+    const listed = JSON.parse(await next(10_000));
+    if (listed.id !== 2 || !Array.isArray(listed.result?.tools)) throw new Error(`tools/list failed: ${JSON.stringify(listed).slice(0, 400)}\n${stderr}`);
+    out.listMs = performance.now() - started;
     child.stdin.write(`${JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "search_memories", arguments: { query: "what did the team settle", limit: 5 } } })}\n`);
     const answer = JSON.parse(await next(10_000));
     if (answer.id !== 1 || answer.result?.isError) throw new Error(`tool call failed: ${JSON.stringify(answer).slice(0, 400)}\n${stderr}`);
@@ -139,4 +143,5 @@ const bridgeMs = median(results.bridge.map((r) => r.ms));
 const f = (n) => n.toFixed(1);
 console.log(`node ${process.version}, ${RUNS} runs each, bin ${BIN}`);
 console.log(`spawn → initialize: bare node ${f(floorMs)} ms, bridge ${f(bridgeMs)} ms, ratio ${(bridgeMs / floorMs).toFixed(2)}`);
+console.log(`spawn → tools/list answered: bridge ${f(median(results.bridge.map((r) => r.listMs)))} ms`);
 console.log(`RSS after initialize ${f(median(results.bridge.map((r) => r.rssInit)))} MB, after one search_memories ${f(median(results.bridge.map((r) => r.rssCall)))} MB`);
