@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { BridgeError } from "./core/errors.js";
 import { ConfigError } from "./config/errors.js";
-import { formatGlobalFlagsHelp, globalFlagOptions } from "./config/flags.js";
+import { globalFlagOptions } from "./config/flags.js";
 import type { CommandContext, ExitCode } from "./commands/context.js";
 import type { CommandSpec } from "./commands/registry.js";
 import type { StdinPrelude } from "./mcp/stdin-prelude.js";
@@ -9,13 +9,14 @@ import { loadKeychain } from "./credentials/load-keychain.js";
 import { processHost } from "./host.js";
 import { loadHttpClient } from "./http/load-client.js";
 import { explain } from "./mcp/error-words.js";
-import { PACKAGE_NAME, VERSION } from "./version.js";
+import { VERSION } from "./version.js";
 import { closestWord } from "./commands/shared/closest-word.js";
 import { idleFlagNotes, mayBeIdle } from "./commands/shared/idle-flags.js";
+import { helpText, parseOptionsOf } from "./commands/shared/command-help.js";
 import { shellWord } from "./invocation/command-name.js";
 
 /** Summaries for `--help`; each command's module loads only when it runs, to keep start-up small. */
-const COMMANDS: { name: string; summary: string; load: () => Promise<CommandSpec> }[] = [
+export const COMMANDS: { name: string; summary: string; load: () => Promise<CommandSpec> }[] = [
   { name: "serve", summary: "Run the stdio MCP server (the default; an MCP client starts it)", load: async () => (await import("./commands/serve-command.js")).serveCommand },
   { name: "setup", summary: "Set everything up in one go: find the server, log in, add the bridge to your MCP clients", load: async () => (await import("./commands/setup-command.js")).setupCommand },
   { name: "login", summary: "Check a token against the server and store it in the OS keychain", load: async () => (await import("./commands/login-command.js")).loginCommand },
@@ -28,29 +29,19 @@ const COMMANDS: { name: string; summary: string; load: () => Promise<CommandSpec
   { name: "uninstall", summary: "Remove the bridge's entry from an MCP client's config", load: async () => (await import("./commands/uninstall-command.js")).uninstallCommand },
 ];
 
-function usage(): string {
+function usage(name: string): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
   return [
-    `${PACKAGE_NAME} ${VERSION} — use a remote memory server from any MCP client, safely.`,
+    `Usage: ${name} [command] [options]`,
     "",
-    `Usage: ${PACKAGE_NAME} [command] [options]`,
+    "Use a remote memory server from any MCP client, safely. With no command it runs `serve`, which is",
+    `what an MCP client starts; to set everything up, run: ${name} setup`,
     "",
     "Commands:",
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
     "",
-    "With no command it runs `serve`, which is what an MCP client starts:",
-    `  {"command": "npx", "args": ["-y", "${PACKAGE_NAME}@0"]}`,
-    "`setup` does it all in one go: finds the server, logs in, and writes that entry into your clients;",
-    "`install --client NAME` writes just the entry (see setup --help, install --help).",
-    "",
-    "Options (every command):",
-    formatGlobalFlagsHelp([
-      { left: "-h, --help", description: "Show help (also: <command> --help, help <command>)" },
-      { left: "-v, --version", description: "Show the version" },
-    ]),
-    "",
-    "The token never goes on the command line: `login` stores it in the OS keychain, and",
-    "MEMORY_BRIDGE_TOKEN (legacy MCP_MEMORY_API_KEY) in the environment overrides it.",
+    `Run \`${name} <command> --help\` for what a command does, its options and examples (e.g. \`${name} login --help\`).`,
+    `${name} --version prints the version (${VERSION}).`,
   ].join("\n");
 }
 
@@ -65,7 +56,7 @@ export async function runCli(ctx: CommandContext): Promise<ExitCode> {
     return runCli({ ...ctx, argv: [rest[0], "--help"] });
   }
   if (first === "--help" || first === "-h" || first === "help") {
-    ctx.stdout.write(`${usage()}\n`);
+    ctx.stdout.write(`${usage(await commandNameOf(ctx))}\n`);
     return 0;
   }
   const named = first !== undefined && !first.startsWith("-") ? COMMANDS.find((c) => c.name === first) : undefined;
@@ -97,7 +88,7 @@ export async function runCommand(command: CommandSpec, ctx: CommandContext, args
   try {
     parsed = parseArgs({
       args,
-      options: { ...globalFlagOptions, ...command.options, help: { type: "boolean", short: "h" }, version: { type: "boolean", short: "v" } },
+      options: parseOptionsOf(command),
       allowPositionals: true,
       strict: true,
     });
@@ -115,7 +106,7 @@ export async function runCommand(command: CommandSpec, ctx: CommandContext, args
     return 0;
   }
   if (parsed.values.help) {
-    ctx.stdout.write(`${command.help}\n\nOptions (every command):\n${formatGlobalFlagsHelp()}\n`);
+    ctx.stdout.write(`${await helpText(command, ctx, await commandNameOf(ctx))}\n`);
     return 0;
   }
   try {
@@ -180,9 +171,27 @@ async function parseProblem(ctx: CommandContext, command: CommandSpec, args: str
   const name = await commandNameOf(ctx);
   const unknown = (error as { code?: string }).code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" ? /'(-[^']*)'/.exec((error as Error).message)?.[1] : undefined;
   if (unknown === undefined) return `${error instanceof Error ? error.message : String(error)}. Run: ${name} ${command.name} --help`;
-  const flags = Object.keys({ ...globalFlagOptions, ...command.options, help: null, version: null }).map((flag) => `--${flag}`);
+  const setting = unknown.startsWith("--") && Object.hasOwn(globalFlagOptions, unknown.slice(2)) ? globalFlagOptions[unknown.slice(2)] : undefined;
+  if (setting !== undefined) {
+    const rest = withoutFlag(args, unknown, setting.type === "string");
+    return `${command.name} does not use ${unknown} (\`${name} ${command.name} --help\` lists what it reads): leave it out. Run: ${name} ${[command.name, ...rest].map(quoted(ctx)).join(" ")}`;
+  }
+  const flags = Object.keys(parseOptionsOf(command)).map((flag) => `--${flag}`);
   const guess = unknown.startsWith("--") ? closestWord(unknown, flags) : undefined;
   if (guess === undefined || guess.includes(" ")) return `Unknown option ${unknown} for ${command.name}. Run: ${name} ${command.name} --help`;
   const corrected = args.map((arg) => (arg === unknown ? guess : arg.startsWith(`${unknown}=`) ? `${guess}${arg.slice(unknown.length)}` : arg));
   return `Unknown option ${unknown} for ${command.name}. Did you mean ${guess}? Run: ${name} ${[command.name, ...corrected].map(quoted(ctx)).join(" ")}`;
+}
+
+/** `args` without `flag` (and its value, when it takes one and it is not written `--flag=value`). */
+function withoutFlag(args: readonly string[], flag: string, takesValue: boolean): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === flag) {
+      if (takesValue) i++;
+    } else if (!args[i]!.startsWith(`${flag}=`)) {
+      kept.push(args[i]!);
+    }
+  }
+  return kept;
 }

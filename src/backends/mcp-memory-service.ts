@@ -1,6 +1,7 @@
 import { quoteRedacted } from "../core/secrets.js";
 import type { HttpClient, HttpResponse } from "../http/types.js";
 import { MemoryNotFoundError, RequestTooLargeError, UnexpectedResponseError, UnsupportedArgumentError, WrongProjectError } from "./errors.js";
+import { serviceWriteAccess } from "./service-write-access.js";
 import { serverInfo, serviceTags, toMemory, type ServiceMemory } from "./mcp-memory-service-mapping.js";
 import { ChangeAnswer, ErrorBody, ListAnswer, read, SearchAnswer, SearchHit, ServiceRecord } from "./mcp-memory-service-schemas.js";
 import { createServiceStore, ownTag, refusedChange, rejectProjectTags, SERVICE_NAME, withoutBridgeConversation } from "./mcp-memory-service-store.js";
@@ -187,6 +188,8 @@ export function createMcpMemoryServiceBackend({ http, now = Date.now, conversati
     },
 
     verifyToken,
+
+    checkWriteAccess: (ctx, server) => serviceWriteAccess(http, ctx, server),
   };
 
   /** A server record in the canonical shape, without the bridge's own bookkeeping. */

@@ -167,6 +167,9 @@ export function createMem0Backend({ http, userId, infer = true, now = Date.now }
         () => verifyToken(ctx),
       ),
     verifyToken,
+    // server/main.py checks reads and writes of memories with the same dependency (verify_auth; the
+    // admin key alone in generation A): a key it lets read, it lets write. No write is needed to know.
+    checkWriteAccess: async () => ({ result: "granted", how: "this server gives every key it accepts the same rights to read and write memories" }),
   };
 }
 

@@ -158,7 +158,19 @@ export interface MemoryBackend<Stored extends StoreOutcome = StoreResult> {
   status(ctx: Omit<CallContext, "project">): Promise<BackendStatus>;
   /** One authenticated call that proves the token works; returns what the server says about itself. Throws AuthError etc. */
   verifyToken(ctx: Omit<CallContext, "project">): Promise<Record<string, unknown>>;
+  /**
+   * Whether the token may write, found out without writing anything (`server`: what verifyToken
+   * returned). Absent when the server has no way to tell short of a write.
+   */
+  checkWriteAccess?(ctx: Omit<CallContext, "project">, server: Readonly<Record<string, unknown>>): Promise<WriteAccess>;
 }
+
+/**
+ * granted / denied: the server said so (`how`: how that is known, e.g. "asked with GET …"). unchecked: it could not be asked — `old-server` (a version
+ * whose read-only probe needs no write scope), `no-probe` (the probe's route is not there), or
+ * `probe-failed` (it answered something else; `detail` says what).
+ */
+export type WriteAccess = { result: "granted" | "denied"; how: string } | { result: "unchecked"; reason: "old-server" | "no-probe" | "probe-failed"; detail?: string };
 
 
 

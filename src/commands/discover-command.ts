@@ -6,7 +6,6 @@ import type { Attempt } from "../discovery/choose.js";
 import { discoverAndRemember } from "../discovery/remembering-discovery.js";
 import { tokenAccountsFor } from "../discovery/token-binding.js";
 import type { FoundDetection } from "../discovery/types.js";
-import { PACKAGE_NAME } from "../version.js";
 import { invocationOf } from "./shared/invocation-of.js";
 import type { CommandSpec } from "./registry.js";
 import { stderrLogger } from "./shared/open-session.js";
@@ -31,22 +30,22 @@ export interface DiscoveredServer {
 
 export const discoverCommand: CommandSpec = {
   name: "discover",
-  help: [
-    `Usage: ${PACKAGE_NAME} discover [--json] [--wait MS] [options]`,
-    "",
+  usage: ["discover [--json] [--wait MS] [options]"],
+  about: [
     "Looks for memory servers: the remembered one, mcp-memory-service's default http://127.0.0.1:8000/api,",
     "mem0's http://127.0.0.1:8888, and servers that advertise _mcp-memory._tcp on the local network (mDNS,",
     "multicast: macOS and Windows may ask whether to allow it). Each is probed without a token. Lists",
     "each server's URL, backend, version, whether it requires a token (as probed), latency, and whether",
-    "a token is stored for it. --wait MS is how long to listen for mDNS answers (default 1500).",
+    "a token is stored for it.",
     "",
     "Exit status: 0 when a server was found, 1 when none was.",
-    "",
-    "Examples:",
-    `  ${PACKAGE_NAME} discover`,
-    `  ${PACKAGE_NAME} discover --json --wait 3000`,
-  ].join("\n"),
-  options: { json: { type: "boolean" }, wait: { type: "string" } },
+  ],
+  options: {
+    json: { type: "boolean", description: "Print the result as JSON" },
+    wait: { type: "string", valueName: "MS", description: `How long to listen for mDNS answers, in milliseconds (default ${DEFAULT_WAIT_MS}, at most ${MAX_WAIT_MS})` },
+  },
+  settings: ["allowHttp", "logLevel"],
+  examples: (name) => [`${name} discover`, `${name} discover --json --wait 3000`],
   async run(ctx, values) {
     const { settings } = settingsFor(ctx, values);
     const windowMs = waitOf(values.wait);
@@ -59,7 +58,7 @@ export const discoverCommand: CommandSpec = {
       detectOptions: { allowHttp: settings.allowHttp },
       now: ctx.host.now,
     });
-    const stores = runtimeTokenStores({ platform: ctx.host.platform, env: ctx.env, configDir: settings.configDir, logger, openKeychain: ctx.keychain });
+    const stores = runtimeTokenStores({ platform: ctx.host.platform, env: ctx.env, configDir: settings.configDir, logger, openKeychain: ctx.keychain, loginCommand: `${invocationOf(ctx).name} login` });
     const servers: DiscoveredServer[] = [];
     const seen = new Set<string>();
     for (const attempt of report.attempts) {

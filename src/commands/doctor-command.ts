@@ -5,9 +5,9 @@ import { withDefaultEndpointHint } from "../mcp/status.js";
 import { NoServerFoundError, type ResolvedEndpoint } from "../session/endpoint-source.js";
 import { explain } from "../mcp/error-words.js";
 import { keychainWords } from "../mcp/keychain-words.js";
-import { PACKAGE_NAME } from "../version.js";
 import type { CommandContext } from "./context.js";
 import type { CommandSpec } from "./registry.js";
+import { SESSION_SETTINGS } from "./shared/command-settings.js";
 import type { Settings } from "../config/settings.js";
 import type { Logger } from "../log.js";
 import { proxyFailureText } from "../mcp/proxy-messages.js";
@@ -28,13 +28,14 @@ const MIN_NODE: [number, number] = [20, 19];
 
 export const doctorCommand: CommandSpec = {
   name: "doctor",
-  help: [
-    `Usage: ${PACKAGE_NAME} doctor [options]`,
-    "",
+  usage: ["doctor [options]"],
+  about: [
     "One line per check, ✓ or ✗, each ✗ with what to do: Node.js version, settings and saved profile,",
     "the OS keychain (and why it cannot be used), the endpoint, whether it answers, TLS, and whether",
     "the server accepts the token. Exit status 1 if any check fails. Never prints the token.",
-  ].join("\n"),
+  ],
+  settings: SESSION_SETTINGS,
+  examples: (name) => [`${name} doctor`, `${name} doctor --timeout 5000`],
   async run(ctx, values) {
     const checks: Check[] = [nodeCheck(process.versions.node)];
     let opened: CommandSession;
@@ -96,7 +97,7 @@ async function sessionChecks(ctx: CommandContext, { settings, profileProblems, s
     resolved.origin === "discovered"
       ? "discovered: nothing is configured"
       : session.endpointSource === "default"
-        ? `nothing configured: mcp-memory-service's default address; run \`${PACKAGE_NAME} login <URL>\` or set MEMORY_BRIDGE_ENDPOINT for another`
+        ? `nothing configured: mcp-memory-service's default address; run \`${session.commandName} login <URL>\` or set MEMORY_BRIDGE_ENDPOINT for another`
         : `from ${describeSource(session.endpointSource)}`;
   const backend = usesRemoteMcp(settings) ? "mcp" : (resolved.backend ?? session.flavour);
   checks.push(
@@ -104,7 +105,7 @@ async function sessionChecks(ctx: CommandContext, { settings, profileProblems, s
       ? {
           ok: false,
           name: "endpoint",
-          detail: `${resolved.endpoint} (${from}) is ${backend}, whose API is at ${resolved.correction.to}: run \`${PACKAGE_NAME} login ${resolved.correction.to}\``,
+          detail: `${resolved.endpoint} (${from}) is ${backend}, whose API is at ${resolved.correction.to}: run \`${session.commandName} login ${resolved.correction.to}\``,
         }
       : { ok: true, name: "endpoint", detail: `${resolved.endpoint} (${from}, backend ${backend})` },
   );
@@ -175,7 +176,7 @@ function discoveryCheck(resolved: ResolvedEndpoint): Check {
 /** Reachable, session established with the tools count, TLS, and the token accepted, for a remote MCP server. */
 async function remoteMcpChecks(session: Session, settings: Readonly<Settings>, logger: Logger, hasToken: boolean): Promise<{ checks: Check[]; tokenNeeded: boolean }> {
   const { status, error } = await remoteMcpStatus(session, settings, logger);
-  const problem = status.problem === undefined ? undefined : proxyFailureText(status.problem);
+  const problem = status.problem === undefined ? undefined : proxyFailureText(status.problem, session.commandName);
   const checks: Check[] = [
     status.reachable
       ? { ok: true, name: "reachable", detail: status.latency_ms === undefined ? "answered" : `answered in ${status.latency_ms} ms` }

@@ -14,15 +14,16 @@ import { settingsFor } from "./shared/settings.js";
 import type { CommandSpec } from "./registry.js";
 import { claudeCli, installWithClaudeCli } from "./shared/claude-cli.js";
 import { installInFile, type ClientOutcome } from "./shared/client-config.js";
-import { CLIENT_OPTIONS, clientHelpLines, DEFAULT_ENTRY_NAME, startClientCommand } from "./shared/client-options.js";
+import { CLIENT_OPTIONS, clientHelpLines, startClientCommand } from "./shared/client-options.js";
 import { clientProblem, restartSentence } from "./shared/client-words.js";
 import { entryEnv } from "./shared/entry-env.js";
+import { invocationOf } from "./shared/invocation-of.js";
+import { INSTALL_SETTINGS } from "./shared/command-settings.js";
 
 export const installCommand: CommandSpec = {
   name: "install",
-  help: [
-    `Usage: ${COMMAND_NAME} install --client NAME… | all [--print] [--name NAME] [--global] [options]`,
-    "",
+  usage: ["install --client NAME… | all [--print] [--name NAME] [--global] [options]"],
+  about: [
     "Adds the bridge to an MCP client's config file, so the client starts it. Every other server, key,",
     "comment and the file's formatting are kept; the previous file is kept as <file>.bak; running it",
     "again changes nothing; an entry it wrote before is updated in place. A file that is not valid",
@@ -31,24 +32,24 @@ export const installCommand: CommandSpec = {
     "The entry runs this bridge the way it is installed here — `npx -y mcp-memory-bridge@<major>`, the",
     "global command (--global), or `node <checkout>/bin/mcp-memory-bridge.js` — with absolute paths and",
     "node's folder first on PATH (apps started from the desktop do not get your shell's PATH). Its env",
-    "pins the endpoint and every other setting in force that is not a default; never the token, which",
-    "stays in the OS keychain (run login first).",
+    "pins the endpoint and every other setting below that is in force and not a default; never the",
+    "token, which stays in the OS keychain (run login first).",
     "",
     ...clientHelpLines("install"),
-    "",
-    "Options:",
-    "  --client NAME…  Which clients (repeat it, or separate names with commas); all = those found here",
-    "  --print         Show the entry and where it goes instead of writing it",
-    `  --name NAME     The entry's name in the client (default: ${DEFAULT_ENTRY_NAME})`,
-    "  --global        Run the globally installed command (npm install -g) instead of npx: starts faster",
-    "",
-    "Examples:",
-    `  ${COMMAND_NAME} install --client claude-desktop`,
-    `  ${COMMAND_NAME} install --client cursor,vscode --endpoint https://memory.example.com/api`,
-    `  ${COMMAND_NAME} install --client all`,
-    `  ${COMMAND_NAME} install --client codex --print`,
-  ].join("\n"),
-  options: { ...CLIENT_OPTIONS, print: { type: "boolean" }, global: { type: "boolean" } },
+  ],
+  options: {
+    ...CLIENT_OPTIONS,
+    print: { type: "boolean", description: "Show the entry and where it goes instead of writing it" },
+    global: { type: "boolean", description: "Run the globally installed command (npm install -g) instead of npx: starts faster" },
+  },
+  settings: INSTALL_SETTINGS,
+  availability: globalAvailability,
+  examples: (name) => [
+    `${name} install --client claude-desktop`,
+    `${name} install --client cursor,vscode --endpoint https://memory.example.com/api`,
+    `${name} install --client all`,
+    `${name} install --client codex --print`,
+  ],
   maxArguments: Number.POSITIVE_INFINITY,
   async run(ctx, values, positionals) {
     const start = startClientCommand(ctx, values, positionals, "install");
@@ -95,21 +96,41 @@ export const installCommand: CommandSpec = {
 
 function launchFor(ctx: CommandContext, invocation: Invocation, global: boolean): ClientLaunch | undefined {
   try {
-    return clientLaunch({
-      invocation,
-      platform: ctx.host.platform,
-      execPath: ctx.host.execPath,
-      env: ctx.env,
-      major: VERSION.split(".")[0]!,
-      global,
-      exists: existsSync,
-      findExecutable: (name) => ctx.host.findExecutable(name),
-    });
+    return tryLaunch(ctx, invocation, global);
   } catch (error) {
     if (!(error instanceof LaunchError)) throw error;
-    const checkout = invocation.kind === "checkout" ? ` (from this checkout: npm install -g ${shellWord(invocation.packageRoot, ctx.host.platform)})` : "";
-    ctx.stderr.write(`--global: ${COMMAND_NAME} is not installed globally (not on PATH, not in npm's global folder). Install it with npm install -g ${COMMAND_NAME}${checkout}, or leave out --global.\n`);
+    ctx.stderr.write(`--global: ${noGlobalInstall(ctx, invocation)}, or leave out --global.\n`);
     return undefined;
+  }
+}
+
+function tryLaunch(ctx: CommandContext, invocation: Invocation, global: boolean): ClientLaunch {
+  return clientLaunch({
+    invocation,
+    platform: ctx.host.platform,
+    execPath: ctx.host.execPath,
+    env: ctx.env,
+    major: VERSION.split(".")[0]!,
+    global,
+    exists: existsSync,
+    findExecutable: (name) => ctx.host.findExecutable(name),
+  });
+}
+
+function noGlobalInstall(ctx: CommandContext, invocation: Invocation): string {
+  const checkout = invocation.kind === "checkout" ? ` (from this checkout: npm install -g ${shellWord(invocation.packageRoot, ctx.host.platform)})` : "";
+  return `${COMMAND_NAME} is not installed globally (not on PATH, not in npm's global folder). Install it with npm install -g ${COMMAND_NAME}${checkout}`;
+}
+
+/** For install's and setup's --help: whether --global can work here. */
+export async function globalAvailability(ctx: CommandContext): Promise<string[]> {
+  const { invocation } = invocationOf(ctx);
+  try {
+    tryLaunch(ctx, invocation, true);
+    return [];
+  } catch (error) {
+    if (!(error instanceof LaunchError)) throw error;
+    return [`--global is not available here: ${noGlobalInstall(ctx, invocation)} to use it.`];
   }
 }
 

@@ -1,7 +1,6 @@
 import { KEYCHAIN_SERVICE } from "../credentials/token-store.js";
 import { BridgeError } from "../core/errors.js";
 import { assertTransportAllowed } from "../http/url.js";
-import { PACKAGE_NAME } from "../version.js";
 import type { CommandSpec } from "./registry.js";
 import { endpointArgument } from "./shared/endpoint-argument.js";
 import { loginSettings, saveLogin, verifyToken } from "./shared/login-flow.js";
@@ -13,12 +12,14 @@ import { keychainWords } from "../mcp/keychain-words.js";
 import { shellWord } from "../invocation/command-name.js";
 import type { CommandContext } from "./context.js";
 import { detectAt, valuesForEndpoint } from "./shared/setup-steps.js";
+import { LOGIN_OPTIONS } from "./shared/login-flow.js";
+import { LOGIN_SETTINGS } from "./shared/command-settings.js";
+import { keychainAvailability } from "./shared/keychain-availability.js";
 
 export const loginCommand: CommandSpec = {
   name: "login",
-  help: [
-    `Usage: ${PACKAGE_NAME} login [URL] [--with-token] [--insecure-storage] [options]`,
-    "",
+  usage: ["login [URL] [--with-token] [--insecure-storage] [options]"],
+  about: [
     "Asks for the memory server's token (input hidden), checks it with an authenticated call, stores it",
     "in the OS keychain (macOS Keychain, Windows Credential Manager, the Secret Service on Linux) under",
     `service "${KEYCHAIN_SERVICE}" and the endpoint URL, and saves the URL as the default endpoint.`,
@@ -31,17 +32,15 @@ export const loginCommand: CommandSpec = {
     "A URL ending in /mcp (or --backend mcp) is a remote MCP server, e.g. the Mem0 MCP server: login",
     "picks --auth-scheme x-mcp-token for it (bearer for others), checks the token with a read-only tool",
     "call, and also saves --user-id and any --header \"Name: value\" for it.",
-    "",
-    "Options:",
-    "  --with-token        Read the token from standard input instead of asking",
-    "  --insecure-storage  No keychain here: keep the token in a file only you can read (mode 0600)",
-    "",
-    "Examples:",
-    `  ${PACKAGE_NAME} login https://memory.example.com/api`,
-    `  ${PACKAGE_NAME} login https://memory.example.com/api --with-token < token.txt`,
-    `  pass show memory-token | ${PACKAGE_NAME} login http://127.0.0.1:8000/api --with-token`,
-  ].join("\n"),
-  options: { "with-token": { type: "boolean" }, "insecure-storage": { type: "boolean" } },
+  ],
+  options: LOGIN_OPTIONS,
+  settings: LOGIN_SETTINGS,
+  availability: () => keychainAvailability(),
+  examples: (name) => [
+    `${name} login https://memory.example.com/api`,
+    `${name} login https://memory.example.com/api --with-token < token.txt`,
+    `pass show memory-token | ${name} login http://127.0.0.1:8000/api --with-token`,
+  ],
   maxArguments: 1,
   async run(ctx, values, positionals) {
     let login = loginSettings(ctx, values);

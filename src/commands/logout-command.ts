@@ -4,7 +4,6 @@ import { BridgeError } from "../core/errors.js";
 import { keychainWords } from "../mcp/keychain-words.js";
 import { KEYCHAIN_SERVICE } from "../credentials/token-store.js";
 import { invocationOf } from "./shared/invocation-of.js";
-import { PACKAGE_NAME } from "../version.js";
 import type { CommandSpec } from "./registry.js";
 import { endpointArgument } from "./shared/endpoint-argument.js";
 import { stderrLogger } from "./shared/open-session.js";
@@ -15,17 +14,14 @@ const NO_KEYCHAIN_HERE = new Set<KeychainProblemKind>(["no-dbus", "no-secret-ser
 
 export const logoutCommand: CommandSpec = {
   name: "logout",
-  help: [
-    `Usage: ${PACKAGE_NAME} logout [URL] [options]`,
-    "",
+  usage: ["logout [URL] [options]"],
+  about: [
     "Removes the token stored for URL (default: the current endpoint) from the OS keychain — through",
     "every keychain module that can reach it — and from the insecure token file. Says so when there was",
     "none. A token set in the environment (MEMORY_BRIDGE_TOKEN) is not touched: unset it yourself.",
-    "",
-    "Examples:",
-    `  ${PACKAGE_NAME} logout`,
-    `  ${PACKAGE_NAME} logout https://memory.example.com/api`,
-  ].join("\n"),
+  ],
+  settings: ["endpoint", "logLevel"],
+  examples: (name) => [`${name} logout`, `${name} logout https://memory.example.com/api`],
   maxArguments: 1,
   async run(ctx, values, positionals) {
     const { settings } = settingsFor(ctx, values);
@@ -39,7 +35,7 @@ export const logoutCommand: CommandSpec = {
     for (const store of keychain.stores) {
       if (await store.delete(endpoint)) removedFrom.push(`the OS keychain (${store.name})`);
     }
-    const file = createFileStore({ configDir: settings.configDir, logger, platform });
+    const file = createFileStore({ configDir: settings.configDir, logger, platform, loginCommand: `${invocationOf(ctx).name} login` });
     if (await file.delete(endpoint)) removedFrom.push(`the insecure token file ${file.path}`);
 
     const problem = keychain.problem;

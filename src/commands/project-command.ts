@@ -1,24 +1,25 @@
 import { resolveProject } from "../project/resolve.js";
 import type { ProjectResolution } from "../project/types.js";
-import { PACKAGE_NAME } from "../version.js";
 import type { CommandSpec } from "./registry.js";
+import { PROJECT_SETTINGS } from "./shared/command-settings.js";
 import { settingsFor } from "./shared/settings.js";
 
 export const projectCommand: CommandSpec = {
   name: "project",
-  help: [
-    `Usage: ${PACKAGE_NAME} project [--json] [options]`,
-    "",
+  usage: ["project [--json] [options]"],
+  about: [
     "Prints the project id that memories stored from this directory are scoped to, the mode in force",
     "and how it was derived (git remote, path, manual id, or the fallback to global scope). MCP clients",
     "may report another directory (their root) than your shell's; memory_status shows the one in use.",
-    "",
-    "Examples:",
-    `  ${PACKAGE_NAME} project`,
-    `  ${PACKAGE_NAME} project --project-key path      # key by path even when there is a git remote`,
-    `  ${PACKAGE_NAME} project --json`,
-  ].join("\n"),
-  options: { json: { type: "boolean" } },
+  ],
+  options: { json: { type: "boolean", description: "Print the resolution as JSON" } },
+  settings: PROJECT_SETTINGS,
+  examples: (name) => [
+    `${name} project`,
+    `${name} project --project-key path      # key by path even when there is a git remote`,
+    `${name} project --project-mode manual --project my-app`,
+    `${name} project --json`,
+  ],
   async run(ctx, values) {
     const { settings } = settingsFor(ctx, values);
     const project = await resolveProject({

@@ -1,8 +1,11 @@
 import { ConfigError } from "../config/errors.js";
+import { configDirEnv } from "../config/config-dir.js";
 import { loadSettings } from "../config/load.js";
 import { runStdioServer } from "../mcp/stdio-server.js";
 import { PACKAGE_NAME } from "../version.js";
 import type { CommandSpec } from "./registry.js";
+import { invocationOf } from "./shared/invocation-of.js";
+import { ALL_SETTINGS } from "./shared/command-settings.js";
 import { sessionFor } from "./shared/open-session.js";
 import { usesRemoteMcp } from "./shared/remote-mcp.js";
 import { serveRemoteMcp } from "./shared/serve-proxy.js";
@@ -10,20 +13,20 @@ import { settingsFor, type LoadedSettings } from "./shared/settings.js";
 
 export const serveCommand: CommandSpec = {
   name: "serve",
-  help: [
-    `Usage: ${PACKAGE_NAME} [serve] [options]`,
-    "",
+  usage: ["[serve] [options]"],
+  about: [
     "Speaks MCP over stdin/stdout. An MCP client (Claude Desktop, Claude Code, Cursor…) starts it; you",
     "normally never run it by hand. Logs go to stderr (--log-level). Only JSON-RPC is written to stdout.",
     "",
     "It answers `initialize` at once; the token, project and server are resolved on first use. A missing",
     "server or token never stops it: each tool call says what is wrong and what to run.",
     "",
-    "Example client entry (Claude Desktop's claude_desktop_config.json):",
+    "A client entry (Claude Desktop's claude_desktop_config.json; `install` writes it for you):",
     `  "memory": { "command": "npx", "args": ["-y", "${PACKAGE_NAME}@0"],`,
     `              "env": { "MEMORY_BRIDGE_PROJECT_MODE": "auto" } }`,
-    `(after \`${PACKAGE_NAME} login <URL>\`, which keeps the token in the OS keychain)`,
-  ].join("\n"),
+  ],
+  settings: ALL_SETTINGS,
+  examples: (name) => [`${name} serve --log-level debug`, `${name} --endpoint https://memory.example.com/api`],
   async run(ctx, values) {
     let loaded: LoadedSettings;
     let setupProblem: string | undefined;
@@ -34,14 +37,15 @@ export const serveCommand: CommandSpec = {
       // Exiting would leave the client with a bare "server disconnected"; serving lets every tool
       // call, and memory_status, say exactly which setting is wrong.
       setupProblem = error.message;
-      loaded = { settings: loadSettings({ env: {}, platform: ctx.host.platform, home: ctx.host.home }), profileProblems: [] };
+      // Defaults for everything, but the same config dir: the token file and cache are where they were.
+      loaded = { settings: loadSettings({ env: configDirEnv(ctx.env), platform: ctx.host.platform, home: ctx.host.home }), profileProblems: [] };
     }
     let opened = sessionFor(ctx, loaded, setupProblem);
     for (const problem of loaded.profileProblems) opened.logger.warn(problem);
     if (ctx.stdin.isTTY) {
       ctx.stderr.write(
-        `${PACKAGE_NAME} speaks MCP on stdio: an MCP client (Claude Desktop, Claude Code, Cursor…) starts it. ` +
-          `To set it up (server, token, clients), run: npx -y ${PACKAGE_NAME} setup  (and see --help)\n`,
+        `${PACKAGE_NAME} is waiting for an MCP client on standard input (it speaks MCP on stdio: Claude Desktop, Claude Code, Cursor… start it); Ctrl+C quits. ` +
+          `To set it up (server, token, clients), run: ${invocationOf(ctx).name} setup  (and see --help)\n`,
       );
     }
     if (setupProblem === undefined && usesRemoteMcp(loaded.settings) && ctx.prelude !== undefined) {

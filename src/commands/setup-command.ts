@@ -1,21 +1,22 @@
 import { BridgeError } from "../core/errors.js";
 import { describeDetection } from "../discovery/describe.js";
 import { assertTransportAllowed } from "../http/url.js";
-import { COMMAND_NAME } from "../invocation/how-started.js";
+import { invocationOf } from "./shared/invocation-of.js";
 import type { CommandContext, ExitCode } from "./context.js";
 import type { CommandSpec } from "./registry.js";
 import { CLIENT_OPTIONS, clientHelpLines } from "./shared/client-options.js";
 import { endpointArgument } from "./shared/endpoint-argument.js";
-import { loginSettings, saveLogin, verifyToken } from "./shared/login-flow.js";
+import { LOGIN_OPTIONS, loginSettings, saveLogin, verifyToken } from "./shared/login-flow.js";
+import { ALL_SETTINGS } from "./shared/command-settings.js";
+import { keychainAvailability } from "./shared/keychain-availability.js";
+import { globalAvailability } from "./install-command.js";
 import { readAllTrimmed } from "./shared/read-secret.js";
 import { clientsAskedFor, detectAt, foundWords, installFor, statusStep, valuesForEndpoint } from "./shared/setup-steps.js";
 
 export const setupCommand: CommandSpec = {
   name: "setup",
-  help: [
-    `Usage: ${COMMAND_NAME} setup                                     (on a terminal: asks)`,
-    `       ${COMMAND_NAME} setup --endpoint URL --with-token [--client NAME…] < token.txt`,
-    "",
+  usage: ["setup                                     (on a terminal: asks)", "setup --endpoint URL --with-token [--client NAME…] < token.txt"],
+  about: [
     "From nothing to a working memory in one command: finds the memory server (this machine and the",
     "local network) or asks for its URL, detects the backend, asks for the token (input hidden) and",
     "logs in (the token goes to the OS keychain), adds the bridge to the MCP clients you pick (those",
@@ -27,20 +28,19 @@ export const setupCommand: CommandSpec = {
     "all = every client whose config folder exists here).",
     "",
     ...clientHelpLines("install"),
-    "",
-    "Options:",
-    "  --with-token        Read the token from standard input instead of asking (no questions asked)",
-    "  --client NAME…      Which clients (repeat it, or separate names with commas); all = those found here",
-    "  --name NAME         The entry's name in the clients (default: memory)",
-    "  --global            Clients run the globally installed command instead of npx (see install --help)",
-    "  --insecure-storage  No keychain here: keep the token in a file only you can read (mode 0600)",
-    "",
-    "Examples:",
-    `  npx -y ${COMMAND_NAME} setup`,
-    `  ${COMMAND_NAME} setup --endpoint https://memory.example.com/api --with-token --client claude-desktop,cursor < token.txt`,
-    `  pass show memory-token | ${COMMAND_NAME} setup --endpoint http://127.0.0.1:8000/api --with-token`,
-  ].join("\n"),
-  options: { ...CLIENT_OPTIONS, "with-token": { type: "boolean" }, global: { type: "boolean" }, "insecure-storage": { type: "boolean" } },
+  ],
+  options: {
+    ...LOGIN_OPTIONS,
+    ...CLIENT_OPTIONS,
+    global: { type: "boolean", description: "Clients run the globally installed command instead of npx (see install --help)" },
+  },
+  settings: ALL_SETTINGS,
+  availability: async (ctx) => [...(await keychainAvailability()), ...(await globalAvailability(ctx))],
+  examples: (name) => [
+    `${name} setup`,
+    `${name} setup --endpoint https://memory.example.com/api --with-token --client claude-desktop,cursor < token.txt`,
+    `pass show memory-token | ${name} setup --endpoint http://127.0.0.1:8000/api --with-token`,
+  ],
   async run(ctx, values) {
     if (ctx.stdin.isTTY && values["with-token"] !== true) {
       const { runSetupWizard } = await import("./shared/setup-wizard.js");
@@ -56,7 +56,7 @@ async function runUnattended(ctx: CommandContext, values: Record<string, unknown
   const missing = [login.settings.endpoint === undefined ? "--endpoint URL" : "", values["with-token"] === true ? "" : "--with-token (the token on standard input)"].filter(Boolean);
   if (missing.length > 0) {
     ctx.stderr.write(
-      `Standard input is not a terminal, so setup cannot ask: pass ${missing.join(" and ")}, e.g. ${COMMAND_NAME} setup --endpoint https://memory.example.com/api --with-token --client all < token.txt\n`,
+      `Standard input is not a terminal, so setup cannot ask: pass ${missing.join(" and ")}, e.g. ${invocationOf(ctx).name} setup --endpoint https://memory.example.com/api --with-token --client all < token.txt\n`,
     );
     return 2;
   }

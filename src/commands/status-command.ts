@@ -1,6 +1,6 @@
 import { collectStatus, renderStatus, type BridgeStatus } from "../mcp/status.js";
-import { PACKAGE_NAME } from "../version.js";
 import type { CommandSpec } from "./registry.js";
+import { SESSION_SETTINGS } from "./shared/command-settings.js";
 import { explain } from "../mcp/error-words.js";
 import { proxyStatusText } from "../mcp/proxy-messages.js";
 import { describeSource } from "./shared/describe-source.js";
@@ -10,21 +10,18 @@ import { commandCallContext, openCommandSession } from "./shared/open-session.js
 
 export const statusCommand: CommandSpec = {
   name: "status",
-  help: [
-    `Usage: ${PACKAGE_NAME} status [--json] [options]`,
-    "",
+  usage: ["status [--json] [options]"],
+  about: [
     "Reports what the bridge would use if an MCP client started it here: the endpoint and where that",
     "setting came from, the backend, the project for this directory, where the token comes from (the",
     "environment, the keychain or the insecure file — never the token itself), whether the server",
     "answers (and how fast), and whether it accepts the token.",
     "",
     "Exit status: 0 when an endpoint is set, reachable, and the token (if any is needed) is accepted; 1 otherwise.",
-    "",
-    "Examples:",
-    `  ${PACKAGE_NAME} status`,
-    `  ${PACKAGE_NAME} status --json | jq .reachable`,
-  ].join("\n"),
-  options: { json: { type: "boolean" } },
+  ],
+  options: { json: { type: "boolean", description: "Print the report as JSON" } },
+  settings: SESSION_SETTINGS,
+  examples: (name) => [`${name} status`, `${name} status --json`, `${name} status --project-key path`],
   async run(ctx, values) {
     const { session, settings, profileProblems, logger } = openCommandSession(ctx, values);
     try {
@@ -39,7 +36,7 @@ export const statusCommand: CommandSpec = {
           ...(profileProblems.length > 0 && { problems: profileProblems }),
         };
         const lines = [
-          proxyStatusText(status),
+          proxyStatusText(status, session.commandName),
           `token: ${auth.token === undefined ? "none stored" : `from ${describeOrigin(auth.source, auth.origin ?? auth.source)}, sent as ${auth.scheme}`}`,
           ...(error ? [`problem: ${explain(error, { command: session.commandName })}`] : []),
           ...profileProblems.map((problem) => `problem: ${problem}`),
@@ -53,7 +50,8 @@ export const statusCommand: CommandSpec = {
       const report = {
         ...status,
         auth: { ...status.auth, ...(auth?.origin && { origin: auth.origin }) },
-        ...(profileProblems.length > 0 && { problems: [...profileProblems, ...(status.problems ?? [])] }),
+        // The session already reports the profile's problems among its own: each is said once.
+        ...(profileProblems.length > 0 && { problems: [...new Set([...profileProblems, ...(status.problems ?? [])])] }),
       };
       ctx.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderCliStatus(report)}\n`);
       return healthy(status) ? 0 : 1;

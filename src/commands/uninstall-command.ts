@@ -1,33 +1,25 @@
 import type { ClientDescriptor } from "../clients/types.js";
-import { COMMAND_NAME } from "../invocation/how-started.js";
 import type { CommandContext } from "./context.js";
 import type { CommandSpec } from "./registry.js";
 import { claudeCli, uninstallWithClaudeCli } from "./shared/claude-cli.js";
 import { uninstallFromFile, type ClientOutcome } from "./shared/client-config.js";
-import { CLIENT_OPTIONS, clientHelpLines, DEFAULT_ENTRY_NAME, startClientCommand } from "./shared/client-options.js";
+import { CLIENT_OPTIONS, clientHelpLines, startClientCommand } from "./shared/client-options.js";
 import { clientProblem } from "./shared/client-words.js";
 
 export const uninstallCommand: CommandSpec = {
   name: "uninstall",
-  help: [
-    `Usage: ${COMMAND_NAME} uninstall --client NAME… | all [--name NAME] [options]`,
-    "",
+  usage: ["uninstall --client NAME… | all [--name NAME] [options]"],
+  about: [
     "Removes the bridge's entry from an MCP client's config file, and nothing else: other servers, keys,",
     "comments and formatting stay; the previous file is kept as <file>.bak. An entry of that name that",
     "runs something other than this bridge is left alone. The token stays in the keychain: to remove it",
     "too, run logout.",
     "",
     ...clientHelpLines("uninstall"),
-    "",
-    "Options:",
-    "  --client NAME…  Which clients (repeat it, or separate names with commas); all = every one found here",
-    `  --name NAME     The entry's name (default: ${DEFAULT_ENTRY_NAME})`,
-    "",
-    "Examples:",
-    `  ${COMMAND_NAME} uninstall --client cursor`,
-    `  ${COMMAND_NAME} uninstall --client all && ${COMMAND_NAME} logout`,
-  ].join("\n"),
+  ],
   options: { ...CLIENT_OPTIONS },
+  settings: [],
+  examples: (name) => [`${name} uninstall --client cursor`, `${name} uninstall --client all && ${name} logout`],
   maxArguments: Number.POSITIVE_INFINITY,
   async run(ctx, values, positionals) {
     const start = startClientCommand(ctx, values, positionals, "uninstall");

@@ -1,13 +1,20 @@
 import type { ParseArgsConfig } from "node:util";
 import { flagField, SETTING_KEYS, settingRow, type SettingFlags, type SettingKey } from "./settings.js";
 
-/** The global flags every command accepts, ready for `parseArgs({ options: { ...globalFlagOptions, …own } })`. */
-export const globalFlagOptions: NonNullable<ParseArgsConfig["options"]> = Object.fromEntries(
-  SETTING_KEYS.map((key) => {
-    const row = settingRow(key);
-    return [row.flag, { type: row.valueName === undefined ? "boolean" : "string", ...(row.multiple && { multiple: true }) }];
-  }),
-);
+type ParseOptions = NonNullable<ParseArgsConfig["options"]>;
+
+/** The flags of these settings, ready for `parseArgs({ options: { ...settingFlagOptions(keys), …own } })`. */
+export function settingFlagOptions(keys: readonly SettingKey[]): ParseOptions {
+  return Object.fromEntries(
+    keys.map((key) => {
+      const row = settingRow(key);
+      return [row.flag, { type: row.valueName === undefined ? "boolean" : "string", ...(row.multiple && { multiple: true }) }];
+    }),
+  );
+}
+
+/** Every setting's flag (to find the command in `--endpoint URL status`; each command parses only its own). */
+export const globalFlagOptions: ParseOptions = settingFlagOptions(SETTING_KEYS);
 
 export interface FlagHelp {
   /** "--project-mode" */
@@ -56,14 +63,29 @@ export function toSettingFlags(values: Readonly<Record<string, unknown>>): Setti
   return flags as SettingFlags;
 }
 
-/** The "Global options" block of --help; `extra` rows (e.g. -h, --help) are aligned with the flags. */
-export function formatGlobalFlagsHelp(extra: readonly { left: string; description: string }[] = []): string {
-  const rows = globalFlagHelp.map((row) => {
-    const extras = [`env ${row.env.join(", ")}`];
-    if (row.default !== undefined) extras.push(`default: ${row.default}`);
-    return { left: row.valueName ? `${row.flag} ${row.valueName}` : row.flag, description: `${row.description} (${extras.join("; ")})` };
-  });
-  const all = [...rows, ...extra];
-  const width = Math.max(...all.map((row) => row.left.length)) + 2;
-  return all.map((row) => `  ${row.left.padEnd(width)}${row.description}`).join("\n");
+export interface HelpRow {
+  left: string;
+  description: string;
+}
+
+/** The --help rows of these settings' flags: the flag, what it does, its environment variables and default. */
+export function settingHelpRows(keys: readonly SettingKey[]): HelpRow[] {
+  return globalFlagHelp
+    .filter((row) => keys.includes(row.setting))
+    .map((row) => {
+      const extras = [`env ${row.env.join(", ")}`];
+      if (row.default !== undefined) extras.push(`default: ${row.default}`);
+      return { left: row.valueName ? `${row.flag} ${row.valueName}` : row.flag, description: `${row.description} (${extras.join("; ")})` };
+    });
+}
+
+/** Rows as an aligned block of --help. */
+export function formatHelpRows(rows: readonly HelpRow[]): string {
+  const width = Math.max(...rows.map((row) => row.left.length)) + 2;
+  return rows.map((row) => `  ${row.left.padEnd(width)}${row.description}`).join("\n");
+}
+
+/** Every setting's flag as a --help block; `extra` rows (e.g. -h, --help) are aligned with the flags. */
+export function formatGlobalFlagsHelp(extra: readonly HelpRow[] = []): string {
+  return formatHelpRows([...settingHelpRows(SETTING_KEYS), ...extra]);
 }

@@ -159,7 +159,7 @@ export async function saveProfile(configDir: string, patch: ProfilePatch): Promi
   Object.assign(next, checked.data);
 
   const { default: Conf } = await import("conf");
-  const store = new Conf<Record<string, unknown>>({ projectName: PROJECT_NAME, cwd: configDir, configName: "config" });
+  const store = new Conf<Record<string, unknown>>({ projectName: PROJECT_NAME, projectSuffix: "", cwd: configDir, configName: "config" });
   store.store = next;
   return validFields(next, file).profile;
 }

@@ -9,7 +9,7 @@ import type { TokenStore } from "./token-store.js";
 /**
  * The insecure store: `{ "<endpoint>": "<token>" }` in `<configDir>/credentials.json`, mode 0600.
  * Used only when the user asks for it (`login --insecure-storage`) or, at lookup, when the file
- * already exists. Every read of a token and every write logs a warning (never the token). Writes
+ * already exists. A read and a write of a token each log a warning once per process (never the token). Writes
  * are atomic (temporary file in the same directory, then rename); a file that is not a JSON object
  * of strings is reported, never overwritten.
  *
@@ -49,6 +49,8 @@ export interface FileStoreOptions {
   logger?: Logger;
   /** Modes are not enforced on Windows (no POSIX permissions). */
   platform?: NodeJS.Platform;
+  /** How to name `login` so the warning's command runs as printed (e.g. "npx mcp-memory-bridge login"). */
+  loginCommand?: string;
 }
 
 export interface FileTokenStore extends TokenStore {
@@ -58,13 +60,25 @@ export interface FileTokenStore extends TokenStore {
 
 type Tokens = Record<string, string>;
 
-const MOVE_HINT = "move it to the keychain with `mcp-memory-bridge login`";
+/** Files already warned about in this process: the warning is said once, not on every lookup. */
+const warned = new Set<string>();
 
 export function createFileStore(options: FileStoreOptions): FileTokenStore {
   const { configDir, logger } = options;
   const platform = options.platform ?? process.platform;
   const file = credentialsFilePath(configDir);
   const posix = platform !== "win32";
+  const login = options.loginCommand ?? "login";
+
+  /** Once per process for reads and once for writes: a sentence, with the command that moves the token. */
+  function warnOnce(use: "read" | "written", account: string): void {
+    if (logger === undefined || warned.has(`${use} ${file}`)) return;
+    warned.add(`${use} ${file}`);
+    logger.warn(
+      `The token for ${account} was ${use === "read" ? "read from" : "written to"} the insecure token file ${file}, which any program running as you can read. ` +
+        `To move it into the OS keychain${use === "written" ? " once there is one" : ""}, run \`${login} ${account}\`.`,
+    );
+  }
 
   /** Only once the file is known to be a token file, and only the file itself (never a link's target). */
   async function ensureMode(mode: number): Promise<void> {
@@ -127,7 +141,7 @@ export function createFileStore(options: FileStoreOptions): FileTokenStore {
     async get(account) {
       const tokens = await read();
       const token = tokens !== undefined && Object.hasOwn(tokens, account) ? tokens[account] : undefined;
-      if (token !== undefined) logger?.warn(`token read from the insecure file ${file}; ${MOVE_HINT}`, { endpoint: account });
+      if (token !== undefined) warnOnce("read", account);
       return token;
     },
 
@@ -135,7 +149,7 @@ export function createFileStore(options: FileStoreOptions): FileTokenStore {
       const tokens = (await read()) ?? {};
       tokens[account] = token;
       await writeAtomically(tokens);
-      logger?.warn(`token written to the insecure file ${file} (mode 0600); ${MOVE_HINT} once a keychain is available`, { endpoint: account });
+      warnOnce("written", account);
     },
 
     async delete(account) {

@@ -22,6 +22,8 @@ export interface RuntimeTokenStoresOptions {
   logger?: Logger;
   /** Opens the keychain on first use (credentials/load-keychain.ts, or a test's fake). */
   openKeychain: KeychainOpener;
+  /** How to name `login` in the insecure file's warning. */
+  loginCommand?: string;
 }
 
 /**
@@ -85,7 +87,7 @@ export function runtimeTokenStores(options: RuntimeTokenStoresOptions): TokenSto
   // Always listed (a missing file reads as "no token", quietly), so a token saved by
   // `login --insecure-storage` while the bridge runs is found on the next lookup. Read-only here:
   // only an explicit `login --insecure-storage` may write a token in plaintext.
-  const file = createFileStore({ configDir, platform, logger });
+  const file = createFileStore({ configDir, platform, logger, ...(options.loginCommand !== undefined && { loginCommand: options.loginCommand }) });
   stores.push({
     name: file.name,
     get: (account) => file.get(account),

@@ -108,6 +108,8 @@ function whatToDo(error: BridgeError, options: ExplainOptions): string | undefin
       return "Store the new text with store_memory and delete the old memory instead.";
     case "duplicate-elsewhere":
       return 'Reword it to store it in this project, or use search_memories with scope "all" to find the existing one.';
+    case "not-found":
+      return "; it may have been deleted, or the id may be mistyped: find the right id with search_memories (by its text) or list_memories.";
     case "invalid-id":
       return " (the id that store_memory, search_memories and list_memories return).";
     case "unconfirmed-duplicate":

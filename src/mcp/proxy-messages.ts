@@ -4,17 +4,16 @@ import type { ProxyStatus, ProxyWords } from "../proxy/types.js";
 
 /**
  * The sentences a person or a model reads about a remote MCP server (--backend mcp): each says
- * what failed and what to do next, never a token.
+ * what failed and what to do next, never a token. `command` names the bridge as this run was
+ * started (invocationOf(ctx).name), so the commands printed run as printed.
  */
 
-const CLI = "npx mcp-memory-bridge";
-
-export function proxyFailureText(fact: ProxyFact): string {
+export function proxyFailureText(fact: ProxyFact, command: string): string {
   const at = fact.endpoint;
-  const login = `Run: ${CLI} login ${at}`;
+  const login = `Run: ${command} login ${at}`;
   switch (fact.code) {
     case "unavailable":
-      return `The memory server at ${at} is not reachable${fact.cause ? ` (${fact.cause})` : ""}; nothing was sent. Check that it is running, then try again (${CLI} status shows what the bridge sees).`;
+      return `The memory server at ${at} is not reachable${fact.cause ? ` (${fact.cause})` : ""}; nothing was sent. Check that it is running, then try again (${command} status shows what the bridge sees).`;
     case "auth-rejected":
       return authText(fact, login);
     case "outcome-unknown":
@@ -50,7 +49,7 @@ function authText(fact: Extract<ProxyFact, { code: "auth-rejected" }>, login: st
   return `Authentication failed${status} at ${at}: the server rejected the token${said}. ${login}`;
 }
 
-export function proxyStatusText(status: ProxyStatus): string {
+export function proxyStatusText(status: ProxyStatus, command: string): string {
   const kind = status.server_kind === "mem0-mcp" ? "the Mem0 MCP server" : "a remote MCP server";
   const lines = [`Endpoint: ${status.endpoint} (${kind}, proxied by mcp-memory-bridge ${status.version})`];
   if (status.session) {
@@ -63,11 +62,13 @@ export function proxyStatusText(status: ProxyStatus): string {
   if (status.tools !== undefined) lines.push(`Tools: ${status.tools} from the server, plus memory_status`);
   const token = status.token_accepted === undefined ? "not checked" : status.token_accepted ? "accepted" : "rejected";
   lines.push(`Token: ${token}`);
-  if (status.problem) lines.push(`Problem: ${proxyFailureText(status.problem)}`);
+  if (status.problem) lines.push(`Problem: ${proxyFailureText(status.problem, command)}`);
   return lines.join("\n");
 }
 
-export const proxyWords: ProxyWords = { failure: proxyFailureText, status: proxyStatusText };
+export function proxyWordsFor(command: string): ProxyWords {
+  return { failure: (fact) => proxyFailureText(fact, command), status: (status) => proxyStatusText(status, command) };
+}
 
 function seconds(ms: number): string {
   const s = ms / 1000;

@@ -163,7 +163,8 @@ describe("the installed bin", () => {
     for (const command of commands) {
       const result = await run(process.execPath, [installedBin, command, "--help"], { cwd: work, env });
       expect(result.code, `${command}: ${result.stderr}`).toBe(0);
-      expect(result.stdout, command).toMatch(new RegExp(`^Usage: mcp-memory-bridge \\[?${command}\\b`));
+      // Installed in a project's node_modules, it is run (and so named) through npx.
+      expect(result.stdout, command).toMatch(new RegExp(`^Usage: npx mcp-memory-bridge \\[?${command}\\b`));
     }
   });
 

@@ -100,7 +100,8 @@ describe("serve --backend mcp", () => {
     const b = await bridge(fx.url, { token: "mcp_" + "Wrong".repeat(6) });
     const result = await b.client.callTool(history("x"));
     expect(result.isError).toBe(true);
-    expect(textOf(result)).toContain(`Run: npx mcp-memory-bridge login ${fx.url.replace(/\/$/, "")}`);
+    // Named as this run was started (from this checkout: node bin/…), so the command runs as printed.
+    expect(textOf(result)).toContain(`Run: node bin/mcp-memory-bridge.js login ${fx.url.replace(/\/$/, "")}`);
   });
 
   it("answers 50 calls in flight when stdin ends, and exits 0", async () => {

@@ -115,10 +115,18 @@ describe("every tool against the fixture", () => {
     const missing = "0".repeat(64);
     const got = await client.callTool({ name: "get_memory", arguments: { id: missing } });
     expect(got.isError).toBe(true);
-    expect(textOf(got)).toBe(`Memory ${missing} not found`);
+    expect(textOf(got)).toBe(`Memory ${missing} not found; it may have been deleted, or the id may be mistyped: find the right id with search_memories (by its text) or list_memories.`);
     const deleted = await client.callTool({ name: "delete_memory", arguments: { id: missing } });
     expect(deleted.isError).toBe(true);
-    expect(textOf(deleted)).toBe(`Memory ${missing} not found`);
+    expect(textOf(deleted)).toBe(`Memory ${missing} not found; it may have been deleted, or the id may be mistyped: find the right id with search_memories (by its text) or list_memories.`);
+    const updated = await client.callTool({ name: "update_memory", arguments: { id: missing, tags: ["x"] } });
+    expect(updated.isError).toBe(true);
+    expect(textOf(updated)).toMatch(/not found; .*find the right id with search_memories .* or list_memories\.$/);
+    // The tools it names answer, with the ids to use.
+    await client.callTool({ name: "store_memory", arguments: { content: "the real one" } });
+    const listed = await client.callTool({ name: "list_memories", arguments: {} });
+    expect(listed.isError).toBeFalsy();
+    expect(textOf(listed)).toContain("the real one");
   });
 
   it("refuses to read, change or delete another project's memory", async () => {

@@ -42,7 +42,7 @@ function expectFound(d: Detection) {
 describe("detectBackend against the mcp-memory-service fixture", () => {
   it("finds it at its /api base; auth as probed is required", async () => {
     const d = expectFound(await detectBackend(withAuth.url));
-    expect(d).toMatchObject({ backend: "mcp-memory-service", endpoint: withAuth.url, evidence: "health", authRequired: true, version: "10.0.0" });
+    expect(d).toMatchObject({ backend: "mcp-memory-service", endpoint: withAuth.url, evidence: "health", authRequired: true, version: "10.59.0" });
     expect(d.correction).toBeUndefined();
   });
 

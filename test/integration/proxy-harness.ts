@@ -8,7 +8,7 @@ import { ReadBuffer, serializeMessage } from "@modelcontextprotocol/sdk/shared/s
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { createLogger } from "../../src/log.js";
-import { proxyWords } from "../../src/mcp/proxy-messages.js";
+import { proxyWordsFor } from "../../src/mcp/proxy-messages.js";
 import { authHeadersFor, type ProxyAuthScheme } from "../../src/proxy/auth-headers.js";
 import { discoveryCachePath } from "../../src/discovery/cache-file.js";
 import { fileRemoteCache } from "../../src/proxy/file-cache.js";
@@ -95,7 +95,7 @@ export async function startProxyUnderTest(options: ProxyTestOptions): Promise<Pr
       backoff: { baseMs: 20, capMs: 200, attempts: 50 },
       ...options,
       logger,
-      words: proxyWords,
+      words: proxyWordsFor("npx mcp-memory-bridge"),
       cache: options.cache ?? fileRemoteCache(cacheFile, options.endpoint, logger),
       async credentials({ refresh } = {}) {
         if (refresh && options.refreshedToken) token = options.refreshedToken();

@@ -29,12 +29,15 @@ describe("cli", () => {
     expect(t.out()).toBe(`${pkg.version}\n`);
   });
 
-  it("--help teaches the commands, the client entry and every global flag", async () => {
+  it("--help lists every command on one line each and says where each command's options are", async () => {
     const t = io(["--help"]);
     expect(await runCli(t.ctx)).toBe(0);
-    for (const text of ["serve", '"command": "npx"', "--endpoint URL", "--timeout MS", "MEMORY_BRIDGE_TOKEN", "--log-level"]) {
-      expect(t.out()).toContain(text);
-    }
+    const commands = t.out().split("Commands:\n")[1]!.split("\n\n")[0]!.split("\n");
+    expect(commands.map((line) => line.trim().split(/\s+/)[0])).toEqual(["serve", "setup", "login", "logout", "status", "doctor", "discover", "project", "install", "uninstall"]);
+    expect(t.out()).toMatch(/^Usage: node \/work\/checkout\/bin\/mcp-memory-bridge\.js \[command\] \[options\]$/m);
+    expect(t.out()).toContain("Run `node /work/checkout/bin/mcp-memory-bridge.js <command> --help` for what a command does, its options and examples");
+    // Options belong to the commands that take them.
+    expect(t.out()).not.toMatch(/--endpoint|--timeout|--log-level/);
   });
 
   it("serve --help explains what serve does", async () => {
@@ -84,7 +87,7 @@ describe("cli", () => {
     await new Promise((r) => setTimeout(r, 50));
     t.stdin.end();
     expect(await done).toBe(0);
-    expect(t.err()).toMatch(/speaks MCP on stdio.*run: npx -y mcp-memory-bridge setup/);
+    expect(t.err()).toMatch(/waiting for an MCP client on standard input .*Ctrl\+C quits\. To set it up .*run: node \/work\/checkout\/bin\/mcp-memory-bridge\.js setup/);
     expect(t.out()).toBe("");
   });
 

@@ -13,11 +13,11 @@ import { fakeKeychain } from "../helpers/fake-keychain.js";
 const TOKEN = "tok_doctor_unit_Mx17distinct";
 const server = memoryServiceForFile(TOKEN);
 
-/** conf's directory on each OS, for a home directory. */
+/** The config directory on each OS, for a home directory. */
 const CONFIG_DIR: Record<(typeof PLATFORMS)[number], (home: string) => string> = {
-  linux: (home) => posix.join(home, ".config", "mcp-memory-bridge-nodejs"),
-  darwin: (home) => posix.join(home, "Library", "Preferences", "mcp-memory-bridge-nodejs"),
-  win32: (home) => win32.join(home, "AppData", "Roaming", "mcp-memory-bridge-nodejs", "Config"),
+  linux: (home) => posix.join(home, ".config", "mcp-memory-bridge"),
+  darwin: (home) => posix.join(home, "Library", "Preferences", "mcp-memory-bridge"),
+  win32: (home) => win32.join(home, "AppData", "Roaming", "mcp-memory-bridge", "Config"),
 };
 const UNUSABLE: Record<(typeof PLATFORMS)[number], { kind: KeychainProblemKind; words: RegExp }> = {
   linux: { kind: "no-secret-service", words: /no Secret Service .* runs on the D-Bus session bus/ },

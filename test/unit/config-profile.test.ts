@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import Conf from "conf";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { defaultConfigDir, profilePath, resolveConfigDir } from "../../src/config/config-dir.js";
+import { defaultConfigDir, legacyConfigDir, profilePath, resolveConfigDir } from "../../src/config/config-dir.js";
 import { ConfigError } from "../../src/config/errors.js";
 import { loadSettings } from "../../src/config/load.js";
 import { readProfile, saveProfile, type ProfilePatch } from "../../src/config/profile.js";
@@ -181,14 +181,16 @@ describe("config dir", () => {
   it("uses MEMORY_BRIDGE_CONFIG_DIR, made absolute", () => {
     expect(resolveConfigDir({ MEMORY_BRIDGE_CONFIG_DIR: dir })).toBe(dir);
     expect(resolveConfigDir({ MEMORY_BRIDGE_CONFIG_DIR: "rel" })).toBe(path.resolve("rel"));
-    expect(resolveConfigDir({ MEMORY_BRIDGE_CONFIG_DIR: "", XDG_CONFIG_HOME: dir })).toBe(path.join(dir, "mcp-memory-bridge-nodejs"));
+    expect(resolveConfigDir({ MEMORY_BRIDGE_CONFIG_DIR: "", XDG_CONFIG_HOME: dir })).toBe(path.join(dir, "mcp-memory-bridge"));
   });
 
-  it("computes conf's default per platform", () => {
-    expect(defaultConfigDir({}, "linux", "/home/a")).toBe("/home/a/.config/mcp-memory-bridge-nodejs");
-    expect(defaultConfigDir({ XDG_CONFIG_HOME: "/x" }, "linux", "/home/a")).toBe("/x/mcp-memory-bridge-nodejs");
-    expect(defaultConfigDir({}, "darwin", "/Users/a")).toBe("/Users/a/Library/Preferences/mcp-memory-bridge-nodejs");
-    expect(defaultConfigDir({ APPDATA: "C:\\Users\\a\\AppData\\Roaming" }, "win32", "C:\\Users\\a")).toBe(
+  it("computes conf's layout without its -nodejs suffix per platform, and the old folder's", () => {
+    expect(defaultConfigDir({}, "linux", "/home/a")).toBe("/home/a/.config/mcp-memory-bridge");
+    expect(defaultConfigDir({ XDG_CONFIG_HOME: "/x" }, "linux", "/home/a")).toBe("/x/mcp-memory-bridge");
+    expect(defaultConfigDir({}, "darwin", "/Users/a")).toBe("/Users/a/Library/Preferences/mcp-memory-bridge");
+    expect(defaultConfigDir({ APPDATA: "C:\\Users\\a\\AppData\\Roaming" }, "win32", "C:\\Users\\a")).toBe("C:\\Users\\a\\AppData\\Roaming\\mcp-memory-bridge\\Config");
+    expect(legacyConfigDir({}, "linux", "/home/a")).toBe("/home/a/.config/mcp-memory-bridge-nodejs");
+    expect(legacyConfigDir({ APPDATA: "C:\\Users\\a\\AppData\\Roaming" }, "win32", "C:\\Users\\a")).toBe(
       "C:\\Users\\a\\AppData\\Roaming\\mcp-memory-bridge-nodejs\\Config",
     );
   });
@@ -197,7 +199,7 @@ describe("config dir", () => {
     const saved = process.env.XDG_CONFIG_HOME;
     process.env.XDG_CONFIG_HOME = dir; // keep conf away from the real user's config dir
     try {
-      const conf = new Conf({ projectName: "mcp-memory-bridge" });
+      const conf = new Conf({ projectName: "mcp-memory-bridge", projectSuffix: "" });
       expect(conf.path).toBe(profilePath(defaultConfigDir(process.env)));
       expect(conf.path.startsWith(dir)).toBe(true);
     } finally {

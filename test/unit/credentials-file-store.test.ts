@@ -49,15 +49,19 @@ describe("file store", () => {
     expect(await store.get(A)).toBe(TOKEN);
   });
 
-  it("warns on every token read and write, naming the file and never the token", async () => {
-    const store = createFileStore({ configDir, logger: logger() });
+  it("warns once per process for a write and once for reads, in a sentence naming the file and the command that moves it, never the token", async () => {
+    const store = createFileStore({ configDir, logger: logger(), loginCommand: "npx mcp-memory-bridge login" });
     await store.set(A, TOKEN);
     await store.get(A);
     await store.get(A);
+    // Another store over the same file (a second session in the same process) does not repeat it.
+    await createFileStore({ configDir, logger: logger() }).get(A);
     const warnings = lines.filter((line) => line.includes(" warn: "));
-    expect(warnings).toHaveLength(3);
-    expect(warnings[0]).toContain(`token written to the insecure file ${store.path}`);
-    expect(warnings[1]).toContain(`token read from the insecure file ${store.path}; move it to the keychain with \`mcp-memory-bridge login\``);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain(`The token for ${A} was written to the insecure token file ${store.path}, which any program running as you can read.`);
+    expect(warnings[1]).toContain(
+      `The token for ${A} was read from the insecure token file ${store.path}, which any program running as you can read. To move it into the OS keychain, run \`npx mcp-memory-bridge login ${A}\`.`,
+    );
     expect(lines.join("\n")).not.toContain(TOKEN);
   });
 

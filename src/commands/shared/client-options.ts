@@ -2,16 +2,17 @@ import { CLIENTS } from "../../clients/registry.js";
 import type { ClientDescriptor, ClientHost } from "../../clients/types.js";
 import type { Invocation } from "../../invocation/how-started.js";
 import type { CommandContext } from "../context.js";
+import type { OptionSpec } from "../registry.js";
 import { selectClients } from "./client-targets.js";
 import { invocationOf } from "./invocation-of.js";
 
 export const DEFAULT_ENTRY_NAME = "memory";
 
-/** Options install and uninstall share (merged with the global flags by cli.ts). */
+/** Options install, uninstall and setup share (cli.ts adds the settings' flags). */
 export const CLIENT_OPTIONS = {
-  client: { type: "string", multiple: true },
-  name: { type: "string" },
-} as const;
+  client: { type: "string", multiple: true, valueName: "NAME…", description: "Which clients (repeat it, or separate names with commas); all = every one whose config folder exists here" },
+  name: { type: "string", valueName: "NAME", description: `The entry's name in the client's config (default: ${DEFAULT_ENTRY_NAME})` },
+} as const satisfies Record<string, OptionSpec>;
 
 /** The client list for --help. */
 export function clientHelpLines(verb: "install" | "uninstall"): string[] {

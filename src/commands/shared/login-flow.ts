@@ -8,6 +8,7 @@ import type { TokenStore } from "../../credentials/token-store.js";
 import type { Keychain } from "../../credentials/keychain.js";
 import { KEYCHAIN_SERVICE } from "../../credentials/token-store.js";
 import { KeyUserMismatchError } from "../../backends/errors.js";
+import type { WriteAccess } from "../../backends/types.js";
 import { BridgeError } from "../../core/errors.js";
 import { SecretRedactor } from "../../core/secrets.js";
 import { PROXY_BACKEND } from "../../core/unions.js";
@@ -16,8 +17,8 @@ import type { Logger } from "../../log.js";
 import { explain } from "../../mcp/error-words.js";
 import { keychainWords } from "../../mcp/keychain-words.js";
 import { invocationOf } from "./invocation-of.js";
-import { PACKAGE_NAME } from "../../version.js";
 import type { CommandContext } from "../context.js";
+import type { OptionSpec } from "../registry.js";
 import { checkRemoteMcpLogin, type RemoteMcpLogin } from "./login-remote-mcp.js";
 import { stderrLogger, commandCallContext } from "./open-session.js";
 import { usesRemoteMcp } from "./remote-mcp.js";
@@ -34,6 +35,12 @@ export interface LoginSettings {
   logger: Logger;
   secrets: SecretRedactor;
 }
+
+/** The options login and setup share. */
+export const LOGIN_OPTIONS = {
+  "with-token": { type: "boolean", description: "Read the token from standard input instead of asking" },
+  "insecure-storage": { type: "boolean", description: "No keychain here: keep the token in a file only you can read (mode 0600)" },
+} as const satisfies Record<string, OptionSpec>;
 
 /** The token the server refused (401/403): not stored; `setup` asks again. */
 export class TokenRejectedError extends BridgeError {}
@@ -53,7 +60,7 @@ export function loginSettings(ctx: CommandContext, values: Record<string, unknow
  * What the server says about itself; for a remote MCP server, also what login found out about it;
  * `keyUser`: the user the key belongs to, when the configured one is not it (the mem0 API-key server).
  */
-export type VerifiedServer = Record<string, unknown> & { remoteMcp?: RemoteMcpLogin; keyUser?: string };
+export type VerifiedServer = Record<string, unknown> & { remoteMcp?: RemoteMcpLogin; keyUser?: string; access?: WriteAccess };
 
 /**
  * One authenticated call with the new token, through the backend the settings name (for a remote
@@ -73,13 +80,16 @@ export async function verifyToken(ctx: CommandContext, login: LoginSettings, end
 async function verifyAs(ctx: CommandContext, login: LoginSettings, endpoint: string, token: string): Promise<VerifiedServer> {
   login.secrets.add(token);
   if (usesRemoteMcp({ ...login.settings, endpoint })) {
-    const remoteMcp = await checkRemoteMcpLogin({ settings: login.settings, endpoint, token, logger: login.logger });
+    const remoteMcp = await checkRemoteMcpLogin({ settings: login.settings, endpoint, token, logger: login.logger, command: invocationOf(ctx).name });
     if ("rejected" in remoteMcp) throw new TokenRejectedError(remoteMcp.rejected);
     return { remoteMcp };
   }
   const opened = await openBackend({ ...login, endpoint, token, http: ctx.http, now: ctx.host.now }).catch((error: unknown) => notStored(error, invocationOf(ctx).name));
   try {
-    return await opened.backend.verifyToken(commandCallContext(ctx, login.settings));
+    const call = commandCallContext(ctx, login.settings);
+    const server = await opened.backend.verifyToken(call);
+    const access = await opened.backend.checkWriteAccess?.(call, server);
+    return access === undefined ? server : { ...server, access };
   } catch (error) {
     if (error instanceof AuthError) throw new TokenRejectedError(rejectedMessage(endpoint, error));
     if (error instanceof KeyUserMismatchError) throw error;
@@ -105,7 +115,7 @@ export async function saveLogin(
 
   let where: string;
   if (input.insecureStorage) {
-    const file = createFileStore({ configDir, logger, platform });
+    const file = createFileStore({ configDir, logger, platform, loginCommand: `${invocationOf(ctx).name} login` });
     await file.set(endpoint, token);
     where = `the insecure token file ${file.path} (mode 0600: readable by any program running as you; prefer the keychain where there is one)`;
   } else {
@@ -136,16 +146,38 @@ export async function saveLogin(
       `✓ Logged in to ${endpoint} (${about}).`,
       `✓ Token stored in ${where}.`,
       `✓ Saved ${endpoint} as the default endpoint (${configDir}).`,
+      accessLine(server.access, invocationOf(ctx).name, endpoint),
       keyUser === undefined ? "" : `✓ This key belongs to the user "${keyUser}" (not "${settings.userId}"): saved "${keyUser}" as the user id.`,
       ctx.env.MEMORY_BRIDGE_TOKEN || ctx.env.MCP_MEMORY_API_KEY
         ? "! A token is also set in this environment (MEMORY_BRIDGE_TOKEN / MCP_MEMORY_API_KEY); where it is set, it wins over the stored one."
         : "",
-      `MCP clients started with \`npx -y ${PACKAGE_NAME}\` now use this server and token; their config needs no token.`,
+      `MCP clients that start the bridge (\`${invocationOf(ctx).name}\`) now use this server and token; their config needs no token.`,
       `Next: add the bridge to your MCP client with \`${invocationOf(ctx).name} install --client claude-desktop\` (or cursor, vscode, claude-code, …; \`--client all\` for every one found), then restart the client.`,
     ]
       .filter(Boolean)
       .join("\n") + "\n",
   );
+}
+
+/**
+ * What the token may do, as far as the server could be asked without writing: the check above was a
+ * read; whether it may write is asked only where a server has a harmless way to tell.
+ */
+function accessLine(access: WriteAccess | undefined, command: string, endpoint: string): string {
+  if (access === undefined) return "Access: can read ✓; write: not checked — this server has no way to ask without writing, and login never writes to check.";
+  switch (access.result) {
+    case "granted":
+      return `✓ Access: can read ✓, can write ✓ (${access.how}).`;
+    case "denied":
+      return (
+        `! Access: can read ✓, can write ✗ — this token has read-only scope (${access.how}): search, list and get work, but store, update and delete will be refused. ` +
+        `To write, log in with a token that has the write scope (the server's API key, or an OAuth token with scope "read write"): \`${command} login ${endpoint}\`.`
+      );
+    case "unchecked":
+      return access.reason === "old-server"
+        ? `Access: can read ✓; write: not checked — this server (${access.detail ?? "version unknown"}) has no way to ask without writing (mcp-memory-service 10.21.0 added one), and login never writes to check.`
+        : `Access: can read ✓; write: not checked — ${access.detail ?? "the server could not be asked"}.`;
+  }
 }
 
 /** A failure of the check, said as such. */
@@ -187,7 +219,7 @@ function rejectedMessage(endpoint: string, error: AuthError): string {
 
 /** After a keychain login, an older copy of the token in the insecure file is removed. */
 async function removeFromInsecureFile(ctx: CommandContext, configDir: string, endpoint: string, logger: Logger) {
-  const file = createFileStore({ configDir, logger, platform: ctx.host.platform });
+  const file = createFileStore({ configDir, logger, platform: ctx.host.platform, loginCommand: `${invocationOf(ctx).name} login` });
   // A missing file, or no entry for this endpoint, deletes nothing.
   if (await file.delete(endpoint)) ctx.stdout.write(`✓ Removed the old copy of this token from ${file.path}.\n`);
 }

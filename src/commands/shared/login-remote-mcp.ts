@@ -21,14 +21,14 @@ export interface RemoteMcpLogin {
  * sentence to show); any other failure throws its sentence. Either way the token must not be stored.
  */
 export async function checkRemoteMcpLogin(
-  input: { settings: Readonly<Settings>; endpoint: string; token: string; logger: Logger },
+  input: { settings: Readonly<Settings>; endpoint: string; token: string; logger: Logger; command: string },
 ): Promise<RemoteMcpLogin | { rejected: string }> {
-  const { settings, endpoint, token, logger } = input;
+  const { settings, endpoint, token, logger, command } = input;
   const probe = probeOptions(settings, endpoint, logger);
   const extra = extraHeaders(settings, token);
   if ("problem" in extra) throw new BridgeError(`${extra.problem} The token was not stored.`);
   const detected = await detectRemoteMcp(probe);
-  if (detected.status === "failed") throw notStored(detected.fact);
+  if (detected.status === "failed") throw notStored(detected.fact, command);
   const scheme = settings.authScheme ?? detected.defaultScheme;
   const auth = authHeadersFor(scheme, token, settings.userId);
   const check = await checkRemoteToken({ ...probe, credentials: { secret: auth.secret, plain: { ...extra.headers, ...auth.plain } } });
@@ -39,13 +39,13 @@ export async function checkRemoteMcpLogin(
       rejected: `The server at ${endpoint} rejected the token${status}${reason}; the token was not stored. Check it${scheme === "x-mcp-token" ? " and --user-id" : ""} and try again.`,
     };
   }
-  if (check.status === "failed") throw notStored(check.fact);
+  if (check.status === "failed") throw notStored(check.fact, command);
   const kind = check.serverKind === "mem0-mcp" ? "the Mem0 MCP server" : "remote MCP server";
   return { scheme, headers: extra.headers, about: `${kind} ${check.serverInfo.name} ${check.serverInfo.version}, ${check.tools} tools` };
 }
 
-function notStored(fact: ProxyFact): BridgeError {
-  return new BridgeError(`${proxyFailureText(fact)} The token was not stored.`);
+function notStored(fact: ProxyFact, command: string): BridgeError {
+  return new BridgeError(`${proxyFailureText(fact, command)} The token was not stored.`);
 }
 
 /** The server's reason up to its first full stop (the Mem0 MCP server goes on about its own env variable). */

@@ -26,7 +26,8 @@ export function sessionFor(ctx: CommandContext, loaded: LoadedSettings, setupPro
   const secrets = new SecretRedactor();
   const logger = stderrLogger(ctx, settings, secrets);
   const { platform, home, tmpdir, now } = ctx.host;
-  const stores = runtimeTokenStores({ platform, env: ctx.env, configDir: settings.configDir, logger, openKeychain: ctx.keychain });
+  const commandName = invocationOf(ctx).name;
+  const stores = runtimeTokenStores({ platform, env: ctx.env, configDir: settings.configDir, logger, openKeychain: ctx.keychain, loginCommand: `${commandName} login` });
   const session = new Session({
     settings,
     env: ctx.env,
@@ -38,7 +39,7 @@ export function sessionFor(ctx: CommandContext, loaded: LoadedSettings, setupPro
     secrets,
     stores,
     http: ctx.http,
-    commandName: invocationOf(ctx).name,
+    commandName,
     now,
     ...(ctx.discover && { discover: ctx.discover }),
     ...(setupProblem !== undefined && { setupProblem }),

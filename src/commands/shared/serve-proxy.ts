@@ -1,7 +1,7 @@
 import { authSchemeFor } from "../../backends/registry.js";
 import { discoveryCachePath } from "../../discovery/cache-file.js";
 import { explain } from "../../mcp/error-words.js";
-import { proxyWords } from "../../mcp/proxy-messages.js";
+import { proxyWordsFor } from "../../mcp/proxy-messages.js";
 import { fileRemoteCache } from "../../proxy/file-cache.js";
 import type { CommandContext } from "../context.js";
 import type { CommandSession } from "./open-session.js";
@@ -27,7 +27,7 @@ export async function serveRemoteMcp(ctx: CommandContext, opened: CommandSession
         credentials: proxyCredentials(session.token, settings, authSchemeFor(settings), logger),
         timeoutMs: settings.timeoutMs,
         logger,
-        words: proxyWords,
+        words: proxyWordsFor(session.commandName),
         cache: fileRemoteCache(discoveryCachePath(settings.configDir), session.endpoint, logger, ctx.host.now),
         allowHttp: settings.allowHttp,
         maxConnections: settings.maxConnections,

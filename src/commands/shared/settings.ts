@@ -1,4 +1,4 @@
-import { resolveConfigDir } from "../../config/config-dir.js";
+import { chooseConfigDir } from "../../config/config-dir.js";
 import { toSettingFlags } from "../../config/flags.js";
 import { loadSettings } from "../../config/load.js";
 import { currentOsUserName } from "../../config/os-user.js";
@@ -19,7 +19,8 @@ export interface LoadedSettings {
  */
 export function settingsFor(ctx: CommandContext, values: Record<string, unknown>, ignoreSaved: readonly ProfileKey[] = []): LoadedSettings {
   const machine = { platform: ctx.host.platform, home: ctx.host.home };
-  const profile = readProfile(resolveConfigDir(ctx.env, machine));
+  const configDir = chooseConfigDir(ctx.env, machine);
+  const profile = readProfile(configDir.dir);
   const saved = { ...profile.profile };
   for (const key of ignoreSaved) delete saved[key];
   const settings = loadSettings({
@@ -29,5 +30,5 @@ export function settingsFor(ctx: CommandContext, values: Record<string, unknown>
     osUserName: currentOsUserName(ctx.env),
     ...machine,
   });
-  return { settings, profileProblems: profile.problems };
+  return { settings, profileProblems: configDir.problem === undefined ? profile.problems : [configDir.problem, ...profile.problems] };
 }

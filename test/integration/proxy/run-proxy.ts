@@ -4,7 +4,7 @@
  * the log goes to stderr at debug level.
  */
 import { createLogger } from "../../../src/log.js";
-import { proxyWords } from "../../../src/mcp/proxy-messages.js";
+import { proxyWordsFor } from "../../../src/mcp/proxy-messages.js";
 import { authHeadersFor } from "../../../src/proxy/auth-headers.js";
 import { startProxy } from "../../../src/mcp/proxy-stdio.js";
 
@@ -20,7 +20,7 @@ const running = startProxy(
     // Above the default 16, so that all 50 calls of the test reach the fixture at once.
     maxConnections: 64,
     logger: createLogger({ level: "debug" }),
-    words: proxyWords,
+    words: proxyWordsFor("npx mcp-memory-bridge"),
   },
 );
 process.once("SIGTERM", () => void running.stop("SIGTERM"));
