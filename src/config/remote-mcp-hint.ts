@@ -1,7 +1,9 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { readRegularFileSync } from "../core/regular-file.js";
 import { envValue, type Env } from "../core/env.js";
 import { BACKEND_FLAVOURS, PROXY_BACKEND } from "../core/unions.js";
-import { MAX_PROFILE_BYTES, profilePath, resolveConfigDir } from "./config-dir.js";
+import { CONFIG_DIR_ENV_VAR, defaultConfigDir, legacyConfigDir, MAX_PROFILE_BYTES, profilePath } from "./config-dir.js";
 
 /** The endpoint's variables, current name first, then legacy aliases (the settings table's row uses these). */
 export const ENDPOINT_ENV_VARS = ["MEMORY_BRIDGE_ENDPOINT", "MCP_MEMORY_HTTP_ENDPOINT", "MCP_HTTP_ENDPOINT"] as const;
@@ -11,12 +13,22 @@ export const BACKEND_ENV_VARS = ["MEMORY_BRIDGE_BACKEND"] as const;
  * Whether serve with no flags might run as the proxy for a remote MCP server (whose `initialize`
  * answer is the remote's), judged from the environment and the saved profile without loading the
  * settings table (zod). It errs towards true: false must mean that usesRemoteMcp() is false for the
- * settings serve will load. An odd profile (unreadable, not JSON) also says true.
+ * settings serve will load. An odd profile (unreadable, not JSON) also says true, and so does an
+ * older config folder, which serve moves over (chooseConfigDir): that is not done from here.
  */
 export function mayServeRemoteMcp(env: Env, machine: { platform?: NodeJS.Platform; home?: string } = {}): boolean {
+  const override = envValue(env, CONFIG_DIR_ENV_VAR);
+  let configDir: string;
+  if (override !== undefined) {
+    configDir = path.resolve(override);
+  } else {
+    const legacy = legacyConfigDir(env, machine.platform, machine.home);
+    if (existsSync((machine.platform ?? process.platform) === "win32" ? path.win32.dirname(legacy) : legacy)) return true;
+    configDir = defaultConfigDir(env, machine.platform, machine.home);
+  }
   let profile: Record<string, unknown> = {};
   try {
-    const read = readRegularFileSync(profilePath(resolveConfigDir(env, machine)), { maxBytes: MAX_PROFILE_BYTES });
+    const read = readRegularFileSync(profilePath(configDir), { maxBytes: MAX_PROFILE_BYTES });
     if (read !== undefined && read.text.trim() !== "") {
       const data: unknown = JSON.parse(read.text);
       if (typeof data !== "object" || data === null || Array.isArray(data)) return true;

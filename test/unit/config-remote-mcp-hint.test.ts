@@ -2,7 +2,7 @@
  * mayServeRemoteMcp() decides, without the settings table, whether the bin may answer `initialize`
  * itself: it must say true whenever serve's real settings select the remote MCP proxy.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { usesRemoteMcp } from "../../src/commands/shared/remote-mcp.js";
@@ -80,5 +80,20 @@ describe("mayServeRemoteMcp", () => {
     const configDir = join(tempHome(), "config");
     mkdirSync(join(configDir, "config.json"), { recursive: true });
     expect(mayServeRemoteMcp({ MEMORY_BRIDGE_CONFIG_DIR: configDir })).toBe(true);
+  });
+
+  it("reads the OS config folder's profile, and leaves an older config folder (which serve moves over) to serve", () => {
+    const home = tempHome();
+    const env = { XDG_CONFIG_HOME: join(home, ".config") };
+    const machine = { platform: "linux" as const, home };
+    expect(mayServeRemoteMcp(env, machine)).toBe(false);
+    mkdirSync(join(home, ".config", "mcp-memory-bridge"), { recursive: true });
+    writeFileSync(join(home, ".config", "mcp-memory-bridge", "config.json"), '{"backend":"mcp"}');
+    expect(mayServeRemoteMcp(env, machine)).toBe(true);
+    writeFileSync(join(home, ".config", "mcp-memory-bridge", "config.json"), '{"backend":"mem0"}');
+    expect(mayServeRemoteMcp(env, machine)).toBe(false);
+    mkdirSync(join(home, ".config", "mcp-memory-bridge-nodejs"), { recursive: true });
+    expect(mayServeRemoteMcp(env, machine)).toBe(true);
+    expect(existsSync(join(home, ".config", "mcp-memory-bridge-nodejs"))).toBe(true);
   });
 });
