@@ -1,7 +1,8 @@
 // Bundles the CLI so `npx` installs almost nothing and starts fast. Code splitting keeps what
 // `initialize` does not need (undici, the subcommands) in chunks loaded on first use. The native
 // keychain modules stay external: they are optional dependencies loaded lazily.
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import { constants as http2Constants } from "node:http2";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -50,6 +51,44 @@ const jsoncParserEsm = {
   },
 };
 
+/**
+ * Two things undici does as it loads that serve never uses, each rewritten in the bundle:
+ * - its HTTP/2 client requires node:http2, which loads node:tls (about 2 MB and 3 ms), although
+ *   HTTP/2 is only used with `allowH2`, which the bridge never sets: node:http2 is required when a
+ *   connection is made instead, and the constants undici reads as it loads come from this Node.
+ * - its cookie helpers read globalThis.Headers for a brand check, which makes Node load its own
+ *   internal copy of undici (several MB): the bundle's helpers check the bundle's Headers only.
+ * A rewrite whose text is gone (undici changed) fails the build rather than passing unnoticed.
+ */
+const UNDICI_REWRITES = [
+  {
+    file: /undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/,
+    eager: "http2 = require('node:http2')",
+    lazy(source) {
+      const names = [...new Set([...source.matchAll(/\b(N?GHTTP2_[A-Z_]+|HTTP2_[A-Z_]+),?\s*$/gm)].map((m) => m[1]))];
+      const constants = Object.fromEntries(names.map((name) => [name, http2Constants[name]]));
+      return `http2 = { constants: ${JSON.stringify(constants)}, connect: (...args) => require('node:http2').connect(...args) }`;
+    },
+  },
+  {
+    file: /undici[\\/]lib[\\/]web[\\/]cookies[\\/]index\.js$/,
+    eager: "[Headers, globalThis.Headers].filter(Boolean)",
+    lazy: () => "[Headers]",
+  },
+];
+const undiciLoadsLess = {
+  name: "undici-loads-less",
+  setup(b) {
+    for (const rewrite of UNDICI_REWRITES) {
+      b.onLoad({ filter: rewrite.file }, (args) => {
+        const source = readFileSync(args.path, "utf8");
+        if (!source.includes(rewrite.eager)) throw new Error(`${args.path} no longer contains ${rewrite.eager}: update UNDICI_REWRITES in scripts/build.mjs`);
+        return { contents: source.replace(rewrite.eager, rewrite.lazy(source)), loader: "js" };
+      });
+    }
+  },
+};
+
 // `npm pack` (prepack) builds with --release: no source maps in the published package.
 const release = process.argv.includes("--release");
 
@@ -68,8 +107,33 @@ await build({
   sourcemap: release ? false : "linked",
   legalComments: "none",
   external: ["keytar", "@napi-rs/keyring"],
-  plugins: [noAjv, englishOnlyZod, jsoncParserEsm],
+  plugins: [noAjv, englishOnlyZod, jsoncParserEsm, undiciLoadsLess],
   // Some bundled dependencies are CommonJS and call require() for Node built-ins.
   banner: { js: 'import { createRequire as __bridgeCreateRequire } from "node:module"; const require = __bridgeCreateRequire(import.meta.url);' },
+  logLevel: "warning",
+});
+
+/**
+ * The bin's entry, serve-start (it answers `initialize` before the CLI loads), is one CommonJS file
+ * of its own: a few KB read in one go, sharing no chunk with the CLI, which it imports as ./cli.js.
+ */
+const cliAsExternal = {
+  name: "cli-as-external",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/cli\.js$/ }, () => ({ path: "./cli.js", external: true }));
+  },
+};
+await build({
+  entryPoints: ["src/serve-start.ts"],
+  outfile: "dist/serve-start.cjs",
+  bundle: true,
+  platform: "node",
+  // CommonJS, loaded with require() by the bin: no ES module loader before the first answer.
+  format: "cjs",
+  target: "node20.19",
+  minify: true,
+  sourcemap: release ? false : "linked",
+  legalComments: "none",
+  plugins: [cliAsExternal],
   logLevel: "warning",
 });

@@ -4,6 +4,7 @@ import { ConfigError } from "./config/errors.js";
 import { globalFlagOptions } from "./config/flags.js";
 import type { CommandContext, ExitCode } from "./commands/context.js";
 import type { CommandSpec } from "./commands/registry.js";
+import type { StdinPrelude } from "./mcp/stdin-prelude.js";
 import { loadKeychain } from "./credentials/load-keychain.js";
 import { processHost } from "./host.js";
 import { loadHttpClient } from "./http/load-client.js";
@@ -124,8 +125,8 @@ export async function runCommand(command: CommandSpec, ctx: CommandContext, args
   }
 }
 
-/** Entry point of the bundled CLI (bin/mcp-memory-bridge.js). */
-export async function main(): Promise<void> {
+/** Entry point of the bundled CLI (bin/mcp-memory-bridge.js, through serve-start.ts). */
+export async function main(prelude?: StdinPrelude): Promise<void> {
   let cwd: string;
   try {
     cwd = process.cwd();
@@ -145,6 +146,7 @@ export async function main(): Promise<void> {
     host: processHost(),
     keychain: loadKeychain,
     http: loadHttpClient,
+    ...(prelude && { prelude }),
   });
   // Let piped output drain before exiting: process.exit() does not wait for it.
   await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));

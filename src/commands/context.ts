@@ -1,5 +1,6 @@
 import type { KeychainOpener } from "../credentials/keychain.js";
 import type { HttpClientFactory } from "../http/types.js";
+import type { StdinPrelude } from "../mcp/stdin-prelude.js";
 import type { DiscoveryRunner } from "../session/endpoint-source.js";
 
 /**
@@ -23,6 +24,8 @@ export interface CommandContext {
   http: HttpClientFactory;
   /** Looks for memory servers (loopback probes, mDNS) with the cache file around it. Default: discoverAndRemember. */
   discover?: DiscoveryRunner;
+  /** serve only: what the bin already read from stdin, and the `initialize` it answered (src/serve-start.ts). */
+  prelude?: StdinPrelude;
 }
 
 export interface ProcessResult {

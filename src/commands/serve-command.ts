@@ -48,6 +48,10 @@ export const serveCommand: CommandSpec = {
           `To set it up (server, token, clients), run: ${invocationOf(ctx).name} setup  (and see --help)\n`,
       );
     }
+    if (setupProblem === undefined && usesRemoteMcp(loaded.settings) && ctx.prelude !== undefined) {
+      // Cannot happen (mayServeRemoteMcp() errs towards true), but stdin was read and maybe answered already.
+      setupProblem = "The bridge answered the MCP handshake before it read the settings that select a remote MCP server; restart it with --backend mcp.";
+    }
     if (setupProblem === undefined && usesRemoteMcp(loaded.settings)) {
       const notStarted = await serveRemoteMcp(ctx, opened);
       if (notStarted === undefined) return 0;
@@ -60,7 +64,7 @@ export const serveCommand: CommandSpec = {
     if (setupProblem) logger.error(setupProblem);
     // Discovery and backend detection run in the background; `initialize` never waits for them.
     session.warmUp();
-    await runStdioServer({ session, logger, stdin: ctx.stdin, stdout: ctx.stdout, now: ctx.host.now });
+    await runStdioServer({ session, logger, stdin: ctx.stdin, stdout: ctx.stdout, now: ctx.host.now, ...(ctx.prelude && { prelude: ctx.prelude }) });
     return 0;
   },
 };

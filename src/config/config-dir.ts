@@ -5,6 +5,8 @@ import { envValue, type Env } from "../core/env.js";
 
 export const PROJECT_NAME = "mcp-memory-bridge";
 export const PROFILE_FILE_NAME = "config.json";
+/** The profile is a few hundred bytes; anything near this is not one. */
+export const MAX_PROFILE_BYTES = 1024 * 1024;
 /** Where the profile and the insecure token file live, instead of the OS config directory. */
 export const CONFIG_DIR_ENV_VAR = "MEMORY_BRIDGE_CONFIG_DIR";
 /** conf's default folder name (its "-nodejs" suffix), used before 0.1: moved over once. */

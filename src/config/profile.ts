@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { FileReadError, readRegularFileSync, type FileProblem } from "../core/regular-file.js";
 import { isSensitiveKey } from "../core/secrets.js";
-import { PROJECT_NAME, profilePath } from "./config-dir.js";
+import { MAX_PROFILE_BYTES, PROJECT_NAME, profilePath } from "./config-dir.js";
 import { ConfigError } from "./errors.js";
 import { SETTING_KEYS, SETTINGS, settingRow, type SettingKey } from "./settings.js";
 import { showValue } from "./show-value.js";
@@ -42,8 +42,7 @@ type FileContents =
   | { kind: "unusable"; problem: string }
   | { kind: "object"; data: Record<string, unknown> };
 
-/** The profile is a few hundred bytes; anything near this is not one. */
-export const MAX_PROFILE_BYTES = 1024 * 1024;
+export { MAX_PROFILE_BYTES };
 
 const PROFILE_PROBLEMS: Record<Exclude<FileProblem, "unreadable" | "symlink" | "timeout">, string> = {
   "not-regular": "is not a regular file (a FIFO, a device or a directory)",

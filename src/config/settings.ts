@@ -2,6 +2,7 @@ import { z } from "zod";
 import { canonicalEndpoint, DEFAULT_ENDPOINT } from "../core/endpoint.js";
 import { AUTH_SCHEMES, BACKEND_CHOICES, LOG_LEVELS, PROJECT_KEYS, PROJECT_MODES, type SettingSource } from "../core/unions.js";
 import { FALLBACK_USER_ID, slugUserId } from "../core/user-id.js";
+import { BACKEND_ENV_VARS, ENDPOINT_ENV_VARS } from "./remote-mcp-hint.js";
 import { headerList, listChoices, onOff, oneOf, switchChoices, text, wholeNumber } from "./values.js";
 
 export { FALLBACK_USER_ID };
@@ -78,7 +79,7 @@ export const SETTINGS = {
   endpoint: row({
     flag: "endpoint",
     valueName: "URL",
-    env: ["MEMORY_BRIDGE_ENDPOINT", "MCP_MEMORY_HTTP_ENDPOINT", "MCP_HTTP_ENDPOINT"],
+    env: ENDPOINT_ENV_VARS,
     schema: endpoint,
     profile: text,
     allowed: "use an http:// or https:// URL such as https://memory.example.com",
@@ -89,7 +90,7 @@ export const SETTINGS = {
   backend: row({
     flag: "backend",
     valueName: "NAME",
-    env: ["MEMORY_BRIDGE_BACKEND"],
+    env: BACKEND_ENV_VARS,
     schema: oneOf(BACKENDS),
     profile: oneOf(BACKENDS),
     allowed: listChoices(BACKENDS),

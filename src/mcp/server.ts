@@ -15,6 +15,7 @@ import { PROXY_BACKEND, type BackendFlavour } from "../core/unions.js";
 import * as z from "zod";
 import { toolsFor, type ToolDefinition } from "./tools.js";
 import { errorResult, successResult } from "./tool-result.js";
+import { INSTRUCTIONS, SERVER_CAPABILITIES } from "./initialize-answer.js";
 
 export interface BridgeServerDeps {
   session: Session;
@@ -23,11 +24,6 @@ export interface BridgeServerDeps {
   /** Resolves once every reply sent so far has been handed to stdout (see StdioTransport.drained). */
   written?: () => Promise<void>;
 }
-
-const INSTRUCTIONS =
-  "Long-term memory shared across conversations. Search it (search_memories) before answering questions about earlier " +
-  "decisions, conventions or preferences, and store durable facts worth keeping (store_memory). Memories are scoped to the " +
-  "current project unless the bridge runs in global mode. If a memory tool fails, memory_status explains the setup.";
 
 /** This server never elicits input, so it needs no JSON Schema validator (and so no Ajv: see scripts/build.mjs). */
 const NO_ELICITATION: jsonSchemaValidator = {
@@ -55,7 +51,7 @@ export interface BridgeServer {
 export function createBridgeServer({ session, logger, now = Date.now, written = () => Promise.resolve() }: BridgeServerDeps): BridgeServer {
   const server = new McpServer(
     { name: PACKAGE_NAME, version: VERSION },
-    { capabilities: { tools: { listChanged: true } }, instructions: INSTRUCTIONS, jsonSchemaValidator: NO_ELICITATION },
+    { capabilities: SERVER_CAPABILITIES, instructions: INSTRUCTIONS, jsonSchemaValidator: NO_ELICITATION },
   );
   // The flavour is known from the settings (and the profile login saved) before any request.
   // A remote MCP server that could not be proxied gets the canonical tools, which then report why.

@@ -6,6 +6,7 @@ import { InFlightRequests } from "./in-flight.js";
 import { flavourFor } from "../backends/registry.js";
 import { createBridgeServer } from "./server.js";
 import { shutDownStdio } from "./stdio-shutdown.js";
+import type { StdinPrelude } from "./stdin-prelude.js";
 import { StdioTransport } from "./stdio-transport.js";
 
 const ROOTS_TIMEOUT_MS = 2_000;
@@ -19,13 +20,15 @@ export interface StdioServerOptions {
   stdout: NodeJS.WritableStream;
   /** The clock tool-call deadlines are measured on. */
   now?: () => number;
+  /** What the bin read from stdin (and maybe answered) before this server started. */
+  prelude?: StdinPrelude;
 }
 
 /**
  * The MCP server on stdin/stdout, from `initialize` to shutdown. Resolves once stdin has ended or
  * a signal arrived and every request in flight has been answered (or could not be delivered).
  */
-export async function runStdioServer({ session, logger, stdin, stdout, now }: StdioServerOptions): Promise<void> {
+export async function runStdioServer({ session, logger, stdin, stdout, now, prelude }: StdioServerOptions): Promise<void> {
   const transport = new StdioTransport(stdin, stdout, { maxMessageBytes: session.settings.maxMessageBytes, logger });
   const bridge = createBridgeServer({ session, logger, written: () => transport.drained(), ...(now && { now }) });
   const server = bridge.server;
@@ -92,6 +95,11 @@ export async function runStdioServer({ session, logger, stdin, stdout, now }: St
       logger.debug("stdout closed", { error: String(error) });
       void stop("stdout closed", false);
     });
+    if (prelude) {
+      transport.readPrelude(prelude);
+      const signal = prelude.takeSignal();
+      if (signal !== undefined) void stop(signal);
+    }
   });
 }
 /**

@@ -5,6 +5,7 @@ import type { Logger } from "../log.js";
 import { errorReply, readLine } from "./jsonrpc-intake.js";
 import { LineReader, type LineEvent } from "./line-reader.js";
 import { serializeSafely } from "./safe-serialize.js";
+import type { StdinPrelude } from "./stdin-prelude.js";
 import type { JsonRpcId } from "./top-level-id.js";
 
 export interface StdioTransportOptions {
@@ -43,6 +44,8 @@ export class StdioTransport implements Transport {
   #awaitingDrain = false;
   #drainWaiters: (() => void)[] = [];
   #inputEnded = false;
+  /** The `initialize` the bin already answered (src/serve-start.ts): the SDK's answer to it is not sent again. */
+  #answered: StdinPrelude["answered"];
 
   constructor(stdin: NodeJS.ReadableStream, stdout: NodeJS.WritableStream, options: StdioTransportOptions) {
     this.#stdin = stdin;
@@ -66,7 +69,28 @@ export class StdioTransport implements Transport {
     this.onclose?.();
   }
 
+  /**
+   * Reads what the bin read ahead of the server, then the rest of stdin (which it left paused).
+   * Call after start(), once everything that watches the incoming messages is in place.
+   */
+  readPrelude(prelude: StdinPrelude): void {
+    this.#answered = prelude.answered;
+    this.#onData(prelude.bytes);
+    if (prelude.ended) this.#onEnd();
+    // The SDK handles `initialize` in a few promise steps: let them finish before the next message.
+    else setImmediate(() => this.#stdin.resume());
+  }
+
   send(message: JSONRPCMessage): Promise<void> {
+    if (this.#answered !== undefined && "id" in message && message.id === this.#answered.id && !("method" in message)) {
+      const early = this.#answered;
+      this.#answered = undefined;
+      this.#methods.delete(early.id);
+      const { line } = serializeSafely(message, "initialize");
+      if (line === early.line) this.#options.logger.debug("initialize was answered before the server loaded, as the server answers it");
+      else this.#options.logger.error("the early initialize answer differs from the server's", { sent: early.line, server: line });
+      return Promise.resolve();
+    }
     let method: string | undefined;
     if ("id" in message && message.id !== undefined && !("method" in message)) {
       method = this.#methods.get(message.id);

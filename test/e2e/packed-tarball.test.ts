@@ -132,8 +132,10 @@ afterAll(async () => {
 describe("the packed tarball", () => {
   it("holds bin/, dist/ without source maps, README, LICENSE and package.json, nothing else", () => {
     const listing = tarballFiles;
-    expect(listing).toEqual(expect.arrayContaining(["package.json", "README.md", "LICENSE", "bin/mcp-memory-bridge.js", "dist/cli.js"]));
-    expect(listing.filter((path) => !["package.json", "README.md", "LICENSE", "bin/mcp-memory-bridge.js"].includes(path) && !/^dist\/.*\.js$/.test(path))).toEqual([]);
+    // bin/package.json makes the bin CommonJS; it requires dist/serve-start.cjs, which imports dist/cli.js.
+    const fixed = ["package.json", "README.md", "LICENSE", "bin/mcp-memory-bridge.js", "bin/package.json", "dist/serve-start.cjs"];
+    expect(listing).toEqual(expect.arrayContaining([...fixed, "dist/cli.js"]));
+    expect(listing.filter((path) => !fixed.includes(path) && !/^dist\/.*\.js$/.test(path))).toEqual([]);
     expect(listing.some((path) => path.endsWith(".map"))).toBe(false);
   });
 

@@ -29,6 +29,7 @@ const RANK: Record<string, number> = {
   commands: 6,
   host: 7,
   cli: 8,
+  "serve-start": 9,
 };
 
 function sourceFiles(dir: string): string[] {

@@ -72,4 +72,38 @@ describe("StdioTransport", () => {
     await transport.close();
     expect(events).toEqual(["end after 1", "close"]);
   });
+
+  it("reads the bin's prelude first, sends no second answer to the initialize it answered, then reads stdin", async () => {
+    const { stdin, transport, received, lines, logs } = setUp();
+    await transport.start();
+    stdin.pause();
+    const initialize = '{"jsonrpc":"2.0","id":0,"method":"initialize","params":{}}';
+    const early = '{"result":{"same":true},"jsonrpc":"2.0","id":0}\n';
+    transport.readPrelude({ bytes: Buffer.from(`${initialize}\n{"jsonrpc":"2.0","id":1,"method":"ping"}\n{"jsonrpc":"2.0",`), ended: false, answered: { id: 0, line: early }, takeSignal: () => undefined });
+    expect(received.map((m) => ("id" in m ? m.id : undefined))).toEqual([0, 1]);
+    stdin.write('"id":2,"method":"ping"}\n');
+    await tick();
+    await tick();
+    expect(received.map((m) => ("id" in m ? m.id : undefined))).toEqual([0, 1, 2]);
+    await transport.send({ result: { same: true }, jsonrpc: "2.0", id: 0 });
+    await transport.send({ jsonrpc: "2.0", id: 1, result: {} });
+    await transport.send({ jsonrpc: "2.0", id: 0, result: { again: true } });
+    expect(lines()).toEqual([
+      { jsonrpc: "2.0", id: 1, result: {} },
+      { jsonrpc: "2.0", id: 0, result: { again: true } },
+    ]);
+    expect(logs.join("\n")).toMatch(/initialize was answered before the server loaded/);
+  });
+
+  it("says so when the SDK's answer to the early-answered initialize differs, and still sends only one", async () => {
+    const { transport, lines, logs } = setUp();
+    await transport.start();
+    let ended = false;
+    transport.onInputEnd = () => (ended = true);
+    transport.readPrelude({ bytes: Buffer.from('{"jsonrpc":"2.0","id":"i","method":"initialize","params":{}}'), ended: true, answered: { id: "i", line: "{}\n" }, takeSignal: () => undefined });
+    expect(ended).toBe(true);
+    await transport.send({ jsonrpc: "2.0", id: "i", result: {} });
+    expect(lines()).toEqual([]);
+    expect(logs.filter((l) => l.includes(" error: ") && l.includes("differs from the server's"))).toHaveLength(1);
+  });
 });
