@@ -6,6 +6,7 @@ import type { Attempt } from "../discovery/choose.js";
 import { discoverAndRemember } from "../discovery/remembering-discovery.js";
 import { tokenAccountsFor } from "../discovery/token-binding.js";
 import type { FoundDetection } from "../discovery/types.js";
+import { detectorFor } from "../session/detector.js";
 import { invocationOf } from "./shared/invocation-of.js";
 import type { CommandSpec } from "./registry.js";
 import { stderrLogger } from "./shared/open-session.js";
@@ -44,7 +45,7 @@ export const discoverCommand: CommandSpec = {
     json: { type: "boolean", description: "Print the result as JSON" },
     wait: { type: "string", valueName: "MS", description: `How long to listen for mDNS answers, in milliseconds (default ${DEFAULT_WAIT_MS}, at most ${MAX_WAIT_MS})` },
   },
-  settings: ["allowHttp", "logLevel"],
+  settings: ["allowHttp", "caFile", "logLevel"],
   examples: (name) => [`${name} discover`, `${name} discover --json --wait 3000`],
   async run(ctx, values) {
     const { settings } = settingsFor(ctx, values);
@@ -55,7 +56,7 @@ export const discoverCommand: CommandSpec = {
       cacheFile: discoveryCachePath(settings.configDir),
       mdns: "always",
       browseOptions: { windowMs },
-      detectOptions: { allowHttp: settings.allowHttp },
+      detect: detectorFor(settings),
       now: ctx.host.now,
     });
     const stores = runtimeTokenStores({ platform: ctx.host.platform, env: ctx.env, configDir: settings.configDir, logger, openKeychain: ctx.keychain, loginCommand: `${invocationOf(ctx).name} login` });

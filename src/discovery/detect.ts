@@ -15,8 +15,11 @@ export const MEM0_PLATFORM_ENDPOINT = "https://api.mem0.ai";
 const MEM0_PLATFORM_HOST = "api.mem0.ai";
 
 export interface DetectOptions {
-  /** Default: globalThis.fetch (verifies TLS; pass one bound to an undici Agent for an extra CA). */
-  fetch?: FetchLike;
+  /**
+   * How probes are sent: http/probe-fetch.ts's createProbeFetch (verified TLS, the user's CA file),
+   * or a test's fake. No default: globalThis.fetch would ignore the CA file and load a second HTTP stack.
+   */
+  fetch: FetchLike;
   /** Default: performance.now. */
   now?: () => number;
   /** Per probe request, redirects and body included. Default 2000 ms. */
@@ -30,7 +33,7 @@ export interface DetectOptions {
   signal?: AbortSignal;
 }
 
-export async function detectBackend(url: string, options: DetectOptions = {}): Promise<Detection> {
+export async function detectBackend(url: string, options: DetectOptions): Promise<Detection> {
   let parsed: URL;
   let input: string;
   try {
@@ -45,7 +48,7 @@ export async function detectBackend(url: string, options: DetectOptions = {}): P
   }
 
   const io: ProbeIo = {
-    fetch: options.fetch ?? (globalThis.fetch as FetchLike),
+    fetch: options.fetch,
     now: options.now ?? (() => performance.now()),
     timeoutMs: options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_PROBE_BODY_BYTES,

@@ -1,6 +1,5 @@
 import { canonicalEndpoint } from "../core/endpoint.js";
 import { chooseAttempt, isFound, LOCAL_CANDIDATES, type Attempt, type CandidateSource, type ChosenAttempt, type MdnsOrigin } from "./choose.js";
-import { detectBackend, type DetectOptions } from "./detect.js";
 import { browseMdns, type BrowseOptions, type BrowseResult } from "./mdns-browse.js";
 import { mdnsCandidate } from "./mdns-candidates.js";
 import type { Detection } from "./types.js";
@@ -28,9 +27,8 @@ export interface DiscoverOptions {
   mdns?: MdnsMode;
   /** Probe every stage even after one found a server. Default: true when mdns is "always". */
   exhaustive?: boolean;
-  /** Default: detectBackend with `detectOptions`. */
-  detect?: (url: string) => Promise<Detection>;
-  detectOptions?: DetectOptions;
+  /** detectBackend with the caller's settings (its probe fetch among them), or a test's stand-in. */
+  detect: (url: string) => Promise<Detection>;
   /** Default: browseMdns with `browseOptions`. */
   browse?: () => Promise<BrowseResult>;
   browseOptions?: BrowseOptions;
@@ -47,7 +45,7 @@ export interface DiscoveryReport {
 export async function discoverEndpoints(options: DiscoverOptions): Promise<DiscoveryReport> {
   const mode = options.mdns ?? "fallback";
   const exhaustive = options.exhaustive ?? mode === "always";
-  const detect = options.detect ?? ((url: string) => detectBackend(url, options.detectOptions));
+  const detect = options.detect;
   const browse = options.browse ?? (() => browseMdns(options.browseOptions));
   const attempts: Attempt[] = [];
   const seen = new Set<string>();

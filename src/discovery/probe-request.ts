@@ -1,4 +1,4 @@
-import type { FetchLike, ProbeHttpResponse, ProbeRecord } from "./types.js";
+import type { FetchLike, ProbeBody, ProbeHttpResponse, ProbeRecord } from "./types.js";
 
 /**
  * One bounded, unauthenticated probe request: its own timeout (covering redirects and the body),
@@ -10,6 +10,8 @@ export const DEFAULT_PROBE_TIMEOUT_MS = 2000;
 export const DEFAULT_PROBE_BODY_BYTES = 64 * 1024;
 const MAX_REDIRECTS = 3;
 const USER_AGENT = "mcp-memory-bridge";
+/** Not `new Headers()`: that global loads Node's own copy of undici (see http/probe-fetch.ts). */
+const NO_HEADERS: ProbeHttpResponse["headers"] = { get: () => null };
 
 export interface ProbeIo {
   fetch: FetchLike;
@@ -69,7 +71,7 @@ export async function probe(spec: ProbeSpec, io: ProbeIo): Promise<ProbeAnswer> 
       return { record };
     }
     // The status line arrived but the body did not: the answer still says what the server is not.
-    return { record, response: { status: record.status, headers: new Headers(), text: "", truncated: true } };
+    return { record, response: { status: record.status, headers: NO_HEADERS, text: "", truncated: true } };
   } finally {
     clearTimeout(timer);
     io.signal?.removeEventListener("abort", onCallerAbort);
@@ -111,20 +113,17 @@ function sameOriginRedirect(from: string, method: string, response: ProbeHttpRes
 }
 
 async function readCapped(
-  body: ReadableStream<Uint8Array> | null,
+  body: ProbeBody | null,
   cap: number,
   enough: ((text: string) => boolean) | undefined,
 ): Promise<{ text: string; truncated: boolean }> {
   if (body === null) return { text: "", truncated: false };
-  const reader = body.getReader();
   const decoder = new TextDecoder();
   let text = "";
   let bytes = 0;
   let truncated = false;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
+    for await (const value of body) {
       const room = cap - bytes;
       const chunk = value.byteLength > room ? value.subarray(0, room) : value;
       bytes += chunk.byteLength;
@@ -136,7 +135,7 @@ async function readCapped(
     }
   } finally {
     // Frees the connection whether or not the body was read to its end.
-    reader.cancel().catch(() => undefined);
+    body.cancel().catch(() => undefined);
   }
   return { text: text + decoder.decode(), truncated };
 }

@@ -6,26 +6,7 @@
 /** The backends detection can tell apart (contracts/backends.md; mem0-keyed cannot be detected). */
 export type DetectedBackend = "mcp-memory-service" | "mem0" | "mem0-platform" | "mcp";
 
-/**
- * The part of WHATWG fetch a probe uses; globalThis.fetch fits, and a unit test passes a function
- * that returns `new Response(...)`.
- */
-export type FetchLike = (
-  url: string,
-  init: {
-    method: "GET" | "POST" | "DELETE";
-    headers: Record<string, string>;
-    body?: string;
-    redirect: "manual";
-    signal: AbortSignal;
-  },
-) => Promise<ProbeHttpResponse>;
-
-export interface ProbeHttpResponse {
-  status: number;
-  headers: { get(name: string): string | null };
-  body: ReadableStream<Uint8Array> | null;
-}
+export type { FetchLike, ProbeBody, ProbeHttpResponse } from "../core/fetch-like.js";
 
 /** What one probe request did. `status` when the server answered, `error` (a Node/undici code, "timeout" or "aborted") when not. */
 export interface ProbeRecord {

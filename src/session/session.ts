@@ -4,7 +4,6 @@ import { authSchemeFor, BACKENDS, flavourFor, resolveFlavour } from "../backends
 import type { Settings } from "../config/settings.js";
 import { DEFAULT_ENDPOINT, isLoopbackHost, parseEndpoint } from "../core/endpoint.js";
 import { discoveryCachePath } from "../discovery/cache-file.js";
-import { detectBackend } from "../discovery/detect.js";
 import { discoverAndRemember } from "../discovery/remembering-discovery.js";
 import { tokenAccountsFor } from "../discovery/token-binding.js";
 import { UnreachableError } from "../http/errors.js";
@@ -15,6 +14,7 @@ import type { TokenStore } from "../credentials/token-store.js";
 import type { HttpClientFactory } from "../http/types.js";
 import type { Logger } from "../log.js";
 import { BackendConnection } from "./backend-connection.js";
+import { detectorFor } from "./detector.js";
 import { EndpointSource, type DiscoveryRunner, type ResolvedEndpoint } from "./endpoint-source.js";
 import { ProjectSource } from "./project-source.js";
 import { SessionToken } from "./token.js";
@@ -69,7 +69,7 @@ export class Session {
       detectBackend: settings.backend === "auto",
       cacheFile: discoveryCachePath(settings.configDir),
       discover: deps.discover ?? discoverAndRemember,
-      detect: (url) => detectBackend(url, { allowHttp: settings.allowHttp }),
+      detect: detectorFor(settings),
       now: deps.now ?? Date.now,
       logger,
     });

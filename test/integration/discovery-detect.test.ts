@@ -1,6 +1,6 @@
 /**
  * Backend detection against real HTTP servers on 127.0.0.1 (port 0): the mcp-memory-service
- * fixture and small stubs of the others, through the real fetch.
+ * fixture and small stubs of the others, through the probe fetch the bridge uses (undici, verified TLS).
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -10,8 +10,9 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { detectBackend } from "../../src/discovery/detect.js";
+import { detectBackend, type DetectOptions } from "../../src/discovery/detect.js";
 import type { Detection } from "../../src/discovery/types.js";
+import { createProbeFetch } from "../../src/http/probe-fetch.js";
 import { createMemoryServiceFixture, type MemoryServiceFixture } from "../fixtures/memory-service/index.js";
 import { startMcpAuthStub, startMem0Stub, startPlainWebStub, startStub, type StubServer } from "../fixtures/stub-servers.js";
 
@@ -34,6 +35,10 @@ async function stub(start: Promise<StubServer>): Promise<StubServer> {
   return s;
 }
 
+function detect(url: string, options: Partial<DetectOptions> = {}): Promise<Detection> {
+  return detectBackend(url, { fetch: createProbeFetch({}), ...options });
+}
+
 function expectFound(d: Detection) {
   if (d.status !== "found") throw new Error(`expected found, got ${JSON.stringify(d)}`);
   return d;
@@ -41,23 +46,23 @@ function expectFound(d: Detection) {
 
 describe("detectBackend against the mcp-memory-service fixture", () => {
   it("finds it at its /api base; auth as probed is required", async () => {
-    const d = expectFound(await detectBackend(withAuth.url));
+    const d = expectFound(await detect(withAuth.url));
     expect(d).toMatchObject({ backend: "mcp-memory-service", endpoint: withAuth.url, evidence: "health", authRequired: true, version: "10.59.0" });
     expect(d.correction).toBeUndefined();
   });
 
   it("offers the /api correction for the server root", async () => {
-    const d = expectFound(await detectBackend(withAuth.origin));
+    const d = expectFound(await detect(withAuth.origin));
     expect(d.correction).toEqual({ from: withAuth.origin, to: withAuth.url });
   });
 
   it("says auth is not required when the server has none", async () => {
-    expect(expectFound(await detectBackend(noAuth.url)).authRequired).toBe(false);
+    expect(expectFound(await detect(noAuth.url)).authRequired).toBe(false);
   });
 
   it("sends no credentials and only GETs", async () => {
     withAuth.clearRequests();
-    await detectBackend(withAuth.origin);
+    await detect(withAuth.origin);
     expect(withAuth.requests.length).toBeGreaterThan(0);
     for (const r of withAuth.requests) {
       expect(r.method).toBe("GET");
@@ -71,20 +76,20 @@ describe("detectBackend against the mcp-memory-service fixture", () => {
 describe("detectBackend against other servers", () => {
   it("finds mem0 by its openapi title; its reads need auth", async () => {
     const mem0 = await stub(startMem0Stub());
-    const d = expectFound(await detectBackend(mem0.origin));
+    const d = expectFound(await detect(mem0.origin));
     expect(d).toMatchObject({ backend: "mem0", endpoint: mem0.origin, evidence: "openapi", version: "1.0.0", authRequired: true });
   });
 
   it("calls a plain web server not a memory server", async () => {
     const web = await stub(startPlainWebStub());
-    const d = await detectBackend(web.origin);
+    const d = await detect(web.origin);
     expect(d.status).toBe("not-memory-server");
     expect(d.status === "not-memory-server" && d.probes.map((p) => p.status)).toEqual([404, 404, 404]);
   });
 
   it("recognises an MCP endpoint that answers 401 with WWW-Authenticate", async () => {
     const mcp = await stub(startMcpAuthStub());
-    const d = expectFound(await detectBackend(`${mcp.origin}/mcp/`));
+    const d = expectFound(await detect(`${mcp.origin}/mcp/`));
     expect(d).toMatchObject({ backend: "mcp", evidence: "mcp-401", authRequired: true, endpoint: `${mcp.origin}/mcp` });
     expect(mcp.requests.map((r) => `${r.method} ${r.url}`)).toEqual(["POST /mcp/"]);
   });
@@ -103,7 +108,7 @@ describe("detectBackend against other servers", () => {
         pump();
       }),
     );
-    const d = expectFound(await detectBackend(`${endless.origin}/v2`, { maxBodyBytes: 32 * 1024 }));
+    const d = expectFound(await detect(`${endless.origin}/v2`, { maxBodyBytes: 32 * 1024 }));
     expect(d).toMatchObject({ backend: "mcp-memory-service", endpoint: `${endless.origin}/api`, version: "11.2.0" });
   });
 
@@ -112,12 +117,12 @@ describe("detectBackend against other servers", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const port = (server.address() as AddressInfo).port;
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    expect(await detectBackend(`http://127.0.0.1:${port}/api`)).toMatchObject({ status: "unreachable", error: "ECONNREFUSED" });
+    expect(await detect(`http://127.0.0.1:${port}/api`)).toMatchObject({ status: "unreachable", error: "ECONNREFUSED" });
   });
 
   it("gives up on a server that accepts and never answers, within its timeout", async () => {
     const silent = await stub(startStub(() => undefined));
-    expect(await detectBackend(`${silent.origin}/api`, { timeoutMs: 200 })).toMatchObject({ status: "unreachable", error: "timeout" });
+    expect(await detect(`${silent.origin}/api`, { timeoutMs: 200 })).toMatchObject({ status: "unreachable", error: "timeout" });
   });
 });
 
@@ -132,7 +137,7 @@ describe("detectBackend over TLS", () => {
       });
       await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
       try {
-        const d = await detectBackend(`https://127.0.0.1:${(server.address() as AddressInfo).port}/api`);
+        const d = await detect(`https://127.0.0.1:${(server.address() as AddressInfo).port}/api`);
         expect(d).toMatchObject({ status: "unreachable", error: "DEPTH_ZERO_SELF_SIGNED_CERT" });
       } finally {
         server.closeAllConnections();

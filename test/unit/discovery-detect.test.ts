@@ -12,9 +12,9 @@ const MMS_401 = () =>
     "www-authenticate": `Bearer resource_metadata="${MMS}/.well-known/oauth-protected-resource"`,
   });
 
-async function detect(url: string, answers: Record<string, FakeAnswer | (() => FakeAnswer)>, options: DetectOptions = {}) {
+async function detect(url: string, answers: Record<string, FakeAnswer | (() => FakeAnswer)>, options: Partial<DetectOptions> = {}) {
   const fake = fakeFetch(answers);
-  const detection = await detectBackend(url, { fetch: fake.fetch, now: steppingClock(), ...options });
+  const detection = await detectBackend(url, { now: steppingClock(), ...options, fetch: fake.fetch });
   return { detection, calls: fake.calls, headers: fake.headers };
 }
 

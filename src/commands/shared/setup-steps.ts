@@ -1,8 +1,8 @@
 import type { Settings } from "../../config/settings.js";
 import type { BackendFlavour } from "../../core/unions.js";
-import { detectBackend } from "../../discovery/detect.js";
 import { describeDetection } from "../../discovery/describe.js";
 import type { Detection, FoundDetection } from "../../discovery/types.js";
+import { detectorFor } from "../../session/detector.js";
 import type { CommandContext, ExitCode } from "../context.js";
 import { installCommand } from "../install-command.js";
 import { statusCommand } from "../status-command.js";
@@ -14,7 +14,7 @@ const FLAVOURS: readonly string[] = ["mcp-memory-service", "mem0", "mem0-platfor
 
 /** Which memory server answers at `url` (unauthenticated probes only: the token is not sent). */
 export function detectAt(url: string, settings: Readonly<Settings>): Promise<Detection> {
-  return detectBackend(url, { allowHttp: settings.allowHttp });
+  return detectorFor(settings)(url);
 }
 
 /**

@@ -7,6 +7,7 @@ import { discoveryCachePath } from "../../discovery/cache-file.js";
 import { describeDetection } from "../../discovery/describe.js";
 import { discoverAndRemember } from "../../discovery/remembering-discovery.js";
 import type { FoundDetection } from "../../discovery/types.js";
+import { detectorFor } from "../../session/detector.js";
 import type { CommandContext, ExitCode } from "../context.js";
 import { isInstalled } from "./client-targets.js";
 import { loginSettings, saveLogin, TokenRejectedError, verifyToken, type LoginSettings } from "./login-flow.js";
@@ -64,7 +65,7 @@ async function chooseServer(ctx: CommandContext, login: LoginSettings, io: Io): 
       cacheFile: discoveryCachePath(settings.configDir),
       mdns: "always",
       ...(settings.endpoint === undefined ? {} : { configured: settings.endpoint }),
-      detectOptions: { allowHttp: settings.allowHttp },
+      detect: detectorFor(settings),
       now: ctx.host.now,
     });
     for (const attempt of report.attempts.filter(isFound)) {

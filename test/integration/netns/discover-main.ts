@@ -8,6 +8,7 @@ import { rememberEndpoint } from "../../../src/discovery/cache.js";
 import { readDiscoveryCache, updateDiscoveryCache } from "../../../src/discovery/cache-file.js";
 import { discoverAndRemember } from "../../../src/discovery/remembering-discovery.js";
 import { createHttpClient } from "../../../src/http/client.js";
+import { detectorFor } from "../../../src/session/detector.js";
 import { assertOnlyLoopback } from "../../fixtures/mdns-advertiser.js";
 
 interface Spec {
@@ -20,7 +21,12 @@ assertOnlyLoopback();
 const spec = JSON.parse(process.argv[2] ?? "{}") as Spec;
 if (spec.remembered !== undefined) await updateDiscoveryCache(spec.cacheFile, (c) => rememberEndpoint(c, spec.remembered!, Date.now()));
 
-const report = await discoverAndRemember({ cacheFile: spec.cacheFile, mdns: "fallback", browseOptions: { windowMs: spec.windowMs } });
+const report = await discoverAndRemember({
+  cacheFile: spec.cacheFile,
+  mdns: "fallback",
+  browseOptions: { windowMs: spec.windowMs },
+  detect: detectorFor({ allowHttp: false }),
+});
 
 let used: unknown;
 if (report.chosen !== undefined) {
