@@ -1,22 +1,27 @@
 /**
  * Start-up and memory probe (by hand, not a test; `npm run bench` is the official table):
  *
- *   node bench/startup-probe.mjs [--runs N] [--bin path/to/bin.js]
+ *   node bench/startup-probe.mjs [--runs N] [--bin path/to/bin.js] [--detect]
  *
  * Spawns, alternating, a bare `node -e` that answers one stdin line and the bridge's bin, and times
  * spawn → first stdout line (the `initialize` answer). For the bridge it then sends
  * notifications/initialized and tools/list (timed from spawn too), and one search_memories call (5 results of 200 characters) against the
  * mcp-memory-service fixture on 127.0.0.1, and reads VmRSS after the answer. Prints medians.
  * Every child is stopped before the next one starts; every wait is bounded.
+ *
+ * The runs share one config dir, so after the first the backend detected for the endpoint comes
+ * from the discovery cache (for a day). --detect empties the dir before each bridge run, so each
+ * one detects the backend (a first start, or a resident bridge a day later) and its RSS includes
+ * what detection loads.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 
-const { values } = parseArgs({ options: { runs: { type: "string", default: "20" }, bin: { type: "string" } } });
+const { values } = parseArgs({ options: { runs: { type: "string", default: "20" }, bin: { type: "string" }, detect: { type: "boolean", default: false } } });
 const RUNS = Math.min(500, Math.max(1, Number(values.runs)));
 const ROOT = resolve(new URL("..", import.meta.url).pathname);
 const BIN = resolve(values.bin ?? join(ROOT, "bin", "mcp-memory-bridge.js"));
@@ -78,6 +83,10 @@ async function startFixture() {
 }
 
 async function timeOne(kind, fixture, configDir) {
+  if (values.detect && kind === "bridge") {
+    rmSync(configDir, { recursive: true, force: true });
+    mkdirSync(configDir);
+  }
   const env =
     kind === "floor"
       ? { PATH: process.env.PATH }
@@ -141,7 +150,7 @@ try {
 const floorMs = median(results.floor.map((r) => r.ms));
 const bridgeMs = median(results.bridge.map((r) => r.ms));
 const f = (n) => n.toFixed(1);
-console.log(`node ${process.version}, ${RUNS} runs each, bin ${BIN}`);
+console.log(`node ${process.version}, ${RUNS} runs each, bin ${BIN}${values.detect ? ", detecting every run" : ""}`);
 console.log(`spawn → initialize: bare node ${f(floorMs)} ms, bridge ${f(bridgeMs)} ms, ratio ${(bridgeMs / floorMs).toFixed(2)}`);
 console.log(`spawn → tools/list answered: bridge ${f(median(results.bridge.map((r) => r.listMs)))} ms`);
 console.log(`RSS after initialize ${f(median(results.bridge.map((r) => r.rssInit)))} MB, after one search_memories ${f(median(results.bridge.map((r) => r.rssCall)))} MB`);
