@@ -51,6 +51,8 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BIN = join(ROOT, "bin", "mcp-memory-bridge.js");
 const CLI = join(ROOT, "dist", "cli.js");
 const RELAY = join(ROOT, "bench", "relay-floor.mjs");
+/** The V8 flag the bridge sets for itself (src/serve-start.ts), given to the floor too so their RSS compares like for like. */
+const RELAY_ARGS = ["--liftoff-only", RELAY];
 const FIXTURE_MAIN = join(ROOT, "test", "fixtures", "memory-service", "main.ts");
 
 // ---- cleanup: children die with the benchmark, however it ends ------------------------------------
@@ -405,7 +407,7 @@ async function main(): Promise<void> {
     const reads = ["search_memories", "list_memories", "get_memory"].map(byTool);
     const measured = new Map<string, Record<WayName, WayResult>>();
 
-    const relay = await startServer([RELAY], env, configDir, "the relay floor");
+    const relay = await startServer(RELAY_ARGS, env, configDir, "the relay floor");
     const bridge = await startServer([BIN], env, configDir, "the bridge");
     for (const workload of reads) {
       progress(`${workload.tool}: latency at c=1, throughput and CPU at c=${CONCURRENCY}…`);
@@ -414,7 +416,7 @@ async function main(): Promise<void> {
 
     progress("RSS after a fixed number of calls…");
     const bridgeRss = await rssRun(await startServer([BIN], env, configDir, "the bridge (RSS run)"), reads);
-    const relayRss = await rssRun(await startServer([RELAY], env, configDir, "the relay floor (RSS run)"), reads);
+    const relayRss = await rssRun(await startServer(RELAY_ARGS, env, configDir, "the relay floor (RSS run)"), reads);
 
     progress("store_memory: latency at c=1, throughput and CPU at c=16…");
     measured.set("store_memory", await measureWorkload(byTool("store_memory"), relay, bridge));
@@ -456,7 +458,7 @@ async function main(): Promise<void> {
       `mcp-memory-bridge benchmark${QUICK ? "  [BENCH_QUICK=1: smoke run, numbers indicative only]" : ""}`,
       `node ${process.version} · ${process.platform} ${process.arch} · ${cpuList.length} CPUs (${cpuList[0]?.model.trim() ?? "unknown CPU"}) · ${startedAt.toISOString()}`,
       `load average (1 min): ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after${busy ? "  ← the machine was busy with other work: expect noise" : ""}`,
-      `bridge: node bin/mcp-memory-bridge.js (bundled dist/), MEMORY_BRIDGE_PROJECT_MODE=global; relay floor: bench/relay-floor.mjs (no SDK, same requests);`,
+      `bridge: node bin/mcp-memory-bridge.js (bundled dist/), MEMORY_BRIDGE_PROJECT_MODE=global; relay floor: node --liftoff-only bench/relay-floor.mjs (no SDK, same requests, the V8 flag the bridge sets itself);`,
       `fixture: mcp-memory-service in its own process on 127.0.0.1, no added latency, ${SEED_COUNT} memories of ${SEED_CHARS} characters; client: a minimal JSON-RPC client in the bench process`,
     ];
     const passed = rows.filter((row) => row.ok === true).length;
