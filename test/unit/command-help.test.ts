@@ -78,7 +78,7 @@ describe("keychain modules in login and setup --help", () => {
       if (specifier === "keytar") throw Object.assign(new Error("Cannot find package 'keytar'"), { code: "ERR_MODULE_NOT_FOUND" });
       return both;
     };
-    expect(await keychainAvailability(noKeytar)).toEqual(["Keychain modules here: @napi-rs/keyring (not usable: keytar: not installed)."]);
+    expect(await keychainAvailability(noKeytar)).toEqual(["Keychain modules here: @napi-rs/keyring. Not usable here: keytar (not installed)."]);
   });
 
   it("with none installed, does not offer the keychain: says so and gives the ways that work", async () => {

@@ -12,13 +12,13 @@ export async function keychainAvailability(importer: ModuleImporter = defaultImp
     { name: KEYRING_MODULE, loaded: await loadKeyring(importer) },
   ];
   const usable = modules.filter((m) => m.loaded.ok).map((m) => m.name);
-  const missing = modules.flatMap((m) => (m.loaded.ok ? [] : [`${m.name}: ${m.loaded.detail}`]));
+  const unusable = modules.flatMap(({ name, loaded }) => (loaded.ok ? [] : [{ name, detail: loaded.detail }]));
   if (usable.length === 0) {
     return [
-      `No keychain module can be loaded here (${missing.join("; ")}), so the token cannot go to the OS keychain.`,
+      `No keychain module can be loaded here (${unusable.map((m) => `${m.name}: ${m.detail}`).join("; ")}), so the token cannot go to the OS keychain.`,
       "Use --insecure-storage (a file only you can read), or set MEMORY_BRIDGE_TOKEN where the bridge runs;",
       "or reinstall with optional dependencies (npm install without --omit=optional) to get the keychain.",
     ];
   }
-  return [`Keychain modules here: ${usable.join(", ")}${missing.length > 0 ? ` (not usable: ${missing.join("; ")})` : ""}.`];
+  return [`Keychain modules here: ${usable.join(", ")}.${unusable.length > 0 ? ` Not usable here: ${unusable.map((m) => `${m.name} (${m.detail})`).join("; ")}.` : ""}`];
 }
