@@ -8,4 +8,10 @@ if (major < 20 || (major === 20 && minor < 19)) {
 // Node 22.1+: cache compiled code between starts (a no-op where unsupported).
 require("node:module").enableCompileCache?.();
 // serve-start answers `initialize` before the rest of the CLI (dist/cli.js, ES modules) loads, then runs it.
-require("../dist/serve-start.cjs").start();
+require("../dist/serve-start.cjs")
+  .start()
+  .catch((error) => {
+    // main() reports every failure it knows itself; this is only for one it did not expect.
+    process.stderr.write(`mcp-memory-bridge failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });

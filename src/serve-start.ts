@@ -58,7 +58,9 @@ async function answerInitialize(): Promise<StdinPrelude> {
   if (answer) process.stdout.write(answer.line);
   return {
     bytes: read.bytes,
-    ended: read.ended,
+    get ended() {
+      return read.ended;
+    },
     ...(answer && { answered: answer }),
     takeSignal() {
       process.off("SIGINT", onSignal);

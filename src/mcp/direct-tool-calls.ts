@@ -29,8 +29,8 @@ export function answerToolCallsDirectly(transport: Transport, toolCall: (name: s
   transport.onmessage = (message, extra) => {
     const direct = directCall(message);
     const tool = direct && toolCall(direct.name);
-    const parsed = tool?.input.safeParse(direct!.args);
-    if (!direct || !parsed?.success || running.has(direct.id)) {
+    const parsed = checked(tool, direct?.args);
+    if (!direct || parsed === undefined || running.has(direct.id)) {
       if ("method" in message && message.method === "notifications/cancelled") cancel(message.params);
       receive?.(message, extra);
       return;
@@ -58,13 +58,25 @@ export function answerToolCallsDirectly(transport: Transport, toolCall: (name: s
   }
 }
 
+/** The arguments as the tool's schema reads them; a schema that throws (an async check) leaves the call to the SDK. */
+function checked(tool: ToolCall | undefined, args: Record<string, unknown> | undefined): { data: Record<string, unknown> } | undefined {
+  if (tool === undefined || args === undefined) return undefined;
+  try {
+    const parsed = tool.input.safeParse(args);
+    return parsed.success ? { data: parsed.data } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A tools/call this path can answer: an id, a tool name, arguments that are a plain object (or none). */
 function directCall(message: JSONRPCMessage): { id: JsonRpcId; name: string; args: Record<string, unknown> } | undefined {
   if (!("method" in message) || message.method !== "tools/call" || !("id" in message) || message.id === undefined) return undefined;
   const params = message.params as Record<string, unknown> | undefined;
   if (typeof params !== "object" || params === null || typeof params.name !== "string") return undefined;
   if ("task" in params || "_meta" in params) return undefined;
-  const args = params.arguments ?? {};
+  // Only absent arguments mean none; anything else that is not an object (null included) is the SDK's to refuse.
+  const args = params.arguments === undefined ? {} : params.arguments;
   if (!isPlainObject(args)) return undefined;
   return { id: message.id as JsonRpcId, name: params.name, args };
 }

@@ -61,7 +61,7 @@ function onlyKeys(value: Record<string, unknown>, allowed: readonly string[]): b
 }
 
 function isRequestId(value: unknown): value is RequestId {
-  return typeof value === "string" || (typeof value === "number" && Number.isInteger(value));
+  return typeof value === "string" || (typeof value === "number" && Number.isSafeInteger(value));
 }
 
 function plainClientInfo(value: unknown): boolean {

@@ -6,7 +6,7 @@ import type { EarlyAnswer } from "./initialize-answer.js";
  */
 export interface StdinPrelude {
   bytes: Buffer;
-  /** stdin ended (or failed) while it was read. */
+  /** stdin ended (or failed) while it was read, or failed before the server took it over. */
   ended: boolean;
   /** The first line was `initialize` and this answer was already written: the SDK's own is not sent again. */
   answered?: EarlyAnswer;
@@ -37,8 +37,19 @@ export function readFirstLine(stdin: NodeJS.ReadableStream, interrupted: Promise
       stdin.off("end", onEnd);
       stdin.off("error", onEnd);
       stdin.pause();
+      // An error while the CLI loads, before the server listens: without this it would be thrown, and
+      // the server would then wait on a stdin that already failed.
+      let failedLater = false;
+      if (!ended) stdin.once("error", () => (failedLater = true));
       const bytes = Buffer.concat(pieces, size);
-      resolve(newline === -1 ? { bytes, ended } : { bytes, ended, line: bytes.subarray(0, newline).toString("utf8").replace(/\r$/, "") });
+      const line = newline === -1 ? undefined : bytes.subarray(0, newline).toString("utf8").replace(/\r$/, "");
+      resolve({
+        bytes,
+        get ended() {
+          return ended || failedLater;
+        },
+        ...(line !== undefined && { line }),
+      });
     };
     const onData = (chunk: Buffer | string) => {
       const piece = typeof chunk === "string" ? Buffer.from(chunk) : chunk;

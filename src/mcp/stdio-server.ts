@@ -96,7 +96,7 @@ export async function runStdioServer({ session, logger, stdin, stdout, now, prel
       void stop("stdout closed", false);
     });
     if (prelude) {
-      transport.readPrelude(prelude);
+      transport.readPrelude(prelude, () => stopping);
       const signal = prelude.takeSignal();
       if (signal !== undefined) void stop(signal);
     }

@@ -73,12 +73,13 @@ export class StdioTransport implements Transport {
    * Reads what the bin read ahead of the server, then the rest of stdin (which it left paused).
    * Call after start(), once everything that watches the incoming messages is in place.
    */
-  readPrelude(prelude: StdinPrelude): void {
+  readPrelude(prelude: StdinPrelude, stopping: () => boolean): void {
     this.#answered = prelude.answered;
     this.#onData(prelude.bytes);
     if (prelude.ended) this.#onEnd();
-    // The SDK handles `initialize` in a few promise steps: let them finish before the next message.
-    else setImmediate(() => this.#stdin.resume());
+    // The SDK handles `initialize` in a few promise steps: let them finish before the next message,
+    // unless the server began to stop meanwhile (a signal, stdout gone): it reads nothing more then.
+    else setImmediate(() => stopping() || this.#stdin.resume());
   }
 
   send(message: JSONRPCMessage): Promise<void> {

@@ -31,7 +31,11 @@ function harness(): Harness {
     input: z.object({ query: z.string().min(1), limit: z.number().default(10) }) as unknown as ToolCall["input"],
     run: (args, signal) => new Promise((finish, fail) => runs.push({ args, signal, finish, fail })),
   };
-  answerToolCallsDirectly(transport, (name) => (name === "search_memories" ? search : undefined));
+  const status: ToolCall = { input: z.object({}) as unknown as ToolCall["input"], run: search.run };
+  // A schema whose check throws (as an async refine would in safeParse): the SDK then answers the call.
+  const throwing: ToolCall = { input: z.object({}).refine(async () => true) as unknown as ToolCall["input"], run: search.run };
+  const tools: Record<string, ToolCall> = { search_memories: search, memory_status: status, throwing_check: throwing };
+  answerToolCallsDirectly(transport, (name) => tools[name]);
   return { transport, passedOn, sent, runs, closed: () => closed, receive: (message) => transport.onmessage?.(message) };
 }
 
@@ -57,6 +61,8 @@ describe("answerToolCallsDirectly", () => {
     const others: JSONRPCMessage[] = [
       call(1, { name: "search_memories", arguments: { query: "" } }),
       call(2, { name: "search_memories", arguments: ["q"] }),
+      call(7, { name: "memory_status", arguments: null }),
+      call(8, { name: "throwing_check", arguments: {} }),
       call(3, { name: "no_such_tool", arguments: {} }),
       call(4, { name: "search_memories", arguments: { query: "q" }, task: { ttl: 1000 } }),
       call(5, { name: "search_memories", arguments: { query: "q" }, _meta: { progressToken: 1 } }),

@@ -55,6 +55,8 @@ describe("the early initialize answer", () => {
     ["JSON-RPC 1.0", JSON.stringify({ jsonrpc: "1.0", id: 1, method: "initialize", params: plain("2025-06-18") })],
     ["a fractional id", request(plain("2025-06-18"), 1.5)],
     ["a null id", request(plain("2025-06-18"), null)],
+    // JSON.parse rounds it, and the intake (like the SDK's schema) refuses an id past 2^53 − 1.
+    ["an integer id too large to be exact", request(plain("2025-06-18"), 1).replace('"id":1', '"id":9007199254740993')],
     ["a member JSON-RPC does not define", JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize", params: plain("2025-06-18"), extra: 1 })],
     ["no params", JSON.stringify({ jsonrpc: "2.0", id: 1, method: "initialize" })],
     ["_meta", request({ ...plain("2025-06-18"), _meta: { progressToken: 1 } })],

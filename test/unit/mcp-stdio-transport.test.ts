@@ -79,7 +79,7 @@ describe("StdioTransport", () => {
     stdin.pause();
     const initialize = '{"jsonrpc":"2.0","id":0,"method":"initialize","params":{}}';
     const early = '{"result":{"same":true},"jsonrpc":"2.0","id":0}\n';
-    transport.readPrelude({ bytes: Buffer.from(`${initialize}\n{"jsonrpc":"2.0","id":1,"method":"ping"}\n{"jsonrpc":"2.0",`), ended: false, answered: { id: 0, line: early }, takeSignal: () => undefined });
+    transport.readPrelude({ bytes: Buffer.from(`${initialize}\n{"jsonrpc":"2.0","id":1,"method":"ping"}\n{"jsonrpc":"2.0",`), ended: false, answered: { id: 0, line: early }, takeSignal: () => undefined }, () => false);
     expect(received.map((m) => ("id" in m ? m.id : undefined))).toEqual([0, 1]);
     stdin.write('"id":2,"method":"ping"}\n');
     await tick();
@@ -95,12 +95,24 @@ describe("StdioTransport", () => {
     expect(logs.join("\n")).toMatch(/initialize was answered before the server loaded/);
   });
 
+  it("reads no more of stdin after the prelude when the server began to stop meanwhile (a signal during the hand-over)", async () => {
+    const { stdin, transport, received } = setUp();
+    await transport.start();
+    stdin.pause();
+    transport.readPrelude({ bytes: Buffer.from('{"jsonrpc":"2.0","id":0,"method":"ping"}\n'), ended: false, takeSignal: () => "SIGTERM" }, () => true);
+    stdin.write('{"jsonrpc":"2.0","id":1,"method":"ping"}\n');
+    await tick();
+    await tick();
+    expect(received.map((m) => ("id" in m ? m.id : undefined))).toEqual([0]);
+    expect(stdin.isPaused()).toBe(true);
+  });
+
   it("says so when the SDK's answer to the early-answered initialize differs, and still sends only one", async () => {
     const { transport, lines, logs } = setUp();
     await transport.start();
     let ended = false;
     transport.onInputEnd = () => (ended = true);
-    transport.readPrelude({ bytes: Buffer.from('{"jsonrpc":"2.0","id":"i","method":"initialize","params":{}}'), ended: true, answered: { id: "i", line: "{}\n" }, takeSignal: () => undefined });
+    transport.readPrelude({ bytes: Buffer.from('{"jsonrpc":"2.0","id":"i","method":"initialize","params":{}}'), ended: true, answered: { id: "i", line: "{}\n" }, takeSignal: () => undefined }, () => false);
     expect(ended).toBe(true);
     await transport.send({ jsonrpc: "2.0", id: "i", result: {} });
     expect(lines()).toEqual([]);
