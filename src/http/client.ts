@@ -14,7 +14,7 @@ import {
   type OutcomeContext,
   type RawResponse,
 } from "./outcome.js";
-import { createPool } from "./pool.js";
+import { createPool, DEFAULT_CONNECT_TIMEOUT_MS } from "./pool.js";
 import { followRedirect, isRedirect, type RedirectHop } from "./redirect.js";
 import { backoffDelay, isRetryable, mayHaveBeenProcessed, parseRetryAfter, type AttemptFailure } from "./retry.js";
 import { assertSafePath } from "./safe-path.js";
@@ -23,7 +23,6 @@ import type { HttpClient, HttpClientOptions, HttpRequest, HttpResponse, RequestC
 import { assertTransportAllowed } from "./url.js";
 
 const USER_AGENT = "mcp-memory-bridge";
-const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
 const DEFAULT_MAX_ATTEMPTS = 4;
 const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 const DEFAULT_MAX_CONNECTIONS = 16;

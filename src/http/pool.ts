@@ -26,13 +26,21 @@ export function createPool(origin: string, options: PoolOptions): Pool {
   return new Pool(origin, {
     connections: options.connections,
     ...(options.idleTimeoutMs === undefined ? {} : { headersTimeout: options.idleTimeoutMs, bodyTimeout: options.idleTimeoutMs }),
-    connect: {
-      timeout: options.connectTimeoutMs,
-      // Explicit so that NODE_TLS_REJECT_UNAUTHORIZED=0 cannot switch verification off.
-      rejectUnauthorized: true,
-      ...(options.caFile === undefined ? {} : { ca: trustedCertificates(options.caFile) }),
-    },
+    connect: connectOptions(options.connectTimeoutMs, options.caFile),
   });
+}
+
+/** The connect deadline when the caller sets none. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
+
+/** How every connection to a server is made: a connect deadline, and TLS verified against Node's CAs plus the user's file. */
+export function connectOptions(timeoutMs: number, caFile: string | undefined) {
+  return {
+    timeout: timeoutMs,
+    // Explicit so that NODE_TLS_REJECT_UNAUTHORIZED=0 cannot switch verification off.
+    rejectUnauthorized: true,
+    ...(caFile === undefined ? {} : { ca: trustedCertificates(caFile) }),
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Agent, request, type Dispatcher } from "undici";
 import type { FetchLike, ProbeBody, ProbeHttpResponse } from "../core/fetch-like.js";
-import { trustedCertificates } from "./pool.js";
+import { connectOptions, DEFAULT_CONNECT_TIMEOUT_MS } from "./pool.js";
 
 /**
  * Detection's probes, sent with the undici the bundle already holds for tool calls, and with the
@@ -10,11 +10,8 @@ import { trustedCertificates } from "./pool.js";
  * (probe-request.ts) decides which to follow.
  */
 
-/** A probe's own deadline (2 s by default) usually ends it sooner. */
-const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
-
 export interface ProbeFetchOptions {
-  /** Default 3000 ms, as for tool calls. */
+  /** Default DEFAULT_CONNECT_TIMEOUT_MS, as for tool calls (a probe's own deadline, 2 s by default, usually ends it sooner). */
   connectTimeoutMs?: number;
   /** The user's extra CA (--ca-file); read on the first https probe. */
   caFile?: string;
@@ -40,16 +37,8 @@ export function createProbeFetch(options: ProbeFetchOptions): FetchLike {
 }
 
 function probeAgent(options: ProbeFetchOptions, https: boolean): Agent {
-  return new Agent({
-    connect: {
-      timeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
-      ...(https && {
-        // Explicit so that NODE_TLS_REJECT_UNAUTHORIZED=0 cannot switch verification off.
-        rejectUnauthorized: true,
-        ...(options.caFile === undefined ? {} : { ca: trustedCertificates(options.caFile) }),
-      }),
-    },
-  });
+  // The CA file only for https: plain http then never reads it.
+  return new Agent({ connect: connectOptions(options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, https ? options.caFile : undefined) });
 }
 
 function headerReader(headers: Dispatcher.ResponseData["headers"]): ProbeHttpResponse["headers"] {

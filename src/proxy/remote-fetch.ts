@@ -1,7 +1,7 @@
 import type { Dispatcher } from "undici";
 import type { RequestId } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "../log.js";
-import { createPool } from "../http/pool.js";
+import { createPool, DEFAULT_CONNECT_TIMEOUT_MS } from "../http/pool.js";
 import { followRedirect, isRedirect, type RedirectHop } from "../http/redirect.js";
 import { extractServerReason } from "../http/server-reason.js";
 import { canonicalEndpoint, parseEndpoint } from "../core/endpoint.js";
@@ -70,7 +70,7 @@ export function createRemoteHttp(options: RemoteHttpOptions): RemoteHttp {
   const endpoint = canonicalEndpoint(options.endpoint);
   const origin = url.origin;
   const pool = createPool(origin, {
-    connectTimeoutMs: options.connectTimeoutMs ?? 3000,
+    connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     ...(options.caFile === undefined ? {} : { caFile: options.caFile }),
     // One stays open for the server's event stream; the rest carry calls, the excess waiting in the queue.
     connections: options.maxConnections ?? 16,
