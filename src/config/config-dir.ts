@@ -73,16 +73,30 @@ const decided = new Map<string, ConfigDirChoice>();
 export function chooseConfigDir(env: Env, machine: Machine = {}, mover: FolderMover = realMover): ConfigDirChoice {
   const override = envValue(env, CONFIG_DIR_ENV_VAR);
   if (override !== undefined) return { dir: path.resolve(override) };
-  const platform = machine.platform ?? process.platform;
-  const home = machine.home ?? os.homedir();
-  const current = osFolder(PROJECT_NAME, env, platform, home);
-  const legacy = osFolder(LEGACY_FOLDER, env, platform, home);
+  const { current, legacy } = bothFolders(env, machine);
   const key = `${legacy.folder}\0${current.folder}`;
   const known = decided.get(key);
   if (known !== undefined) return known;
   const choice = decide(current, legacy, mover);
   decided.set(key, choice);
   return choice;
+}
+
+/**
+ * The config dir when nothing is left to decide: the override, or the OS default when no older
+ * folder is there; undefined while one is (chooseConfigDir then moves it or not). Never moves.
+ */
+export function settledConfigDir(env: Env, machine: Machine = {}): string | undefined {
+  const override = envValue(env, CONFIG_DIR_ENV_VAR);
+  if (override !== undefined) return path.resolve(override);
+  const { current, legacy } = bothFolders(env, machine);
+  return existsSync(legacy.folder) ? undefined : current.configDir;
+}
+
+function bothFolders(env: Env, machine: Machine): { current: { folder: string; configDir: string }; legacy: { folder: string; configDir: string } } {
+  const platform = machine.platform ?? process.platform;
+  const home = machine.home ?? os.homedir();
+  return { current: osFolder(PROJECT_NAME, env, platform, home), legacy: osFolder(LEGACY_FOLDER, env, platform, home) };
 }
 
 function decide(current: { folder: string; configDir: string }, legacy: { folder: string; configDir: string }, mover: FolderMover): ConfigDirChoice {

@@ -1,4 +1,4 @@
-import { envValue, type Env } from "../core/env.js";
+import { firstEnvValue, type Env } from "../core/env.js";
 import { SETTING_KEYS, SETTINGS, settingRow, type SettingKey } from "./settings.js";
 
 /** Each setting's variables, the current name first, then legacy aliases (contracts/cli.md). */
@@ -19,13 +19,8 @@ export function readEnvSettings(env: Env): EnvSettings {
   const found: EnvSettings = {};
   for (const key of SETTING_KEYS) {
     const row = settingRow(key);
-    for (const variable of row.env) {
-      const value = envValue(env, variable);
-      if (value !== undefined) {
-        found[key] = { value: row.envValues?.[variable]?.(value) ?? value, variable };
-        break;
-      }
-    }
+    const set = firstEnvValue(env, row.env);
+    if (set !== undefined) found[key] = { value: row.envValues?.[set.variable]?.(set.value) ?? set.value, variable: set.variable };
   }
   return found;
 }

@@ -1,9 +1,7 @@
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { readRegularFileSync } from "../core/regular-file.js";
-import { envValue, type Env } from "../core/env.js";
+import { firstEnvValue, type Env } from "../core/env.js";
 import { BACKEND_FLAVOURS, PROXY_BACKEND } from "../core/unions.js";
-import { CONFIG_DIR_ENV_VAR, defaultConfigDir, legacyConfigDir, MAX_PROFILE_BYTES, profilePath } from "./config-dir.js";
+import { MAX_PROFILE_BYTES, profilePath, settledConfigDir } from "./config-dir.js";
 
 /** The endpoint's variables, current name first, then legacy aliases (the settings table's row uses these). */
 export const ENDPOINT_ENV_VARS = ["MEMORY_BRIDGE_ENDPOINT", "MCP_MEMORY_HTTP_ENDPOINT", "MCP_HTTP_ENDPOINT"] as const;
@@ -17,15 +15,8 @@ export const BACKEND_ENV_VARS = ["MEMORY_BRIDGE_BACKEND"] as const;
  * older config folder, which serve moves over (chooseConfigDir): that is not done from here.
  */
 export function mayServeRemoteMcp(env: Env, machine: { platform?: NodeJS.Platform; home?: string } = {}): boolean {
-  const override = envValue(env, CONFIG_DIR_ENV_VAR);
-  let configDir: string;
-  if (override !== undefined) {
-    configDir = path.resolve(override);
-  } else {
-    const legacy = legacyConfigDir(env, machine.platform, machine.home);
-    if (existsSync((machine.platform ?? process.platform) === "win32" ? path.win32.dirname(legacy) : legacy)) return true;
-    configDir = defaultConfigDir(env, machine.platform, machine.home);
-  }
+  const configDir = settledConfigDir(env, machine);
+  if (configDir === undefined) return true;
   let profile: Record<string, unknown> = {};
   try {
     const read = readRegularFileSync(profilePath(configDir), { maxBytes: MAX_PROFILE_BYTES });
@@ -37,22 +28,14 @@ export function mayServeRemoteMcp(env: Env, machine: { platform?: NodeJS.Platfor
   } catch {
     return true;
   }
-  const backend = firstSet(env, BACKEND_ENV_VARS) ?? profile.backend;
+  const backend = firstEnvValue(env, BACKEND_ENV_VARS)?.value ?? profile.backend;
   if (backend !== undefined && typeof backend !== "string") return true;
   const choice = backend?.trim().toLowerCase();
   if (choice === PROXY_BACKEND) return true;
   // A REST flavour is never the proxy; auto, nothing, or a value that is not valid (an invalid profile
   // field is dropped for the default, auto) depends on the endpoint's path.
   if ((BACKEND_FLAVOURS as readonly string[]).includes(choice ?? "")) return false;
-  const endpoint = firstSet(env, ENDPOINT_ENV_VARS) ?? profile.endpoint;
+  const endpoint = firstEnvValue(env, ENDPOINT_ENV_VARS)?.value ?? profile.endpoint;
   if (endpoint === undefined) return false;
   return typeof endpoint !== "string" || /mcp|%/i.test(endpoint);
-}
-
-function firstSet(env: Env, names: readonly string[]): string | undefined {
-  for (const name of names) {
-    const value = envValue(env, name);
-    if (value !== undefined) return value;
-  }
-  return undefined;
 }

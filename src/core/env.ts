@@ -12,3 +12,12 @@ export function envValue(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value && !UNEXPANDED_PLACEHOLDER.test(value) ? value : undefined;
 }
+
+/** The first of `names` that is set (by envValue's rule), with its value: current names come before legacy aliases. */
+export function firstEnvValue(env: Env, names: readonly string[]): { variable: string; value: string } | undefined {
+  for (const variable of names) {
+    const value = envValue(env, variable);
+    if (value !== undefined) return { variable, value };
+  }
+  return undefined;
+}
