@@ -61,20 +61,14 @@ export function createBridgeServer({ session, logger, now = Date.now, written = 
   const offer = (tools: ToolDefinition[]) => {
     for (const tool of tools) {
       const run = toolBody(tool, session, logger, now, written);
+      // One schema for both paths (the SDK's and direct-tool-calls.ts), so they check arguments alike.
+      const input = tool.looseInput ? z.looseObject(tool.inputSchema) : z.object(tool.inputSchema);
       const sdk = server.registerTool(
         tool.name,
-        {
-          title: tool.title,
-          description: tool.description,
-          inputSchema: tool.looseInput ? z.looseObject(tool.inputSchema) : tool.inputSchema,
-          outputSchema: tool.outputSchema,
-          annotations: tool.annotations,
-        },
+        { title: tool.title, description: tool.description, inputSchema: input, outputSchema: tool.outputSchema, annotations: tool.annotations },
         (args: Record<string, unknown>, extra) => run(args, extra.signal),
       );
-      // The SDK turns a raw shape into z.object(shape): the same checks, defaults and stripped keys.
-      const input = (tool.looseInput ? z.looseObject(tool.inputSchema) : z.object(tool.inputSchema)) as z.ZodType<Record<string, unknown>>;
-      registered.set(tool.name, { sdk, call: { input, run } });
+      registered.set(tool.name, { sdk, call: { input: input as z.ZodType<Record<string, unknown>>, run } });
     }
   };
   offer(toolsFor(capabilities));
