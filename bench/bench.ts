@@ -33,6 +33,16 @@ const P = QUICK
   ? { latencyWarmup: 30, latencyCalls: 150, latencyBlocks: 3, throughputCalls: 300, spawnRuns: 3, rssCheckpoints: [250, 500], loadTimeCapMs: 5_000, overallCapMs: 180_000 }
   : { latencyWarmup: 500, latencyCalls: 3_000, latencyBlocks: 6, throughputCalls: 3_000, spawnRuns: 15, rssCheckpoints: [5_000, 10_000], loadTimeCapMs: 20_000, overallCapMs: 600_000 };
 const CONCURRENCY = 16;
+/** BENCH_ONLY=rss (or calls, startup, comma-separated): measure only those parts, e.g. while trying a change. */
+const SECTIONS = ["calls", "rss", "startup"] as const;
+const ONLY = new Set((process.env.BENCH_ONLY ?? SECTIONS.join(",")).split(",").map((s) => s.trim()));
+for (const name of ONLY) {
+  if (!(SECTIONS as readonly string[]).includes(name)) {
+    process.stderr.write(`bench: BENCH_ONLY=${process.env.BENCH_ONLY}: "${name}" is not one of ${SECTIONS.join(", ")}\n`);
+    process.exit(2);
+  }
+}
+const want = (section: (typeof SECTIONS)[number]) => ONLY.has(section);
 
 const TARGET = {
   /** The bridge's p50 overhead over direct HTTP, as a multiple of the relay floor's. */
@@ -386,7 +396,7 @@ async function main(): Promise<void> {
   let packedBin: string | undefined;
   let packProblem: string | undefined;
   try {
-    packedBin = await installPackedTarball(ROOT, tempDir("mcp-memory-bridge-bench-packed-"));
+    if (want("startup")) packedBin = await installPackedTarball(ROOT, tempDir("mcp-memory-bridge-bench-packed-"));
   } catch (error) {
     packProblem = (error instanceof Error ? error.message : String(error)).split("\n")[0];
   }
@@ -409,36 +419,42 @@ async function main(): Promise<void> {
 
     const relay = await startServer(RELAY_ARGS, env, configDir, "the relay floor");
     const bridge = await startServer([BIN], env, configDir, "the bridge");
-    for (const workload of reads) {
+    for (const workload of want("calls") ? reads : []) {
       progress(`${workload.tool}: latency at c=1, throughput and CPU at c=${CONCURRENCY}…`);
       measured.set(workload.tool, await measureWorkload(workload, relay, bridge));
     }
 
-    progress("RSS after a fixed number of calls…");
-    const bridgeRss = await rssRun(await startServer([BIN], env, configDir, "the bridge (RSS run)"), reads);
-    const relayRss = await rssRun(await startServer(RELAY_ARGS, env, configDir, "the relay floor (RSS run)"), reads);
+    let rss: { bridge: RssRun; relay: RssRun } | undefined;
+    if (want("rss")) {
+      progress("RSS after a fixed number of calls…");
+      const bridgeRss = await rssRun(await startServer([BIN], env, configDir, "the bridge (RSS run)"), reads);
+      const relayRss = await rssRun(await startServer(RELAY_ARGS, env, configDir, "the relay floor (RSS run)"), reads);
+      rss = { bridge: bridgeRss, relay: relayRss };
+    }
 
-    progress("store_memory: latency at c=1, throughput and CPU at c=16…");
-    measured.set("store_memory", await measureWorkload(byTool("store_memory"), relay, bridge));
+    if (want("calls")) {
+      progress("store_memory: latency at c=1, throughput and CPU at c=16…");
+      measured.set("store_memory", await measureWorkload(byTool("store_memory"), relay, bridge));
+    }
     const clientCpu = [...measured].map(([tool, r]) => `${tool} ${fmt.us(r.bridge.clientUsPerCall)} µs`).join(", ");
     await Promise.all([bridge.child.stop(), relay.child.stop()]);
 
-    progress("spawn → initialize…");
+    if (want("startup")) progress("spawn → initialize…");
     const bare = { PATH: process.env.PATH ?? "" };
     const kinds: SpawnKind[] = [
       { key: "bare node", args: BARE_NODE_ARGS, env: bare, expectServerInfo: false },
       { key: "bridge, bin from dist/", args: [BIN], env, expectServerInfo: true },
       ...(packedBin ? [{ key: "bridge, npm pack tarball", args: [packedBin], env, expectServerInfo: true }] : []),
     ];
-    const startup = await startupRows(kinds, configDir);
+    const startup = want("startup") ? await startupRows(kinds, configDir) : [];
 
     for (const workload of all) {
       const r = measured.get(workload.tool);
       if (r) rows.push(...workloadRows(workload, r));
     }
     rows.push(...startup);
-    if (packProblem) rows.push({ section: "startup", cells: { way: "bridge, npm pack tarball", result: "not measured" }, ok: false });
-    rows.push(...rssRows(bridgeRss, relayRss));
+    if (want("startup") && packProblem) rows.push({ section: "startup", cells: { way: "bridge, npm pack tarball", result: "not measured" }, ok: false });
+    if (rss) rows.push(...rssRows(rss.bridge, rss.relay));
 
     if (process.stderr.isTTY) process.stderr.write("\r\x1b[2K");
     const cpuList = cpus();

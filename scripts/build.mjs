@@ -52,12 +52,11 @@ const jsoncParserEsm = {
 };
 
 /**
- * Two things undici does as it loads that serve never uses, each rewritten in the bundle:
- * - its HTTP/2 client requires node:http2, which loads node:tls (about 2 MB and 3 ms), although
- *   HTTP/2 is only used with `allowH2`, which the bridge never sets: node:http2 is required when a
- *   connection is made instead, and the constants undici reads as it loads come from this Node.
- * - its cookie helpers read globalThis.Headers for a brand check, which makes Node load its own
- *   internal copy of undici (several MB): the bundle's helpers check the bundle's Headers only.
+ * undici's HTTP/1 client module requires its HTTP/2 client, which requires node:http2, which loads
+ * node:tls (about 2 MB and 3 ms), although HTTP/2 is only used with `allowH2`, which the bridge never
+ * sets: node:http2 is required when a connection is made instead, and the constants undici reads as
+ * it loads come from this Node. (The bundle holds only the undici modules src/http/undici-parts.ts
+ * names, not its index: fetch, WebSocket, cookies and the rest are not in it.)
  * A rewrite whose text is gone (undici changed) fails the build rather than passing unnoticed.
  */
 const UNDICI_REWRITES = [
@@ -69,11 +68,6 @@ const UNDICI_REWRITES = [
       const constants = Object.fromEntries(names.map((name) => [name, http2Constants[name]]));
       return `http2 = { constants: ${JSON.stringify(constants)}, connect: (...args) => require('node:http2').connect(...args) }`;
     },
-  },
-  {
-    file: /undici[\\/]lib[\\/]web[\\/]cookies[\\/]index\.js$/,
-    eager: "[Headers, globalThis.Headers].filter(Boolean)",
-    lazy: () => "[Headers]",
   },
 ];
 const undiciLoadsLess = {

@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { Pool } from "undici";
+import { Pool } from "./undici-parts.js";
 import { FileReadError, readRegularFileSync } from "../core/regular-file.js";
 import { CaFileError } from "./errors.js";
 

@@ -1,12 +1,13 @@
-import { Agent, request, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
 import type { FetchLike, ProbeBody, ProbeHttpResponse } from "../core/fetch-like.js";
 import { connectOptions, DEFAULT_CONNECT_TIMEOUT_MS } from "./pool.js";
+import { Agent } from "./undici-parts.js";
 
 /**
  * Detection's probes, sent with the undici the bundle already holds for tool calls, and with the
  * same TLS trust as those calls. Not globalThis.fetch: that loads Node's own copy of undici (a
  * second HTTP stack, about 3 MB resident) and ignores the user's CA file. Not undici's fetch
- * either, which is a large extra module. undici's `request` follows no redirect: the caller
+ * either, which is a large extra module. A dispatcher's `request` follows no redirect: the caller
  * (probe-request.ts) decides which to follow.
  */
 
@@ -25,12 +26,14 @@ export function createProbeFetch(options: ProbeFetchOptions): FetchLike {
     url.startsWith("https:") ? (tls ??= probeAgent(options, true)) : (plain ??= probeAgent(options, false));
 
   return async (url, init) => {
-    const response = await request(url, {
+    const { origin, pathname, search } = new URL(url);
+    const response = await dispatcherFor(url).request({
+      origin,
+      path: pathname + search,
       method: init.method,
       headers: init.headers,
       ...(init.body === undefined ? {} : { body: init.body }),
       signal: init.signal,
-      dispatcher: dispatcherFor(url),
     });
     return { status: response.statusCode, headers: headerReader(response.headers), body: probeBody(response.body) };
   };
