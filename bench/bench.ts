@@ -294,23 +294,40 @@ async function rssAfterCalls(call: () => Promise<unknown>, pid: number, checkpoi
 interface RssRun {
   first: number;
   at: { calls: number; bytes: number }[];
+  /** After IDLE_MS without a call: once after the first call, once after the last checkpoint. */
+  firstIdle: number;
+  loadIdle: number;
 }
 
-/** A fresh process: RSS after initialize + one search, then after the checkpoints of search / list / get in turn. */
+/**
+ * How long a process sits idle before the settled readings. The bridge gives back V8's young
+ * generation once quiet (src/mcp/idle-memory.ts: collections 1 s and 7 s into the quiet, released
+ * about a second later), and V8's own memory reducer runs about 8 s after start-up.
+ */
+const IDLE_MS = 10_000;
+
+/**
+ * A fresh process: RSS after initialize + one search, then after the checkpoints of search / list /
+ * get in turn; and each of the two again after IDLE_MS without calls.
+ */
 async function rssRun(server: Server, reads: Workload[]): Promise<RssRun> {
   const [search] = reads;
   if (!search) throw new BenchFailure("no workload for the RSS run");
   await server.client.callTool(search.tool, search.args());
   await sleep(200);
   const first = rssBytes(server.child.pid).bytes;
+  await sleep(IDLE_MS - 200);
+  const firstIdle = rssBytes(server.child.pid).bytes;
   let k = 0;
   const call = () => {
     const w = reads[k++ % reads.length] as Workload;
     return server.client.callTool(w.tool, w.args());
   };
   const at = await rssAfterCalls(call, server.child.pid, P.rssCheckpoints);
+  await sleep(IDLE_MS);
+  const loadIdle = rssBytes(server.child.pid).bytes;
   await server.child.stop();
-  return { first, at };
+  return { first, at, firstIdle, loadIdle };
 }
 
 function rssRows(bridge: RssRun, relay: RssRun): Row[] {
@@ -352,6 +369,14 @@ function rssRows(bridge: RssRun, relay: RssRun): Row[] {
       { section, cells: { way: "relay floor", result: r1 && r2 ? fmt.signedMb(r2.bytes - r1.bytes) : "n/a" } },
     );
   }
+  const idle = `${fmt.int(IDLE_MS / 1000)} s idle`;
+  const lastCalls = bridge.at.at(-1)?.calls ?? 0;
+  rows.push(
+    { section, cells: { what: `RSS ${idle} after initialize + 1 call`, way: "bridge", result: fmt.mb(bridge.firstIdle) } },
+    { section, cells: { way: "relay floor", result: fmt.mb(relay.firstIdle) } },
+    { section, cells: { what: `RSS ${idle} after ${fmt.int(lastCalls)} calls`, way: "bridge", result: fmt.mb(bridge.loadIdle) } },
+    { section, cells: { way: "relay floor", result: fmt.mb(relay.loadIdle) } },
+  );
   return rows;
 }
 
@@ -468,7 +493,7 @@ async function main(): Promise<void> {
       `overhead: p50 of the way − p50 of direct HTTP; the target compares the bridge's with the relay floor's, measured in the same run.`,
       `start-up: bare node = \`node -e\` answering one line; npm pack tarball = \`npm pack\` of a fresh copy of the sources (prepack: release build), unpacked as npm installs it (no optional keychain modules: the token comes from MEMORY_BRIDGE_TOKEN).` +
         (packProblem ? ` Not measured: ${packProblem}` : ""),
-      `RSS: /proc/<pid>/status VmRSS of a fresh process each, search_memories / list_memories / get_memory in turn at c=${CONCURRENCY}; after N calls = the median of samples every ${RSS_SAMPLE_MS} ms during the ${fmt.int(RSS_WINDOW_CALLS)} calls before N (one reading swings ±10 MB with the GC cycle); growth up to ${fmt.mb(TARGET.rssGrowthNoise)} counts as noise, not growth.`,
+      `RSS: /proc/<pid>/status VmRSS of a fresh process each, search_memories / list_memories / get_memory in turn at c=${CONCURRENCY}; after N calls = the median of samples every ${RSS_SAMPLE_MS} ms during the ${fmt.int(RSS_WINDOW_CALLS)} calls before N (one reading swings ±10 MB with the GC cycle); growth up to ${fmt.mb(TARGET.rssGrowthNoise)} counts as noise, not growth; "idle" = one reading after ${fmt.int(IDLE_MS / 1000)} s without calls, what a resident bridge keeps (not judged: the targets are read under load).`,
     );
     const header = [
       `mcp-memory-bridge benchmark${QUICK ? "  [BENCH_QUICK=1: smoke run, numbers indicative only]" : ""}`,

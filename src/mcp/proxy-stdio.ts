@@ -7,6 +7,8 @@ import { RemoteSession } from "../proxy/remote-session.js";
 import type { ProxyCredentials, ProxyWords, RemoteCache } from "../proxy/types.js";
 import { PACKAGE_NAME, VERSION } from "../version.js";
 import { InFlightRequests } from "./in-flight.js";
+import { releaseMemoryWhenIdle } from "./idle-memory.js";
+import { runMinorGc } from "../core/minor-gc.js";
 import { shutDownStdio } from "./stdio-shutdown.js";
 import { StdioTransport } from "./stdio-transport.js";
 
@@ -124,7 +126,12 @@ export function startProxy(io: ProxyIo, options: ProxyOptions): RunningProxy {
   link.start();
 
   const transport = new StdioTransport(io.stdin, io.stdout, { maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_RESPONSE_BYTES, logger });
-  const connected = server.connect(transport).then(() => new InFlightRequests(transport));
+  let stopReleasingMemory: (() => void) | undefined;
+  const connected = server.connect(transport).then(() => {
+    const inFlight = new InFlightRequests(transport);
+    stopReleasingMemory = releaseMemoryWhenIdle(transport, { collect: runMinorGc, busy: () => inFlight.size > 0 });
+    return inFlight;
+  });
 
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
@@ -132,6 +139,7 @@ export function startProxy(io: ProxyIo, options: ProxyOptions): RunningProxy {
   const stop = (reason: string, canDeliver = true): Promise<void> => {
     stopping ??= (async () => {
       const inFlight = await connected;
+      stopReleasingMemory?.();
       logger.debug("stopping", { reason, inFlight: inFlight.size });
       await shutDownStdio(
         {

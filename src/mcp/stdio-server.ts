@@ -3,6 +3,8 @@ import type { Logger } from "../log.js";
 import type { Session } from "../session/session.js";
 import { answerToolCallsDirectly } from "./direct-tool-calls.js";
 import { InFlightRequests } from "./in-flight.js";
+import { releaseMemoryWhenIdle } from "./idle-memory.js";
+import { runMinorGc } from "../core/minor-gc.js";
 import { flavourFor } from "../backends/registry.js";
 import { createBridgeServer } from "./server.js";
 import { shutDownStdio } from "./stdio-shutdown.js";
@@ -61,12 +63,14 @@ export async function runStdioServer({ session, logger, stdin, stdout, now, prel
   });
   answerToolCallsDirectly(transport, bridge.toolCall);
   const inFlight = new InFlightRequests(transport);
+  const stopReleasingMemory = releaseMemoryWhenIdle(transport, { collect: runMinorGc, busy: () => inFlight.size > 0 });
 
   return new Promise<void>((resolve) => {
     let stopping = false;
     const stop = async (reason: string, canDeliver = true) => {
       if (stopping) return;
       stopping = true;
+      stopReleasingMemory();
       logger.debug("stopping", { reason, inFlight: inFlight.size });
       await shutDownStdio(
         {
