@@ -79,7 +79,7 @@ const tools = {
     const answer = await http("GET", `/memories?page=${page}&page_size=${pageSize}`);
     const memories = answer.memories.map((record) => toMemory(record));
     const first = (page - 1) * pageSize + 1;
-    const head = `Memories ${first}–${first + memories.length - 1} of ${answer.total}, newest first (page ${page}):`;
+    const head = `Memories ${first}-${first + memories.length - 1} of ${answer.total}, newest first (page ${page}):`;
     const text = [head, ...memories.map((m, i) => line(m, first + i))].join("\n");
     const structured = { memories, has_more: answer.has_more, total: answer.total, page, page_size: pageSize };
     return { content: [{ type: "text", text }], structuredContent: structured };
