@@ -22,8 +22,8 @@ export interface IdleMemoryOptions {
  * 5 s, which an idle process never has: nothing allocates, so nothing collects. So, once nothing
  * has come in for SETTLE_MS and nothing is in flight, one collection marks the start of the quiet;
  * after QUIET_MS more without a request, a second one finds the rate low and shrinks it. Measured
- * by `npm run bench`: 105–110 MB under load, 77–82 MB 10 s after the last call (the relay floor,
- * without this, keeps 91–93 MB); each collection takes 2–9 ms.
+ * by `npm run bench`: 105–110 MB under load, 77–82 MB 10 s after the last call (without it, 95–110
+ * MB stayed resident for as long as we watched, a minute); each collection takes 2–9 ms.
  * Any request restarts the wait; a steady stream of calls never triggers either one. Nothing is
  * scheduled per call: the timer, unref'd, checks the time of the last request when it fires.
  * Returns the function that stops it.
