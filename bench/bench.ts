@@ -442,11 +442,15 @@ async function main(): Promise<void> {
     const reads = ["search_memories", "list_memories", "get_memory"].map(byTool);
     const measured = new Map<string, Record<WayName, WayResult>>();
 
-    const relay = await startServer(RELAY_ARGS, env, configDir, "the relay floor");
-    const bridge = await startServer([BIN], env, configDir, "the bridge");
-    for (const workload of want("calls") ? reads : []) {
-      progress(`${workload.tool}: latency at c=1, throughput and CPU at c=${CONCURRENCY}…`);
-      measured.set(workload.tool, await measureWorkload(workload, relay, bridge));
+    // Started only when call rows are wanted: the RSS and start-up runs spawn their own.
+    const servers = want("calls")
+      ? { relay: await startServer(RELAY_ARGS, env, configDir, "the relay floor"), bridge: await startServer([BIN], env, configDir, "the bridge") }
+      : undefined;
+    if (servers) {
+      for (const workload of reads) {
+        progress(`${workload.tool}: latency at c=1, throughput and CPU at c=${CONCURRENCY}…`);
+        measured.set(workload.tool, await measureWorkload(workload, servers.relay, servers.bridge));
+      }
     }
 
     let rss: { bridge: RssRun; relay: RssRun } | undefined;
@@ -457,12 +461,12 @@ async function main(): Promise<void> {
       rss = { bridge: bridgeRss, relay: relayRss };
     }
 
-    if (want("calls")) {
+    if (servers) {
       progress("store_memory: latency at c=1, throughput and CPU at c=16…");
-      measured.set("store_memory", await measureWorkload(byTool("store_memory"), relay, bridge));
+      measured.set("store_memory", await measureWorkload(byTool("store_memory"), servers.relay, servers.bridge));
+      await Promise.all([servers.bridge.child.stop(), servers.relay.child.stop()]);
     }
     const clientCpu = [...measured].map(([tool, r]) => `${tool} ${fmt.us(r.bridge.clientUsPerCall)} µs`).join(", ");
-    await Promise.all([bridge.child.stop(), relay.child.stop()]);
 
     if (want("startup")) progress("spawn → initialize…");
     const bare = { PATH: process.env.PATH ?? "" };
@@ -478,7 +482,7 @@ async function main(): Promise<void> {
       if (r) rows.push(...workloadRows(workload, r));
     }
     rows.push(...startup);
-    if (want("startup") && packProblem) rows.push({ section: "startup", cells: { way: "bridge, npm pack tarball", result: "not measured" }, ok: false });
+    if (packProblem) rows.push({ section: "startup", cells: { way: "bridge, npm pack tarball", result: "not measured" }, ok: false });
     if (rss) rows.push(...rssRows(rss.bridge, rss.relay));
 
     if (process.stderr.isTTY) process.stderr.write("\r\x1b[2K");

@@ -1,7 +1,7 @@
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
-type GcFunction = (options: { type: "minor" | "major"; execution: "sync" | "async" }) => void;
+type GcFunction = (options: { type: "minor"; execution: "sync" }) => void;
 
 let gc: GcFunction | null | undefined;
 

@@ -1,4 +1,5 @@
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { runMinorGc } from "../core/minor-gc.js";
 
 /** Quiet time after the last request before the first collection. */
 export const SETTLE_MS = 1_000;
@@ -6,10 +7,10 @@ export const SETTLE_MS = 1_000;
 export const QUIET_MS = 6_000;
 
 export interface IdleMemoryOptions {
-  /** A young-generation collection (core/minor-gc.ts). */
-  collect: () => unknown;
-  /** Whether a request is still being answered. */
-  busy: () => boolean;
+  /** The requests still being answered (in-flight.ts). */
+  inFlight: { readonly size: number };
+  /** A young-generation collection; default core/minor-gc.ts's. */
+  collect?: () => unknown;
   now?: () => number;
   setTimer?: (run: () => void, ms: number) => { unref?(): unknown };
   clearTimer?: (timer: unknown) => void;
@@ -29,11 +30,12 @@ export interface IdleMemoryOptions {
  * Returns the function that stops it.
  */
 export function releaseMemoryWhenIdle(transport: Transport, options: IdleMemoryOptions): () => void {
+  const collect = options.collect ?? runMinorGc;
   const now = options.now ?? Date.now;
   const setTimer = options.setTimer ?? ((run, ms) => setTimeout(run, ms));
   const clearTimer = options.clearTimer ?? ((timer) => clearTimeout(timer as NodeJS.Timeout));
   let lastRequest = now();
-  let sampledAt: number | undefined;
+  let sampledAt = Number.NEGATIVE_INFINITY;
   let timer: unknown;
   let stopped = false;
 
@@ -44,16 +46,15 @@ export function releaseMemoryWhenIdle(transport: Transport, options: IdleMemoryO
   };
   function fire(): void {
     timer = undefined;
-    if (stopped) return;
     const quietFor = now() - lastRequest;
     if (quietFor < SETTLE_MS) return schedule(SETTLE_MS - quietFor);
-    if (options.busy()) return schedule(SETTLE_MS);
-    if (sampledAt === undefined || sampledAt < lastRequest) {
-      options.collect();
+    if (options.inFlight.size > 0) return schedule(SETTLE_MS);
+    if (sampledAt < lastRequest) {
+      collect();
       sampledAt = now();
       return schedule(QUIET_MS);
     }
-    options.collect();
+    collect();
     // Done until the next request.
   }
 

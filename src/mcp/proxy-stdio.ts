@@ -8,7 +8,6 @@ import type { ProxyCredentials, ProxyWords, RemoteCache } from "../proxy/types.j
 import { PACKAGE_NAME, VERSION } from "../version.js";
 import { InFlightRequests } from "./in-flight.js";
 import { releaseMemoryWhenIdle } from "./idle-memory.js";
-import { runMinorGc } from "../core/minor-gc.js";
 import { shutDownStdio } from "./stdio-shutdown.js";
 import { StdioTransport } from "./stdio-transport.js";
 
@@ -129,7 +128,7 @@ export function startProxy(io: ProxyIo, options: ProxyOptions): RunningProxy {
   let stopReleasingMemory: (() => void) | undefined;
   const connected = server.connect(transport).then(() => {
     const inFlight = new InFlightRequests(transport);
-    stopReleasingMemory = releaseMemoryWhenIdle(transport, { collect: runMinorGc, busy: () => inFlight.size > 0 });
+    stopReleasingMemory = releaseMemoryWhenIdle(transport, { inFlight });
     return inFlight;
   });
 

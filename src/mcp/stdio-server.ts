@@ -4,7 +4,6 @@ import type { Session } from "../session/session.js";
 import { answerToolCallsDirectly } from "./direct-tool-calls.js";
 import { InFlightRequests } from "./in-flight.js";
 import { releaseMemoryWhenIdle } from "./idle-memory.js";
-import { runMinorGc } from "../core/minor-gc.js";
 import { flavourFor } from "../backends/registry.js";
 import { createBridgeServer } from "./server.js";
 import { shutDownStdio } from "./stdio-shutdown.js";
@@ -63,7 +62,7 @@ export async function runStdioServer({ session, logger, stdin, stdout, now, prel
   });
   answerToolCallsDirectly(transport, bridge.toolCall);
   const inFlight = new InFlightRequests(transport);
-  const stopReleasingMemory = releaseMemoryWhenIdle(transport, { collect: runMinorGc, busy: () => inFlight.size > 0 });
+  const stopReleasingMemory = releaseMemoryWhenIdle(transport, { inFlight });
 
   return new Promise<void>((resolve) => {
     let stopping = false;

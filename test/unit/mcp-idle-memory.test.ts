@@ -13,7 +13,7 @@ function harness(options: { busy?: () => boolean } = {}) {
   const collections: number[] = [];
   const stop = releaseMemoryWhenIdle(transport, {
     collect: () => collections.push(time),
-    busy: options.busy ?? (() => false),
+    inFlight: { get size() { return options.busy?.() ? 1 : 0; } },
     now: () => time,
     setTimer(run, ms) {
       const id = nextTimer++;
